@@ -1,0 +1,139 @@
+"""The marketplaces the simulator knows: ids, currencies and local conventions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Marketplace:
+    code: str
+    marketplace_id: str
+    name: str
+    country: str
+    currency: str
+    language: str
+    domain: str
+    #: Rate from EUR, used to price the catalogue in the local currency.
+    eur_rate: str
+    #: Sales tax (US) or VAT rate applied on top of the item price, as a string.
+    tax_rate: str
+    #: Order id prefixes Amazon uses in this region.
+    order_prefixes: tuple[str, ...]
+    #: Settlement flat files use a comma as decimal separator.
+    decimal_comma: bool = False
+    #: Encoding of the settlement flat file and the charset announced with it.
+    encoding: str = "utf-8"
+    charset: str = "UTF-8"
+
+    @property
+    def decimals(self) -> int:
+        return 0 if self.currency == "JPY" else 2
+
+
+MARKETPLACES: dict[str, Marketplace] = {
+    m.code: m
+    for m in (
+        Marketplace(
+            "US",
+            "ATVPDKIKX0DER",
+            "Amazon.com",
+            "US",
+            "USD",
+            "en_US",
+            "amazon.com",
+            "1.08",
+            "0.0825",
+            ("111", "112", "113", "114"),
+        ),
+        Marketplace(
+            "UK",
+            "A1F83G8C2ARO7P",
+            "Amazon.co.uk",
+            "GB",
+            "GBP",
+            "en_GB",
+            "amazon.co.uk",
+            "0.86",
+            "0.20",
+            ("202", "203", "204", "026"),
+        ),
+        Marketplace(
+            "DE",
+            "A1PA6795UKMFR9",
+            "Amazon.de",
+            "DE",
+            "EUR",
+            "de_DE",
+            "amazon.de",
+            "1",
+            "0.19",
+            ("302", "303", "304", "028"),
+            decimal_comma=True,
+        ),
+        Marketplace(
+            "FR",
+            "A13V1IB3VIYZZH",
+            "Amazon.fr",
+            "FR",
+            "EUR",
+            "fr_FR",
+            "amazon.fr",
+            "1",
+            "0.20",
+            ("402", "403", "404", "171"),
+            decimal_comma=True,
+        ),
+        Marketplace(
+            "IT",
+            "APJ6JRA9NG5V4",
+            "Amazon.it",
+            "IT",
+            "EUR",
+            "it_IT",
+            "amazon.it",
+            "1",
+            "0.22",
+            ("402", "403", "404", "171"),
+            decimal_comma=True,
+        ),
+        Marketplace(
+            "ES",
+            "A1RKKUPIHCS9HS",
+            "Amazon.es",
+            "ES",
+            "EUR",
+            "es_ES",
+            "amazon.es",
+            "1",
+            "0.21",
+            ("402", "403", "404", "171"),
+            decimal_comma=True,
+        ),
+        Marketplace(
+            "JP",
+            "A1VC38T7YXB528",
+            "Amazon.co.jp",
+            "JP",
+            "JPY",
+            "ja_JP",
+            "amazon.co.jp",
+            "160",
+            "0",
+            ("249", "250", "503"),
+            encoding="cp932",
+            charset="Windows-31J",
+        ),
+    )
+}
+
+BY_ID: dict[str, Marketplace] = {m.marketplace_id: m for m in MARKETPLACES.values()}
+
+DEFAULT_CODES = ("DE", "UK", "US", "JP", "FR", "IT", "ES")
+
+
+def by_code(code: str) -> Marketplace:
+    try:
+        return MARKETPLACES[code.upper()]
+    except KeyError:
+        raise ValueError(f"Unknown marketplace code {code!r}") from None

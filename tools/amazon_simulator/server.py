@@ -1,0 +1,356 @@
+"""The HTTP side: routing SP-API paths to the state, auth, faults and rate limits."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import threading
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from .auth import TokenIssuer, invalid_grant_body
+from .errors import QUOTA_EXCEEDED_MESSAGE, UNAUTHORIZED, SpApiError, invalid_input
+from .faults import Fault
+from .ratelimit import RateLimiter, rate_header
+from .state import SimulatorState
+
+_logger = logging.getLogger(__name__)
+
+_ID = r"([^/]+)"
+#: (method, path pattern, operation, handler name)
+ROUTES = [
+    ("POST", r"/auth/o2/token", "token", "_token"),
+    (
+        "GET",
+        r"/sellers/v1/marketplaceParticipations",
+        "getMarketplaceParticipations",
+        "_participations",
+    ),
+    ("GET", r"/orders/2026-01-01/orders", "searchOrders", "_search_orders"),
+    ("GET", rf"/orders/2026-01-01/orders/{_ID}", "getOrder", "_get_order"),
+    (
+        "POST",
+        rf"/orders/v0/orders/{_ID}/shipmentConfirmation",
+        "confirmShipment",
+        "_confirm_shipment",
+    ),
+    (
+        "POST",
+        r"/feeds/2021-06-30/documents",
+        "createFeedDocument",
+        "_create_feed_document",
+    ),
+    ("PUT", rf"/_sim/upload/{_ID}", "uploadFeedDocument", "_upload"),
+    ("POST", r"/feeds/2021-06-30/feeds", "createFeed", "_create_feed"),
+    ("GET", rf"/feeds/2021-06-30/feeds/{_ID}", "getFeed", "_get_feed"),
+    (
+        "GET",
+        rf"/feeds/2021-06-30/documents/{_ID}",
+        "getFeedDocument",
+        "_get_feed_document",
+    ),
+    ("GET", rf"/_sim/download/{_ID}", "downloadDocument", "_download"),
+    ("GET", r"/reports/2021-06-30/reports", "getReports", "_get_reports"),
+    (
+        "GET",
+        rf"/reports/2021-06-30/documents/{_ID}",
+        "getReportDocument",
+        "_get_report_document",
+    ),
+    (
+        "PATCH",
+        rf"/listings/2021-08-01/items/{_ID}/{_ID}",
+        "patchListingsItem",
+        "_patch_listings_item",
+    ),
+    ("GET", r"/_sim/state", None, "_control_state"),
+    ("POST", r"/_sim/advance", None, "_control_advance"),
+    ("POST", r"/_sim/generate", None, "_control_generate"),
+    ("POST", r"/_sim/settlement", None, "_control_settlement"),
+]
+_COMPILED = [(m, re.compile(p + r"/?$"), op, h) for m, p, op, h in ROUTES]
+#: Operations that do not need an access token (LWA itself and presigned URLs).
+_NO_AUTH = {"token", "uploadFeedDocument", "downloadDocument"}
+
+
+class Response:
+    def __init__(
+        self,
+        status: int,
+        body: bytes = b"",
+        content_type: str = "application/json",
+        headers: dict | None = None,
+    ):
+        self.status = status
+        self.body = body
+        self.content_type = content_type
+        self.headers = headers or {}
+
+    @classmethod
+    def json(cls, status: int, data, headers: dict | None = None) -> Response:
+        return cls(
+            status,
+            json.dumps(data, ensure_ascii=False).encode("utf-8"),
+            "application/json",
+            headers,
+        )
+
+
+class SimulatorServer(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(
+        self,
+        address,
+        state: SimulatorState,
+        issuer: TokenIssuer,
+        limiter: RateLimiter | None,
+        stopping: threading.Event,
+    ):
+        super().__init__(address, SimulatorHandler)
+        self.state = state
+        self.issuer = issuer
+        self.limiter = limiter
+        self.reference_limits = RateLimiter()
+        self.stopping = stopping
+
+
+class SimulatorHandler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    # Headers and body are written separately: without this, Nagle's algorithm and
+    # delayed ACKs add ~40 ms to every keep-alive request.
+    disable_nagle_algorithm = True
+    server: SimulatorServer
+
+    def log_message(self, format, *args):
+        _logger.debug("%s %s", self.address_string(), format % args)
+
+    # -- dispatch
+    def do_GET(self):
+        self._dispatch("GET")
+
+    def do_POST(self):
+        self._dispatch("POST")
+
+    def do_PUT(self):
+        self._dispatch("PUT")
+
+    def do_PATCH(self):
+        self._dispatch("PATCH")
+
+    def do_DELETE(self):
+        self._dispatch("DELETE")
+
+    def _dispatch(self, method: str) -> None:
+        split = urlsplit(self.path)
+        path = split.path
+        self.query = parse_qs(split.query, keep_blank_values=True)
+        length = int(self.headers.get("Content-Length") or 0)
+        self.body = self.rfile.read(length) if length else b""
+        operation, handler, args = None, None, ()
+        path_known = False
+        for route_method, pattern, op, name in _COMPILED:
+            match = pattern.match(path)
+            if match:
+                path_known = True
+                if route_method == method:
+                    operation, handler = op, getattr(self, name)
+                    args = tuple(unquote(g) for g in match.groups())
+                    break
+        if handler is None:
+            error = SpApiError(
+                405 if path_known else 404,
+                "MethodNotAllowed" if path_known else "NotFound",
+                "The requested resource is not available.",
+            )
+            self._send(Response.json(error.status, error.body()), None)
+            return
+        if operation is None:  # control endpoints are not recorded as calls
+            self._send(self._guard(handler, args), None)
+            return
+        response = self._serve(operation, handler, args)
+        if response is None:  # a timeout fault: hang up without answering
+            self.server.state.record_call(operation, method, path, 0)
+            self.close_connection = True
+            return
+        self.server.state.record_call(operation, method, path, response.status)
+        self._send(response, operation)
+
+    def _serve(self, operation, handler, args) -> Response | None:
+        state = self.server.state
+        fault = state.take_fault(operation)
+        if fault is not None:
+            return self._fault_response(fault, operation)
+        if operation not in _NO_AUTH and not self.server.issuer.is_valid(
+            self.headers.get("x-amz-access-token")
+        ):
+            return Response.json(403, UNAUTHORIZED.body())
+        limiter = self.server.limiter
+        if limiter is not None and not limiter.allow(operation):
+            return Response.json(
+                429,
+                SpApiError(429, "QuotaExceeded", QUOTA_EXCEEDED_MESSAGE).body(),
+            )
+        return self._guard(handler, args)
+
+    def _guard(self, handler, args) -> Response:
+        try:
+            return handler(*args)
+        except SpApiError as error:
+            return Response.json(error.status, error.body())
+        except Exception:
+            _logger.exception("Simulator handler failed")
+            error = SpApiError(
+                500, "InternalFailure", "We encountered an internal error."
+            )
+            return Response.json(500, error.body())
+
+    def _fault_response(self, fault: Fault, operation: str) -> Response | None:
+        kind, opts = fault.kind, fault.opts
+        if kind == "429":
+            headers = {"Retry-After": str(opts.get("retry_after", 1))}
+            return Response.json(
+                429,
+                SpApiError(429, "QuotaExceeded", QUOTA_EXCEEDED_MESSAGE).body(),
+                headers,
+            )
+        if kind == "500":
+            error = SpApiError(
+                500, "InternalFailure", "We encountered an internal error."
+            )
+            return Response.json(500, error.body())
+        if kind == "non_json_5xx":
+            html = (
+                "<html><head><title>503 Service Unavailable</title></head>"
+                "<body><h1>Service Unavailable</h1></body></html>"
+            )
+            return Response(int(opts.get("status", 503)), html.encode(), "text/html")
+        if kind == "timeout":
+            # Longer than the client's timeout ``seconds``; ends early when stopping.
+            self.server.stopping.wait(float(opts.get("seconds", 10)) + 0.5)
+            return None
+        if kind == "malformed_json":
+            return Response(200, b'{"orders": [{"orderId": "902-', "application/json")
+        if kind == "expired_pagination_token":
+            error = invalid_input(
+                "Invalid paginationToken: the token is expired or unknown."
+            )
+            return Response.json(400, error.body())
+        if kind == "invalid_grant":
+            if operation == "token":
+                return Response.json(400, invalid_grant_body())
+            return Response.json(403, UNAUTHORIZED.body())
+        raise AssertionError(kind)
+
+    def _send(self, response: Response, operation: str | None) -> None:
+        self.send_response(response.status)
+        self.send_header("Content-Type", response.content_type)
+        self.send_header("Content-Length", str(len(response.body)))
+        self.send_header("x-amzn-RequestId", str(uuid.uuid4()))
+        rate = self.server.reference_limits.rate_of(operation) if operation else None
+        if self.server.limiter is not None and operation:
+            rate = self.server.limiter.rate_of(operation)
+        if rate is not None:
+            self.send_header("x-amzn-RateLimit-Limit", rate_header(rate))
+        for key, value in response.headers.items():
+            self.send_header(key, value)
+        self.end_headers()
+        if response.body:
+            self.wfile.write(response.body)
+
+    # -- request helpers
+    def _json_body(self):
+        if not self.body:
+            return {}
+        try:
+            return json.loads(self.body.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            raise invalid_input("The request body is not valid JSON.") from None
+
+    # -- handlers
+    def _token(self) -> Response:
+        form = {
+            k: v[-1] for k, v in parse_qs(self.body.decode("utf-8", "replace")).items()
+        }
+        status, body = self.server.issuer.token_response(form)
+        return Response.json(status, body)
+
+    def _participations(self) -> Response:
+        return Response.json(200, self.server.state.marketplace_participations())
+
+    def _search_orders(self) -> Response:
+        return Response.json(200, self.server.state.search_orders(self.query))
+
+    def _get_order(self, order_id) -> Response:
+        return Response.json(200, self.server.state.get_order(order_id, self.query))
+
+    def _confirm_shipment(self, order_id) -> Response:
+        self.server.state.confirm_shipment(order_id, self._json_body())
+        return Response(204)
+
+    def _create_feed_document(self) -> Response:
+        return Response.json(
+            201, self.server.state.create_feed_document(self._json_body())
+        )
+
+    def _upload(self, doc_id) -> Response:
+        self.server.state.upload_document(
+            doc_id, self.body, self.headers.get("Content-Type")
+        )
+        return Response(200, b"", "text/plain")
+
+    def _create_feed(self) -> Response:
+        return Response.json(202, self.server.state.create_feed(self._json_body()))
+
+    def _get_feed(self, feed_id) -> Response:
+        return Response.json(200, self.server.state.get_feed(feed_id))
+
+    def _get_feed_document(self, doc_id) -> Response:
+        return Response.json(200, self.server.state.get_feed_document(doc_id))
+
+    def _download(self, doc_id) -> Response:
+        content, content_type = self.server.state.download(doc_id)
+        return Response(200, content, content_type)
+
+    def _get_reports(self) -> Response:
+        return Response.json(200, self.server.state.get_reports(self.query))
+
+    def _get_report_document(self, doc_id) -> Response:
+        return Response.json(200, self.server.state.get_report_document(doc_id))
+
+    def _patch_listings_item(self, seller_id, sku) -> Response:
+        result = self.server.state.patch_listings_item(
+            seller_id, sku, self.query, self._json_body()
+        )
+        return Response.json(200, result)
+
+    # -- control endpoints (CLI and demo)
+    def _control_state(self) -> Response:
+        return Response.json(200, self.server.state.summary())
+
+    def _control_advance(self) -> Response:
+        body = self._json_body()
+        try:
+            order = self.server.state.advance(body.get("orderId"), body.get("status"))
+        except (KeyError, ValueError) as error:
+            raise invalid_input(str(error)) from None
+        return Response.json(
+            200,
+            {
+                "orderId": order["orderId"],
+                "status": order["fulfillment"]["fulfillmentStatus"],
+            },
+        )
+
+    def _control_generate(self) -> Response:
+        body = self._json_body()
+        ids = self.server.state.generate_orders(int(body.get("count", 1)))
+        return Response.json(200, {"orderIds": ids})
+
+    def _control_settlement(self) -> Response:
+        return Response.json(
+            200, {"reportIds": self.server.state.generate_settlement_reports()}
+        )

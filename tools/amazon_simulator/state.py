@@ -1,0 +1,938 @@
+"""The simulator's in-memory Amazon: orders, feeds, reports, listings, faults, calls.
+
+Every public method takes the one lock, so the HTTP threads and the test thread can
+use the state at the same time.
+"""
+
+from __future__ import annotations
+
+import copy
+import gzip
+import itertools
+import random
+import secrets
+import threading
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from . import feeds as feed_processing
+from . import listings
+from .errors import SpApiError, invalid_input, not_found
+from .faults import Fault, FaultBook
+from .generator import OrderGenerator, apply_generated_status, ship_lines
+from .marketplaces import BY_ID, DEFAULT_CODES, MARKETPLACES, by_code
+from .orders import (
+    FULFILLED_BY,
+    FULFILLMENT_STATUSES,
+    INCLUDED_DATA,
+    SearchFilter,
+    project,
+)
+from .settlement import REPORT_TYPE as SETTLEMENT_REPORT_TYPE
+from .settlement import build_settlement
+from .timeutil import iso, parse_iso, utcnow
+
+Params = dict[str, list[str]]
+
+ADVANCE_STATUSES = ("UNSHIPPED", "PARTIALLY_SHIPPED", "SHIPPED", "CANCELLED")
+CONFIRMABLE_STATUSES = ("UNSHIPPED", "PARTIALLY_SHIPPED")
+
+
+def _values(params: Params, name: str) -> list[str]:
+    """All values of a list parameter, sent comma-separated or repeated."""
+    return [v for raw in params.get(name, []) for v in raw.split(",") if v]
+
+
+def _one(params: Params, name: str) -> str | None:
+    values = params.get(name)
+    return values[-1] if values else None
+
+
+def _date(params: Params, name: str) -> datetime | None:
+    value = _one(params, name)
+    if value is None:
+        return None
+    try:
+        return parse_iso(value)
+    except ValueError:
+        raise invalid_input(
+            f"Invalid {name}: '{value}' is not an ISO 8601 date."
+        ) from None
+
+
+def _enum_values(params: Params, name: str, allowed) -> list[str]:
+    values = _values(params, name)
+    unknown = [v for v in values if v not in allowed]
+    if unknown:
+        raise invalid_input(f"Invalid {name}: {', '.join(unknown)}")
+    return values
+
+
+def _int(params: Params, name: str, default: int, low: int, high: int) -> int:
+    value = _one(params, name)
+    if value is None:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        number = low - 1
+    if not low <= number <= high:
+        raise invalid_input(f"{name} must be between {low} and {high}.")
+    return number
+
+
+class SimulatorState:
+    """All of the simulated seller's data. Attributes other code may read:
+
+    ``orders``, ``calls``, ``shipment_confirmations``, ``feeds``, ``listings_patches``,
+    ``listings`` (sku -> stock/prices set through feeds and patches), ``reports``.
+    Settings: ``pagination_token_ttl``, ``feed_processing_polls`` (0 = done at once),
+    ``result_compression`` ("alternate", "always", "never"), ``visibility_delay``.
+    """
+
+    def __init__(
+        self,
+        *,
+        seed: int = 42,
+        seller_id: str = "A1SIMSELLER0001",
+        marketplaces: tuple[str, ...] = DEFAULT_CODES,
+        clock: Callable[[], datetime] | None = None,
+    ):
+        self.lock = threading.RLock()
+        self.seed = seed
+        self.seller_id = seller_id
+        self.marketplaces = tuple(by_code(c).code for c in marketplaces)
+        self.clock = clock or utcnow
+        self.base_url = ""
+        self.orders: dict[str, dict] = {}
+        self.calls: list[dict] = []
+        self.shipment_confirmations: list[dict] = []
+        self.feeds: dict[str, dict] = {}
+        self.listings_patches: list[dict] = []
+        self.listings: dict[str, dict] = {}
+        self.reports: dict[str, dict] = {}
+        self.documents: dict[str, dict] = {}
+        self.pagination_token_ttl = timedelta(hours=24)
+        self.feed_processing_polls = 2
+        self.result_compression = "alternate"
+        self.visibility_delay = timedelta(0)
+        self._withheld: dict[str, dict] = {}
+        self._faults = FaultBook()
+        self._pages: dict[str, dict] = {}
+        self._rng = random.Random(seed)
+        self._generations = itertools.count(1)
+        self._ids = itertools.count(1)
+
+    # -- helpers
+    def now(self) -> datetime:
+        return self.clock()
+
+    def _new_id(self, prefix: str = "") -> str:
+        return f"{prefix}{50000 + next(self._ids)}"
+
+    def _order(self, order_id: str) -> dict:
+        order = self.orders.get(order_id)
+        if order is None:
+            raise not_found(f"Order {order_id} not found.")
+        return order
+
+    # -- test API: data
+    def generate_orders(
+        self,
+        count: int,
+        *,
+        now: datetime | None = None,
+        marketplaces: tuple[str, ...] = DEFAULT_CODES,
+        seed: int | None = None,
+    ) -> list[str]:
+        """Add ``count`` generated orders spread over the marketplaces; their ids."""
+        with self.lock:
+            if seed is None:
+                seed = self.seed * 1000 + next(self._generations)
+            rng = random.Random(seed)
+            generator = OrderGenerator(rng, self.seller_id)
+            codes = [by_code(c) for c in marketplaces]
+            now = now or self.now()
+            ids = []
+            for index in range(count):
+                generated = generator.order(codes[index % len(codes)], now)
+                order_id = generated.order["orderId"]
+                if order_id in self.orders:
+                    continue
+                self.orders[order_id] = generated.order
+                if generated.withheld:
+                    self._withheld[order_id] = generated.withheld
+                ids.append(order_id)
+            return ids
+
+    def add_order(self, order: dict) -> str:
+        """Add a hand-made order (a full v2026 order dict)."""
+        for key in (
+            "orderId",
+            "createdTime",
+            "lastUpdatedTime",
+            "salesChannel",
+            "orderItems",
+        ):
+            if key not in order:
+                raise ValueError(f"order lacks {key!r}")
+        with self.lock:
+            self.orders[order["orderId"]] = copy.deepcopy(order)
+            return order["orderId"]
+
+    def advance(self, order_id: str, status: str, at: datetime | None = None) -> dict:
+        """Move an order to ``status`` like Amazon would; a pending order leaving
+        PENDING (except to CANCELLED) gets its buyer, address and prices."""
+        if status not in ADVANCE_STATUSES:
+            raise ValueError(f"status must be one of {ADVANCE_STATUSES}")
+        with self.lock:
+            order = self.orders[order_id]
+            at = at or self.now()
+            if status != "CANCELLED":
+                self._reveal(order)
+            if status == "UNSHIPPED":
+                order["fulfillment"]["fulfillmentStatus"] = "UNSHIPPED"
+                for item in order["orderItems"]:
+                    fulfillment = item.setdefault("fulfillment", {})
+                    fulfillment.setdefault("quantityFulfilled", 0)
+                    fulfillment["quantityUnfulfilled"] = (
+                        item["quantityOrdered"] - fulfillment["quantityFulfilled"]
+                    )
+            else:
+                if status == "PARTIALLY_SHIPPED" and (
+                    sum(i["quantityOrdered"] for i in order["orderItems"]) < 2
+                ):
+                    raise ValueError("a single-unit order cannot be partially shipped")
+                apply_generated_status(order, status, at)
+            order["lastUpdatedTime"] = iso(at)
+            return copy.deepcopy(order)
+
+    def _reveal(self, order: dict) -> None:
+        withheld = self._withheld.pop(order["orderId"], None)
+        if not withheld:
+            return
+        order["buyer"] = withheld["buyer"]
+        order["recipient"] = withheld["recipient"]
+        if "proceeds" in withheld:
+            order["proceeds"] = withheld["proceeds"]
+        for item in order["orderItems"]:
+            hidden = withheld.get("items", {}).get(item["orderItemId"])
+            if hidden:
+                item["product"]["price"] = hidden["price"]
+                item["proceeds"] = hidden["proceeds"]
+
+    # -- test API: faults and calls
+    def inject_fault(self, operation: str, kind: str, count: int = 1, **opts) -> None:
+        with self.lock:
+            self._faults.add(operation, kind, count, **opts)
+
+    def take_fault(self, operation: str) -> Fault | None:
+        with self.lock:
+            return self._faults.take(operation)
+
+    def clear_faults(self) -> None:
+        with self.lock:
+            self._faults.clear()
+
+    def record_call(self, operation: str, method: str, path: str, status: int) -> None:
+        with self.lock:
+            self.calls.append(
+                {
+                    "operation": operation,
+                    "method": method,
+                    "path": path,
+                    "status": status,
+                    "at": self.now(),
+                }
+            )
+
+    def reset_calls(self) -> None:
+        with self.lock:
+            self.calls.clear()
+
+    def count_calls(self, operation: str | None = None) -> int:
+        with self.lock:
+            return sum(1 for c in self.calls if operation in (None, c["operation"]))
+
+    # -- sellers
+    def marketplace_participations(self) -> dict:
+        payload = []
+        for code in self.marketplaces:
+            m = MARKETPLACES[code]
+            payload.append(
+                {
+                    "marketplace": {
+                        "id": m.marketplace_id,
+                        "name": m.name,
+                        "countryCode": m.country,
+                        "defaultCurrencyCode": m.currency,
+                        "defaultLanguageCode": m.language,
+                        "domainName": f"www.{m.domain}",
+                    },
+                    "participation": {
+                        "isParticipating": True,
+                        "hasSuspendedListings": False,
+                    },
+                    "storeName": "Simulated Store",
+                }
+            )
+        return {"payload": payload}
+
+    # -- orders v2026-01-01
+    def _included(self, params: Params) -> set[str]:
+        return set(_enum_values(params, "includedData", INCLUDED_DATA))
+
+    def search_orders(self, params: Params) -> dict:
+        with self.lock:
+            now = self.now()
+            included = self._included(params)
+            token = _one(params, "paginationToken")
+            if token:
+                page = self._pages.get(token)
+                if page is None or page["kind"] != "orders" or page["expires"] <= now:
+                    self._pages.pop(token, None)
+                    raise invalid_input(
+                        "Invalid paginationToken: the token is expired or unknown."
+                    )
+                del self._pages[token]
+                if "includedData" not in params:
+                    included = page["included"]
+                return self._orders_page(
+                    page["ids"],
+                    page["offset"],
+                    page["size"],
+                    included,
+                    page["bound"],
+                    now,
+                )
+            search, bound = self._search_filter(params, now)
+            size = _int(params, "maxResultsPerPage", 100, 1, 100)
+            matching = sorted(
+                (o for o in self.orders.values() if search.matches(o)),
+                key=search.sort_key,
+            )
+            ids = [o["orderId"] for o in matching]
+            return self._orders_page(ids, 0, size, included, bound, now)
+
+    def _search_filter(self, params: Params, now: datetime):
+        created_after = _date(params, "createdAfter")
+        created_before = _date(params, "createdBefore")
+        updated_after = _date(params, "lastUpdatedAfter")
+        updated_before = _date(params, "lastUpdatedBefore")
+        if (created_after is None) == (updated_after is None):
+            raise invalid_input(
+                "Exactly one of createdAfter and lastUpdatedAfter is required."
+            )
+        if (created_after and updated_before) or (updated_after and created_before):
+            raise invalid_input(
+                "createdBefore/After cannot be mixed with lastUpdatedBefore/After."
+            )
+        marketplace_ids = _values(params, "marketplaceIds")
+        if not marketplace_ids:
+            raise invalid_input("marketplaceIds is required.")
+        after = created_after or updated_after
+        before = created_before or updated_before
+        latest = now - self.visibility_delay
+        if before is not None and self.visibility_delay and before > latest:
+            raise invalid_input(
+                "The before date must be at least "
+                f"{int(self.visibility_delay.total_seconds())} seconds before now."
+            )
+        if before is None:
+            before = latest
+        if before < after:
+            raise invalid_input(
+                "The before date must not be earlier than the after date."
+            )
+        search = SearchFilter(
+            marketplace_ids=marketplace_ids,
+            created_after=created_after,
+            created_before=before if created_after else None,
+            updated_after=updated_after,
+            updated_before=before if updated_after else None,
+            statuses=_enum_values(params, "fulfillmentStatuses", FULFILLMENT_STATUSES),
+            fulfilled_by=_enum_values(params, "fulfilledBy", FULFILLED_BY),
+        )
+        key = "createdBefore" if created_after else "lastUpdatedBefore"
+        return search, (key, iso(before))
+
+    def _orders_page(self, ids, offset, size, included, bound, now) -> dict:
+        chunk = ids[offset : offset + size]
+        result = {
+            "orders": [
+                project(self.orders[order_id], included)
+                for order_id in chunk
+                if order_id in self.orders
+            ]
+        }
+        if offset + size < len(ids):
+            token = secrets.token_urlsafe(24)
+            self._pages[token] = {
+                "kind": "orders",
+                "ids": ids,
+                "offset": offset + size,
+                "size": size,
+                "included": included,
+                "bound": bound,
+                "expires": now + self.pagination_token_ttl,
+            }
+            result["pagination"] = {"nextToken": token}
+        result[bound[0]] = bound[1]
+        return result
+
+    def expire_pagination_tokens(self) -> None:
+        """Make every pagination token issued so far invalid."""
+        with self.lock:
+            self._pages.clear()
+
+    def get_order(self, order_id: str, params: Params) -> dict:
+        with self.lock:
+            included = self._included(params)
+            return {"order": project(self._order(order_id), included)}
+
+    # -- orders v0 confirmShipment
+    def confirm_shipment(self, order_id: str, body) -> None:
+        with self.lock:
+            order = self._order(order_id)
+            if not isinstance(body, dict):
+                raise invalid_input("The request body must be a JSON object.")
+            if body.get("marketplaceId") != order["salesChannel"].get("marketplaceId"):
+                raise invalid_input(
+                    "marketplaceId is missing or does not match the order."
+                )
+            detail = body.get("packageDetail")
+            if not isinstance(detail, dict):
+                raise invalid_input("packageDetail is required.")
+            reference = detail.get("packageReferenceId")
+            if not (
+                isinstance(reference, str)
+                and reference.isdigit()
+                and int(reference) > 0
+            ):
+                raise invalid_input(
+                    "packageReferenceId must be a positive number as a string."
+                )
+            for key in ("carrierCode", "trackingNumber"):
+                if not isinstance(detail.get(key), str) or not detail[key].strip():
+                    raise invalid_input(f"packageDetail.{key} is required.")
+            try:
+                ship_date = parse_iso(str(detail.get("shipDate", "")))
+            except ValueError:
+                raise invalid_input(
+                    "packageDetail.shipDate must be an ISO 8601 date-time."
+                ) from None
+            lines = detail.get("orderItems")
+            if not isinstance(lines, list) or not lines:
+                raise invalid_input(
+                    "packageDetail.orderItems must list at least one item."
+                )
+            package = {
+                "packageReferenceId": reference,
+                "carrier": detail.get("carrierName") or detail["carrierCode"],
+                "trackingNumber": detail["trackingNumber"],
+                "shippingService": detail.get("shippingMethod") or "Standard",
+                "shipTime": iso(ship_date),
+            }
+            self.ship(order_id, lines, package, ship_date, require_items=True)
+            self.shipment_confirmations.append(
+                {"order_id": order_id, "body": copy.deepcopy(body)}
+            )
+
+    def ship(
+        self,
+        order_id: str,
+        lines: list,
+        package: dict,
+        at: datetime,
+        require_items: bool = False,
+    ) -> None:
+        """Ship ``lines`` ([{orderItemId, quantity}], empty = everything left) of a
+        merchant-fulfilled order; raises ``SpApiError`` when Amazon would refuse."""
+        with self.lock:
+            order = self._order(order_id)
+            if order.get("fulfillment", {}).get("fulfilledBy") != "MERCHANT":
+                raise invalid_input(
+                    f"Order {order_id} is not fulfilled by the merchant."
+                )
+            status = order["fulfillment"]["fulfillmentStatus"]
+            if status not in CONFIRMABLE_STATUSES:
+                raise invalid_input(
+                    f"Order {order_id} cannot be shipped in status {status}."
+                )
+            items = {i["orderItemId"]: i for i in order["orderItems"]}
+            if not lines and not require_items:
+                lines = [
+                    {"orderItemId": i["orderItemId"], "quantity": _unshipped(i)}
+                    for i in order["orderItems"]
+                    if _unshipped(i)
+                ]
+            resolved, wanted = [], {}
+            for line in lines:
+                if not isinstance(line, dict):
+                    raise invalid_input("Each order item must be an object.")
+                item = items.get(line.get("orderItemId"))
+                quantity = line.get("quantity")
+                if item is None:
+                    raise invalid_input(
+                        f"Unknown orderItemId {line.get('orderItemId')!r}."
+                    )
+                if (
+                    not isinstance(quantity, int)
+                    or isinstance(quantity, bool)
+                    or quantity < 1
+                ):
+                    raise invalid_input("quantity must be a positive integer.")
+                wanted[item["orderItemId"]] = (
+                    wanted.get(item["orderItemId"], 0) + quantity
+                )
+                if wanted[item["orderItemId"]] > _unshipped(item):
+                    raise invalid_input(
+                        f"quantity for orderItemId {item['orderItemId']} exceeds the "
+                        "unshipped quantity."
+                    )
+                resolved.append((item, quantity))
+            ship_lines(order, resolved, at, package)
+            order["lastUpdatedTime"] = iso(
+                max(self.now(), parse_iso(order["lastUpdatedTime"]))
+            )
+
+    # -- feeds
+    def _document_url(self, kind: str, doc_id: str) -> str:
+        return f"{self.base_url}/_sim/{kind}/{doc_id}"
+
+    def create_feed_document(self, body) -> dict:
+        with self.lock:
+            content_type = body.get("contentType") if isinstance(body, dict) else None
+            if not content_type:
+                raise invalid_input("contentType is required.")
+            doc_id = f"amzn1.tortuga.4.eu.sim{next(self._ids):08d}"
+            self.documents[doc_id] = {
+                "kind": "feed_input",
+                "content_type": content_type,
+                "content": None,
+                "compression": None,
+            }
+            return {
+                "feedDocumentId": doc_id,
+                "url": self._document_url("upload", doc_id),
+            }
+
+    def upload_document(self, doc_id: str, content: bytes, content_type: str) -> None:
+        with self.lock:
+            document = self.documents.get(doc_id)
+            if document is None or document["kind"] != "feed_input":
+                raise SpApiError(404, "NoSuchUpload", "The upload URL is not valid.")
+            if _mime(content_type) != _mime(document["content_type"]):
+                raise SpApiError(
+                    403,
+                    "SignatureDoesNotMatch",
+                    "The Content-Type does not match the one the URL was created for.",
+                )
+            document["content"] = content
+            document["uploaded_content_type"] = content_type
+
+    def create_feed(self, body) -> dict:
+        with self.lock:
+            if not isinstance(body, dict):
+                raise invalid_input("The request body must be a JSON object.")
+            feed_type = body.get("feedType")
+            marketplace_ids = body.get("marketplaceIds")
+            doc_id = body.get("inputFeedDocumentId")
+            if not isinstance(feed_type, str) or not feed_type:
+                raise invalid_input("feedType is required.")
+            if (
+                not isinstance(marketplace_ids, list)
+                or not 1 <= len(marketplace_ids) <= 25
+            ):
+                raise invalid_input("marketplaceIds must list 1 to 25 marketplaces.")
+            document = self.documents.get(doc_id)
+            if document is None or document["kind"] != "feed_input":
+                raise invalid_input(f"Unknown inputFeedDocumentId {doc_id!r}.")
+            feed_id = self._new_id()
+            feed = {
+                "feedId": feed_id,
+                "feedType": feed_type,
+                "marketplaceIds": list(marketplace_ids),
+                "createdTime": iso(self.now()),
+                "processingStatus": "IN_QUEUE",
+                "inputFeedDocumentId": doc_id,
+                "content_type": document["content_type"],
+                "content": document["content"],
+                "parsed": None,
+                "report": None,
+                "report_document": None,
+                "polls": 0,
+            }
+            outcome = self._process_feed(feed)
+            feed["parsed"] = outcome.parsed
+            feed["report"] = outcome.report_data
+            feed["report_document"] = outcome.report
+            feed["final_status"] = outcome.status
+            feed["result_content_type"] = outcome.report_content_type
+            self.feeds[feed_id] = feed
+            if self.feed_processing_polls <= 0:
+                self._finish_feed(feed)
+            return {"feedId": feed_id}
+
+    def _process_feed(self, feed: dict) -> feed_processing.FeedOutcome:
+        if feed["content"] is None:
+            return feed_processing.fatal_outcome(
+                "The feed document was never uploaded."
+            )
+        if feed["feedType"] in feed_processing.REMOVED_FEED_TYPES:
+            return feed_processing.fatal_outcome(
+                f"Feed type {feed['feedType']} is no longer supported."
+            )
+        if feed["feedType"] == feed_processing.LISTINGS_FEED:
+            return feed_processing.process_listings_feed(
+                feed["content"], feed["feedId"], self.seller_id, self.listings
+            )
+        if feed["feedType"] == feed_processing.FULFILLMENT_FEED:
+            return feed_processing.process_fulfillment_feed(
+                feed["content"],
+                feed["feedId"],
+                self.seller_id,
+                lambda order_id, items, package, at: self.ship(
+                    order_id, items, package, at
+                ),
+            )
+        return feed_processing.fatal_outcome(
+            f"Feed type {feed['feedType']} is not supported by the simulator."
+        )
+
+    def _finish_feed(self, feed: dict) -> None:
+        now = iso(self.now())
+        feed.setdefault("processingStartTime", now)
+        feed["processingEndTime"] = now
+        feed["processingStatus"] = feed["final_status"]
+        compress = self.result_compression == "always" or (
+            self.result_compression == "alternate" and int(feed["feedId"]) % 2 == 0
+        )
+        content = feed["report_document"]
+        doc_id = f"amzn1.tortuga.4.eu.result{next(self._ids):08d}"
+        self.documents[doc_id] = {
+            "kind": "feed_result",
+            "content_type": feed["result_content_type"],
+            "content": gzip.compress(content, mtime=0) if compress else content,
+            "compression": "GZIP" if compress else None,
+        }
+        feed["resultFeedDocumentId"] = doc_id
+
+    def get_feed(self, feed_id: str) -> dict:
+        with self.lock:
+            feed = self.feeds.get(feed_id)
+            if feed is None:
+                raise not_found(f"Feed {feed_id} not found.")
+            if feed["processingStatus"] in ("IN_QUEUE", "IN_PROGRESS"):
+                feed["polls"] += 1
+                if feed["polls"] >= self.feed_processing_polls:
+                    self._finish_feed(feed)
+                elif feed["polls"] == self.feed_processing_polls - 1:
+                    feed["processingStatus"] = "IN_PROGRESS"
+                    feed["processingStartTime"] = iso(self.now())
+            keys = (
+                "feedId",
+                "feedType",
+                "marketplaceIds",
+                "createdTime",
+                "processingStatus",
+                "processingStartTime",
+                "processingEndTime",
+                "resultFeedDocumentId",
+            )
+            return {k: copy.deepcopy(feed[k]) for k in keys if k in feed}
+
+    def get_feed_document(self, doc_id: str) -> dict:
+        with self.lock:
+            document = self.documents.get(doc_id)
+            if document is None or not document["kind"].startswith("feed"):
+                raise not_found(f"Feed document {doc_id} not found.")
+            result = {
+                "feedDocumentId": doc_id,
+                "url": self._document_url("download", doc_id),
+            }
+            if document["compression"]:
+                result["compressionAlgorithm"] = document["compression"]
+            return result
+
+    def download(self, doc_id: str) -> tuple[bytes, str]:
+        with self.lock:
+            document = self.documents.get(doc_id)
+            if document is None or document["content"] is None:
+                raise SpApiError(404, "NoSuchKey", "The specified key does not exist.")
+            return document["content"], document["content_type"]
+
+    # -- reports
+    def add_settlement_report(
+        self,
+        order_ids: list[str] | None = None,
+        *,
+        marketplace: str = "DE",
+        start: datetime | None = None,
+        end: datetime | None = None,
+        deposit_date: datetime | None = None,
+        created: datetime | None = None,
+        settlement_id: str | None = None,
+        compress: bool = False,
+        refund_share: float = 0.2,
+        decimal_comma: bool | None = None,
+    ) -> str:
+        """Publish a V2 settlement report of ``order_ids`` (default: every shipped
+        order of ``marketplace``); returns the report id."""
+        with self.lock:
+            market = by_code(marketplace)
+            if order_ids is None:
+                orders = [
+                    o
+                    for o in self.orders.values()
+                    if o["salesChannel"].get("marketplaceId") == market.marketplace_id
+                ]
+            else:
+                orders = [self._order(i) for i in order_ids]
+            orders = sorted(orders, key=lambda o: (o["lastUpdatedTime"], o["orderId"]))
+            end = end or self.now()
+            start = start or min(
+                (parse_iso(o["createdTime"]) for o in orders),
+                default=end - timedelta(days=14),
+            )
+            settlement_id = settlement_id or f"{self._rng.randrange(10**10, 10**11)}"
+            settlement = build_settlement(
+                orders,
+                market,
+                settlement_id=settlement_id,
+                start=start,
+                end=end,
+                deposit_date=deposit_date or end + timedelta(days=1),
+                rng=random.Random(f"{self.seed}-{settlement_id}"),
+                refund_share=refund_share,
+                decimal_comma=decimal_comma,
+            )
+            doc_id = f"amzn1.spdoc.1.4.eu.sim{next(self._ids):08d}"
+            content = settlement.content
+            self.documents[doc_id] = {
+                "kind": "report",
+                "content_type": f"text/plain; charset={market.charset}",
+                "content": gzip.compress(content, mtime=0) if compress else content,
+                "compression": "GZIP" if compress else None,
+            }
+            report_id = self._new_id()
+            created = created or end
+            self.reports[report_id] = {
+                "reportId": report_id,
+                "reportType": SETTLEMENT_REPORT_TYPE,
+                "marketplaceIds": [market.marketplace_id],
+                "dataStartTime": iso(start),
+                "dataEndTime": iso(end),
+                "createdTime": iso(created),
+                "processingStatus": "DONE",
+                "processingStartTime": iso(created),
+                "processingEndTime": iso(created),
+                "reportDocumentId": doc_id,
+                "settlement": settlement,
+            }
+            return report_id
+
+    def generate_settlement_reports(self, *, compress_every: int = 2) -> list[str]:
+        """One settlement report per marketplace having shipped orders."""
+        with self.lock:
+            ids = []
+            for index, code in enumerate(self.marketplaces):
+                market = MARKETPLACES[code]
+                if any(
+                    o["salesChannel"].get("marketplaceId") == market.marketplace_id
+                    and o["fulfillment"]["fulfillmentStatus"] == "SHIPPED"
+                    for o in self.orders.values()
+                ):
+                    ids.append(
+                        self.add_settlement_report(
+                            marketplace=code,
+                            compress=bool(compress_every)
+                            and index % compress_every == 1,
+                        )
+                    )
+            return ids
+
+    def get_reports(self, params: Params) -> dict:
+        with self.lock:
+            now = self.now()
+            token = _one(params, "nextToken")
+            if token:
+                if set(params) != {"nextToken"}:
+                    raise invalid_input("nextToken must be the only parameter.")
+                page = self._pages.pop(token, None)
+                if page is None or page["kind"] != "reports" or page["expires"] <= now:
+                    raise invalid_input(
+                        "Invalid nextToken: the token is expired or unknown."
+                    )
+                return self._reports_page(
+                    page["ids"], page["offset"], page["size"], now
+                )
+            types = _values(params, "reportTypes")
+            if not types:
+                raise invalid_input(
+                    "reportTypes is required unless nextToken is given."
+                )
+            statuses = set(_values(params, "processingStatuses"))
+            marketplaces = set(_values(params, "marketplaceIds"))
+            size = _int(params, "pageSize", 10, 1, 100)
+            since = _date(params, "createdSince") or now - timedelta(days=90)
+            until = _date(params, "createdUntil") or now
+            matching = [
+                r
+                for r in self.reports.values()
+                if r["reportType"] in types
+                and (not statuses or r["processingStatus"] in statuses)
+                and (not marketplaces or marketplaces & set(r["marketplaceIds"]))
+                and since <= parse_iso(r["createdTime"]) <= until
+            ]
+            matching.sort(key=lambda r: (r["createdTime"], r["reportId"]), reverse=True)
+            return self._reports_page([r["reportId"] for r in matching], 0, size, now)
+
+    def _reports_page(self, ids, offset, size, now) -> dict:
+        keys = (
+            "reportId",
+            "reportType",
+            "marketplaceIds",
+            "dataStartTime",
+            "dataEndTime",
+            "createdTime",
+            "processingStatus",
+            "processingStartTime",
+            "processingEndTime",
+            "reportDocumentId",
+        )
+        result = {
+            "reports": [
+                {
+                    k: copy.deepcopy(self.reports[i][k])
+                    for k in keys
+                    if k in self.reports[i]
+                }
+                for i in ids[offset : offset + size]
+            ]
+        }
+        if offset + size < len(ids):
+            token = secrets.token_urlsafe(24)
+            self._pages[token] = {
+                "kind": "reports",
+                "ids": ids,
+                "offset": offset + size,
+                "size": size,
+                "expires": now + self.pagination_token_ttl,
+            }
+            result["nextToken"] = token
+        return result
+
+    def get_report_document(self, doc_id: str) -> dict:
+        with self.lock:
+            document = self.documents.get(doc_id)
+            if document is None or document["kind"] != "report":
+                raise not_found(f"Report document {doc_id} not found.")
+            result = {
+                "reportDocumentId": doc_id,
+                "url": self._document_url("download", doc_id),
+            }
+            if document["compression"]:
+                result["compressionAlgorithm"] = document["compression"]
+            return result
+
+    # -- listings items
+    def patch_listings_item(
+        self, seller_id: str, sku: str, params: Params, body
+    ) -> dict:
+        with self.lock:
+            if seller_id != self.seller_id:
+                raise SpApiError(
+                    403, "Unauthorized", "Access to requested resource is denied."
+                )
+            marketplace_ids = _values(params, "marketplaceIds")
+            if not marketplace_ids:
+                raise invalid_input("marketplaceIds is required.")
+            unknown = [m for m in marketplace_ids if m not in BY_ID]
+            if unknown:
+                raise invalid_input(f"Invalid marketplaceIds: {', '.join(unknown)}")
+            mode = _one(params, "mode")
+            if mode not in (None, "VALIDATION_PREVIEW"):
+                raise invalid_input(f"Invalid mode {mode!r}.")
+            if not isinstance(body, dict) or not body.get("productType"):
+                raise invalid_input("productType is required.")
+            patches = body.get("patches")
+            if (
+                not isinstance(patches, list)
+                or not patches
+                or not all(
+                    isinstance(p, dict)
+                    and p.get("op") in ("add", "replace", "merge", "delete")
+                    and isinstance(p.get("path"), str)
+                    for p in patches
+                )
+            ):
+                raise invalid_input("patches must list valid JSON Patch operations.")
+            self.listings_patches.append(
+                {
+                    "sku": sku,
+                    "marketplaceIds": marketplace_ids,
+                    "body": copy.deepcopy(body),
+                    "mode": mode,
+                }
+            )
+            issues = [
+                {
+                    "code": issue["code"],
+                    "message": issue["message"],
+                    "severity": "ERROR",
+                    "categories": [],
+                    **(
+                        {"attributeNames": [issue["attributeName"]]}
+                        if "attributeName" in issue
+                        else {}
+                    ),
+                }
+                for issue in listings.check_change(sku, "PATCH", None, patches)
+            ]
+            if issues:
+                status = "INVALID"
+            elif mode == "VALIDATION_PREVIEW":
+                status = "VALID"
+            else:
+                status = "ACCEPTED"
+                listings.apply_change(self.listings, sku, "PATCH", None, patches)
+            return {
+                "sku": sku,
+                "status": status,
+                "submissionId": secrets.token_hex(16),
+                "issues": issues,
+            }
+
+    # -- control
+    def summary(self) -> dict:
+        with self.lock:
+            statuses: dict[str, int] = {}
+            for order in self.orders.values():
+                status = order["fulfillment"]["fulfillmentStatus"]
+                statuses[status] = statuses.get(status, 0) + 1
+            return {
+                "sellerId": self.seller_id,
+                "orders": len(self.orders),
+                "ordersByStatus": statuses,
+                "feeds": len(self.feeds),
+                "reports": len(self.reports),
+                "shipmentConfirmations": len(self.shipment_confirmations),
+                "listingsPatches": len(self.listings_patches),
+                "calls": len(self.calls),
+                "faults": self._faults.pending(),
+            }
+
+
+def _mime(content_type: str | None) -> str:
+    return (content_type or "").split(";")[0].strip().lower()
+
+
+def _unshipped(item: dict) -> int:
+    fulfillment = item.setdefault("fulfillment", {})
+    fulfillment.setdefault("quantityFulfilled", 0)
+    fulfillment.setdefault(
+        "quantityUnfulfilled",
+        item["quantityOrdered"] - fulfillment["quantityFulfilled"],
+    )
+    return fulfillment["quantityUnfulfilled"]
