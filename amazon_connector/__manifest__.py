@@ -1,0 +1,31 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0.html)
+{
+    "name": "Amazon Connector",
+    "summary": "Sell on Amazon from Odoo: orders, shipments, stock, prices, payouts",
+    "version": "18.0.1.0.0",
+    "category": "Sales/Sales",
+    "website": "https://github.com/amazon-connector/amazon_connector",
+    "author": "amazon_connector contributors",
+    "license": "LGPL-3",
+    "depends": [
+        "sale_management",
+        "sale_stock",
+        "stock_delivery",
+        "account",
+        "mail",
+        "queue_job",
+    ],
+    "external_dependencies": {"python": ["python-amazon-sp-api", "lxml"]},
+    "data": [
+        "security/amazon_connector_groups.xml",
+        "security/ir.model.access.csv",
+        "security/amazon_connector_rules.xml",
+        "data/amazon.marketplace.csv",
+        "data/ir_cron_data.xml",
+        "views/amazon_marketplace_views.xml",
+        "views/amazon_account_views.xml",
+        "views/amazon_api_log_views.xml",
+        "views/amazon_menus.xml",
+        "wizards/res_config_settings_views.xml",
+    ],
+}

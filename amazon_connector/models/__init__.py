@@ -1,0 +1,1 @@
+from . import amazon_account, amazon_api_log, amazon_marketplace, res_company

@@ -1,0 +1,281 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0.html)
+
+import contextlib
+import ipaddress
+from urllib.parse import urlsplit
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from ..amazon.adapter import SpApiAdapter
+from ..amazon.credentials import AmazonCredentials
+from ..amazon.errors import AmazonAuthError, AmazonError
+from ..const import ACCOUNT_STATE_SELECTION, REGION_SELECTION
+
+SECRET_FIELDS = ("lwa_client_secret", "refresh_token")
+
+
+def _url_problem(url):
+    """Return why ``url`` is not a usable endpoint, or None when it is."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        return _("it must look like https://host[:port]")
+    try:
+        parts.port  # noqa: B018 -- raises on a malformed port
+    except ValueError:
+        return _("its port is not a number")
+    if parts.scheme == "http":
+        host = parts.hostname
+        try:
+            local = host == "localhost" or ipaddress.ip_address(host).is_loopback
+        except ValueError:
+            local = False
+        if not local:
+            return _("plain http is only accepted for a local simulator (localhost)")
+    if parts.query or parts.fragment:
+        return _("it must not carry a query string or fragment")
+    return None
+
+
+class AmazonAccount(models.Model):
+    """A seller's Amazon account in one region, with its credentials and settings."""
+
+    _name = "amazon.account"
+    _description = "Amazon Account"
+    _inherit = ["mail.thread"]
+    _order = "sequence, name, id"
+
+    name = fields.Char(required=True, tracking=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True, tracking=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, index=True
+    )
+    seller_id = fields.Char(
+        string="Seller ID",
+        required=True,
+        tracking=True,
+        help="Amazon's merchant token (Seller Central > Settings > Account Info).",
+    )
+    region = fields.Selection(
+        REGION_SELECTION, required=True, default="eu", tracking=True
+    )
+    lwa_client_id = fields.Char(
+        string="LWA Client ID", groups="amazon_connector.group_amazon_manager"
+    )
+    lwa_client_secret = fields.Char(
+        string="LWA Client Secret",
+        groups="base.group_system",
+        copy=False,
+        exportable=False,
+    )
+    refresh_token = fields.Char(
+        groups="base.group_system",
+        copy=False,
+        exportable=False,
+        help="The refresh token Amazon gives when the seller authorizes the app.",
+    )
+    marketplace_ids = fields.Many2many(
+        "amazon.marketplace",
+        string="Marketplaces",
+        domain="[('region', '=', region)]",
+    )
+    api_endpoint = fields.Char(
+        string="API Endpoint Override",
+        groups="amazon_connector.group_amazon_manager",
+        help="Leave empty for Amazon's production endpoint of the region. Set it for "
+        "Amazon's sandbox or the local simulator.",
+    )
+    lwa_token_url = fields.Char(
+        string="LWA Token URL Override",
+        groups="amazon_connector.group_amazon_manager",
+        help="Leave empty for Amazon's production token URL.",
+    )
+    import_orders_from = fields.Datetime(
+        default=fields.Datetime.now,
+        required=True,
+        help="Orders created before this moment are not imported (except the ones "
+        "still Unshipped at that moment).",
+    )
+    team_id = fields.Many2one(
+        "crm.team",
+        string="Sales Team",
+        check_company=True,
+        default=lambda self: self.env["crm.team"]._get_default_team_id(),
+    )
+    warehouse_id = fields.Many2one(
+        "stock.warehouse",
+        check_company=True,
+        default=lambda self: self.env["stock.warehouse"].search(
+            [("company_id", "=", self.env.company.id)], limit=1
+        ),
+    )
+    state = fields.Selection(
+        ACCOUNT_STATE_SELECTION,
+        default="draft",
+        required=True,
+        readonly=True,
+        tracking=True,
+    )
+    last_error = fields.Text(readonly=True)
+
+    # The company's placeholders, shown on the account form.
+    generic_product_id = fields.Many2one(
+        related="company_id.amazon_generic_product_id", readonly=True
+    )
+    shipping_product_id = fields.Many2one(
+        related="company_id.amazon_shipping_product_id", readonly=True
+    )
+    gift_wrap_product_id = fields.Many2one(
+        related="company_id.amazon_gift_wrap_product_id", readonly=True
+    )
+    pending_partner_id = fields.Many2one(
+        related="company_id.amazon_pending_partner_id", readonly=True
+    )
+
+    _sql_constraints = [
+        (
+            "seller_region_company_uniq",
+            "unique(company_id, seller_id, region)",
+            "This company already has an Amazon account for this seller ID and region.",
+        ),
+    ]
+
+    @api.constrains("marketplace_ids", "region")
+    def _check_marketplace_region(self):
+        for account in self:
+            wrong = account.marketplace_ids.filtered(
+                lambda m, region=account.region: m.region != region
+            )
+            if wrong:
+                raise ValidationError(
+                    _(
+                        "Marketplaces: %(marketplaces)s do not belong to the region "
+                        "%(region)s of the account %(account)s.",
+                        marketplaces=", ".join(wrong.mapped("name")),
+                        region=dict(REGION_SELECTION)[account.region],
+                        account=account.name,
+                    )
+                )
+
+    @api.constrains("api_endpoint", "lwa_token_url")
+    def _check_urls(self):
+        labels = {
+            "api_endpoint": _("API Endpoint Override"),
+            "lwa_token_url": _("LWA Token URL Override"),
+        }
+        for account in self.sudo():
+            for field_name, label in labels.items():
+                url = account[field_name]
+                problem = url and _url_problem(url.strip())
+                if problem:
+                    raise ValidationError(
+                        _(
+                            "%(field)s: '%(url)s' is not a valid URL: %(problem)s.",
+                            field=label,
+                            url=url,
+                            problem=problem,
+                        )
+                    )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        accounts = super().create(vals_list)
+        for company in accounts.company_id:
+            company._amazon_ensure_placeholders()
+        return accounts
+
+    # ------------------------------------------------------------------ SP-API
+
+    def _amazon_credentials(self):
+        """Return the account's credentials, or raise naming the missing field."""
+        self.ensure_one()
+        account = self.sudo()
+        missing = [
+            account._fields[name].string
+            for name in ("lwa_client_id", "lwa_client_secret", "refresh_token")
+            if not (account[name] or "").strip()
+        ]
+        if missing:
+            raise UserError(
+                _(
+                    "The Amazon account %(account)s cannot connect: fill in %(fields)s.",
+                    account=self.name,
+                    fields=", ".join(missing),
+                )
+            )
+        return AmazonCredentials(
+            client_id=account.lwa_client_id.strip(),
+            client_secret=account.lwa_client_secret.strip(),
+            refresh_token=account.refresh_token.strip(),
+        )
+
+    @contextlib.contextmanager
+    def _amazon_session(self, **adapter_options):
+        """Yield an SP-API adapter for this account; log its calls when done.
+
+        The calls are written to the API log on a separate cursor at the end of the
+        block, whether it succeeded or not.
+        """
+        self.ensure_one()
+        credentials = self._amazon_credentials()
+        account = self.sudo()
+        calls = []
+        adapter = SpApiAdapter(
+            credentials,
+            account.region,
+            seller_id=account.seller_id,
+            endpoint_url=(account.api_endpoint or "").strip() or None,
+            token_url=(account.lwa_token_url or "").strip() or None,
+            account_key=f"{self.env.cr.dbname}:{account.id}",
+            on_call=calls.append,
+            **adapter_options,
+        )
+        try:
+            yield adapter
+        finally:
+            self.env["amazon.api.log"]._record_calls(account, calls)
+
+    def _amazon_mark_error(self, error):
+        """Record a failed call on the account (state and last error)."""
+        message = str(error)
+        if isinstance(error, AmazonAuthError):
+            message = _(
+                "Amazon refused the credentials (Refresh Token, LWA Client ID or "
+                "Secret): reconnect the account. Amazon said: %s",
+                error,
+            )
+        self.write({"state": "error", "last_error": message})
+        return message
+
+    def action_test_connection(self):
+        """Make one cheap authenticated call and report the outcome."""
+        self.ensure_one()
+        try:
+            with self._amazon_session(max_attempts=2) as adapter:
+                participations = adapter.get_marketplace_participations()
+        except AmazonError as error:
+            message = self._amazon_mark_error(error)
+            return self._notify(_("Connection failed"), message, "danger", sticky=True)
+        self.write({"state": "connected", "last_error": False})
+        return self._notify(
+            _("Connection succeeded"),
+            _(
+                "Amazon answered for %(count)s marketplace(s).",
+                count=len(participations),
+            ),
+            "success",
+        )
+
+    def _notify(self, title, message, kind, sticky=False):
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": title,
+                "message": message,
+                "type": kind,
+                "sticky": sticky,
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }

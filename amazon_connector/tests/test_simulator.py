@@ -1,0 +1,749 @@
+"""Behaviour of the local Amazon simulator (tools/amazon_simulator)."""
+
+import csv
+import gzip
+import io
+import json
+import time
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal
+from types import SimpleNamespace
+
+import httpx
+import pytest
+from amazon_simulator import AmazonSimulator
+from lxml import etree
+from sp_api.api import Orders, Sellers
+from sp_api.auth import AccessTokenClient
+from sp_api.base import SellingApiForbiddenException
+
+DE, UK, US, JP = "A1PA6795UKMFR9", "A1F83G8C2ARO7P", "ATVPDKIKX0DER", "A1VC38T7YXB528"
+NOW = datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc)
+SETTLEMENT = "GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE_V2"
+
+
+class Clock:
+    def __init__(self, now=NOW):
+        self.now = now
+
+    def __call__(self):
+        return self.now
+
+
+@pytest.fixture
+def clock():
+    return Clock()
+
+
+@pytest.fixture
+def sim(clock):
+    with AmazonSimulator(seed=3, clock=clock) as simulator:
+        simulator.state.feed_processing_polls = 2
+        yield simulator
+
+
+def _token(sim, **overrides):
+    creds = sim.credentials
+    form = {
+        "grant_type": "refresh_token",
+        "refresh_token": creds["refresh_token"],
+        "client_id": creds["client_id"],
+        "client_secret": creds["client_secret"],
+        **overrides,
+    }
+    return httpx.post(sim.token_url, data=form, timeout=5)
+
+
+@pytest.fixture
+def http(sim):
+    token = _token(sim).json()["access_token"]
+    with httpx.Client(
+        base_url=sim.url, headers={"x-amz-access-token": token}, timeout=5
+    ) as client:
+        yield client
+
+
+def _search(http, **params):
+    params.setdefault("marketplaceIds", DE)
+    if "paginationToken" not in params:
+        params.setdefault("createdAfter", "2000-01-01T00:00:00Z")
+    params = {key: value for key, value in params.items() if value is not None}
+    return http.get("/orders/2026-01-01/orders", params=params)
+
+
+def _order_with(sim, status, marketplace=None, merchant=True, min_units=1):
+    for order in sim.state.orders.values():
+        fulfillment = order["fulfillment"]
+        if (
+            fulfillment["fulfillmentStatus"] == status
+            and (fulfillment["fulfilledBy"] == "MERCHANT") == merchant
+            and marketplace in (None, order["salesChannel"]["marketplaceId"])
+            and sum(i["quantityOrdered"] for i in order["orderItems"]) >= min_units
+        ):
+            return order
+    raise AssertionError(f"no {status} order generated")
+
+
+# -- LWA and authorization
+def test_lwa_grants_and_refusals(sim):
+    good = _token(sim)
+    assert good.status_code == 200
+    body = good.json()
+    assert body["access_token"].startswith("Atza|sim-")
+    assert body["token_type"] == "bearer" and body["expires_in"] == 3600
+
+    bad_grant = _token(sim, refresh_token="Atzr|stolen")
+    assert bad_grant.status_code == 400
+    assert bad_grant.json()["error"] == "invalid_grant"
+    assert "refresh_token" in bad_grant.json()["error_description"]
+
+    bad_client = _token(sim, client_secret="wrong")
+    assert bad_client.status_code == 401
+    assert bad_client.json()["error"] == "invalid_client"
+
+
+def test_api_calls_need_a_valid_access_token(sim, http):
+    for headers in ({}, {"x-amz-access-token": "Atza|sim-forged.0000"}):
+        response = httpx.get(
+            f"{sim.url}/sellers/v1/marketplaceParticipations", headers=headers
+        )
+        assert response.status_code == 403
+        assert response.json() == {
+            "errors": [
+                {
+                    "code": "Unauthorized",
+                    "message": "Access to requested resource is denied.",
+                    "details": "",
+                }
+            ]
+        }
+    assert http.get("/sellers/v1/marketplaceParticipations").status_code == 200
+    sim.revoke_access_tokens()
+    assert http.get("/sellers/v1/marketplaceParticipations").status_code == 403
+
+
+def test_python_amazon_sp_api_works_unmodified(sim):
+    sim.state.generate_orders(6, marketplaces=("DE",))
+    auth = type(
+        "SimAuth", (AccessTokenClient,), {"scheme": "http://", "host": sim.url[7:]}
+    )
+    creds = sim.credentials
+    kwargs = {
+        "marketplace": SimpleNamespace(
+            endpoint=sim.url, marketplace_id=DE, region="eu-west-1"
+        ),
+        "credentials": {
+            "refresh_token": creds["refresh_token"],
+            "lwa_app_id": creds["client_id"],
+            "lwa_client_secret": creds["client_secret"],
+        },
+        "auth_token_client_class": auth,
+    }
+    participations = Sellers(**kwargs).get_marketplace_participation().payload
+    assert DE in {p["marketplace"]["id"] for p in participations}
+    found = Orders(version="2026-01-01", **kwargs).search_orders(
+        createdAfter="2000-01-01T00:00:00Z", includedData=["FULFILLMENT"]
+    )
+    assert len(found.payload["orders"]) == 6
+    assert found.rate_limit == "0.0056"
+    sim.revoke_access_tokens()
+    with pytest.raises(SellingApiForbiddenException):
+        Sellers(**kwargs).get_marketplace_participation()
+
+
+def test_every_response_carries_request_id_and_rate_limit(http):
+    ok = http.get("/sellers/v1/marketplaceParticipations")
+    error = http.get("/orders/2026-01-01/orders/000-0000000-0000000")
+    assert error.status_code == 404
+    for response, rate in ((ok, "0.016"), (error, "0.5")):
+        assert response.headers["x-amzn-RequestId"]
+        assert response.headers["x-amzn-RateLimit-Limit"] == rate
+    assert ok.headers["x-amzn-RequestId"] != error.headers["x-amzn-RequestId"]
+
+
+# -- generated data
+def test_generation_is_deterministic_and_consistent(clock):
+    first = AmazonSimulator(seed=11, clock=clock).state
+    second = AmazonSimulator(seed=11, clock=clock).state
+    ids = first.generate_orders(120)
+    assert ids == second.generate_orders(120)
+    assert first.orders == second.orders
+    currencies, programs, statuses, skus = set(), set(), set(), set()
+    for order in first.orders.values():
+        statuses.add(order["fulfillment"]["fulfillmentStatus"])
+        programs.update(order.get("programs", []))
+        for item in order["orderItems"]:
+            skus.add(item["product"]["sellerSku"].split("-")[0])
+            proceeds = item.get("proceeds")
+            if not proceeds:
+                continue
+            currencies.add(proceeds["proceedsTotal"]["currencyCode"])
+            parts = sum(
+                Decimal(b["subtotal"]["amount"]) for b in proceeds["breakdowns"]
+            )
+            assert parts == Decimal(proceeds["proceedsTotal"]["amount"])
+            for breakdown in proceeds["breakdowns"]:
+                if breakdown["type"] == "DISCOUNT":
+                    assert Decimal(breakdown["subtotal"]["amount"]) < 0
+                if breakdown["subtotal"]["currencyCode"] == "JPY":
+                    assert "." not in breakdown["subtotal"]["amount"]
+        if "proceeds" in order:
+            total = sum(
+                Decimal(i["proceeds"]["proceedsTotal"]["amount"])
+                for i in order["orderItems"]
+            )
+            assert total == Decimal(order["proceeds"]["grandTotal"]["amount"])
+    assert {"EUR", "GBP", "USD", "JPY"} <= currencies
+    assert {"PRIME", "AMAZON_BUSINESS"} <= programs
+    assert {"PENDING", "UNSHIPPED", "SHIPPED", "CANCELLED"} <= statuses
+    assert skus == {"SKU", "UNKNOWN"}
+
+
+def test_pending_orders_withhold_buyer_data_until_advanced(sim, http, clock):
+    sim.state.generate_orders(80)
+    pending = _order_with(sim, "PENDING")
+    assert "buyer" not in pending and "recipient" not in pending
+    url = f"/orders/2026-01-01/orders/{pending['orderId']}"
+    params = {"includedData": "BUYER,RECIPIENT,PROCEEDS"}
+    assert "buyer" not in http.get(url, params=params).json()["order"]
+
+    clock.now = NOW + timedelta(minutes=5)
+    sim.state.advance(pending["orderId"], "UNSHIPPED")
+    order = http.get(url, params=params).json()["order"]
+    assert order["buyer"]["buyerName"]
+    assert order["recipient"]["deliveryAddress"]["postalCode"]
+    assert order["proceeds"]["grandTotal"]["amount"]
+    assert all("price" in i["product"] for i in order["orderItems"])
+    assert order["lastUpdatedTime"] == "2026-11-20T12:05:00Z"
+    assert sim.state.orders[pending["orderId"]]["fulfillment"]["fulfillmentStatus"] == (
+        "UNSHIPPED"
+    )
+
+
+# -- searchOrders
+def test_pagination_walks_every_order_once_and_tokens_expire(sim, http, clock):
+    sim.state.generate_orders(25, marketplaces=("DE",))
+    seen, params, tokens = [], {"maxResultsPerPage": 10}, []
+    while True:
+        body = _search(http, **params).json()
+        seen += [o["orderId"] for o in body["orders"]]
+        token = body.get("pagination", {}).get("nextToken")
+        if not token:
+            break
+        tokens.append(token)
+        params = {"paginationToken": token}
+    assert len(seen) == len(set(seen)) == 25 and len(tokens) == 2
+    created = [sim.state.orders[i]["createdTime"] for i in seen]
+    assert created == sorted(created)
+
+    reused = _search(http, paginationToken=tokens[0])
+    assert reused.status_code == 400
+    assert reused.json()["errors"][0]["code"] == "InvalidInput"
+
+    sim.state.pagination_token_ttl = timedelta(minutes=5)
+    token = _search(http, maxResultsPerPage=10).json()["pagination"]["nextToken"]
+    clock.now = NOW + timedelta(minutes=6)
+    expired = _search(http, paginationToken=token)
+    assert expired.status_code == 400
+    assert expired.json()["errors"][0]["code"] == "InvalidInput"
+
+
+def test_search_filters(sim, http):
+    sim.state.generate_orders(60)
+    statuses = _search(http, fulfillmentStatuses="UNSHIPPED,PARTIALLY_SHIPPED").json()
+    assert statuses["orders"]
+    expected = {
+        o["orderId"]
+        for o in sim.state.orders.values()
+        if o["salesChannel"]["marketplaceId"] == DE
+        and o["fulfillment"]["fulfillmentStatus"] in ("UNSHIPPED", "PARTIALLY_SHIPPED")
+    }
+    assert {o["orderId"] for o in statuses["orders"]} == expected
+    afn = _search(http, fulfilledBy="AMAZON", includedData="FULFILLMENT").json()
+    assert {o["fulfillment"]["fulfilledBy"] for o in afn["orders"]} == {"AMAZON"}
+
+    changed = _order_with(sim, "UNSHIPPED", DE)
+    sim.state.advance(changed["orderId"], "SHIPPED", at=NOW + timedelta(minutes=1))
+    recent = _search(
+        http,
+        createdAfter=None,
+        lastUpdatedAfter="2026-11-20T12:00:30Z",
+        lastUpdatedBefore="2026-11-20T12:01:30Z",
+    ).json()
+    assert [o["orderId"] for o in recent["orders"]] == [changed["orderId"]]
+    assert recent["lastUpdatedBefore"] == "2026-11-20T12:01:30Z"
+
+    for bad in (
+        {"marketplaceIds": ""},
+        {"lastUpdatedAfter": "2026-01-01T00:00:00Z"},
+        {"maxResultsPerPage": 101},
+        {"fulfillmentStatuses": "LOST"},
+        {"includedData": "EVERYTHING"},
+    ):
+        response = _search(http, **bad)
+        assert response.status_code == 400, bad
+        assert response.json()["errors"][0]["code"] == "InvalidInput"
+
+
+def test_included_data_returns_only_the_blocks_asked(sim, http):
+    sim.state.generate_orders(30, marketplaces=("UK",))
+    bare = _search(http, marketplaceIds=UK).json()["orders"]
+    assert bare
+    for order in bare:
+        assert not {"buyer", "recipient", "proceeds", "fulfillment", "packages"} & set(
+            order
+        )
+        for item in order["orderItems"]:
+            assert not {"proceeds", "fulfillment", "promotion"} & set(item)
+            assert item["product"]["sellerSku"]
+    buyer_only = _search(http, marketplaceIds=UK, includedData="BUYER").json()["orders"]
+    with_buyer = [o for o in buyer_only if "buyer" in o]
+    assert with_buyer and not any("recipient" in o for o in buyer_only)
+    full = _search(
+        http, marketplaceIds=UK, includedData="PROCEEDS,FULFILLMENT,RECIPIENT"
+    ).json()["orders"]
+    assert any("proceeds" in o and "fulfillment" in o for o in full)
+    assert all("buyer" not in o for o in full)
+
+
+# -- confirmShipment
+def _confirmation(order, item, quantity, **detail):
+    package = {
+        "packageReferenceId": "1",
+        "carrierCode": "DHL",
+        "trackingNumber": "1234567890",
+        "shipDate": "2026-11-20T10:00:00Z",
+        "orderItems": [{"orderItemId": item["orderItemId"], "quantity": quantity}],
+        **detail,
+    }
+    return {
+        "marketplaceId": order["salesChannel"]["marketplaceId"],
+        "packageDetail": {k: v for k, v in package.items() if v is not None},
+    }
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"carrierCode": None},
+        {"packageReferenceId": "abc"},
+        {"shipDate": "yesterday"},
+        {"orderItems": []},
+        {"orderItems": [{"orderItemId": "00000000000000", "quantity": 1}]},
+        {"marketplaceId": "ATVPDKIKX0DER"},
+        {"quantity": 99},
+    ],
+)
+def test_confirm_shipment_refuses_bad_bodies(sim, http, change):
+    sim.state.generate_orders(40)
+    order = _order_with(sim, "UNSHIPPED")
+    body = _confirmation(order, order["orderItems"][0], change.pop("quantity", 1))
+    if "marketplaceId" in change:
+        body["marketplaceId"] = change.pop("marketplaceId")
+    for key, value in change.items():
+        if value is None:
+            body["packageDetail"].pop(key)
+        else:
+            body["packageDetail"][key] = value
+    response = http.post(
+        f"/orders/v0/orders/{order['orderId']}/shipmentConfirmation", json=body
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["code"] == "InvalidInput"
+    assert sim.state.shipment_confirmations == []
+    assert sim.state.orders[order["orderId"]]["fulfillment"]["fulfillmentStatus"] == (
+        "UNSHIPPED"
+    )
+
+
+def test_confirm_shipment_ships_partially_then_fully(sim, http, clock):
+    sim.state.generate_orders(80)
+    order = _order_with(sim, "UNSHIPPED", min_units=2)
+    order_id = order["orderId"]
+    url = f"/orders/v0/orders/{order_id}/shipmentConfirmation"
+    lines = [(i, i["quantityOrdered"]) for i in order["orderItems"]]
+    first_item, first_quantity = lines[0]
+    partial = first_quantity - 1 if first_quantity > 1 else 1
+    clock.now = NOW + timedelta(minutes=3)
+    response = http.post(url, json=_confirmation(order, first_item, partial))
+    assert response.status_code == 204 and response.content == b""
+    stored = sim.state.orders[order_id]
+    assert stored["fulfillment"]["fulfillmentStatus"] == "PARTIALLY_SHIPPED"
+    assert stored["lastUpdatedTime"] == "2026-11-20T12:03:00Z"
+    assert stored["orderItems"][0]["fulfillment"]["quantityFulfilled"] == partial
+    assert stored["packages"][0]["trackingNumber"] == "1234567890"
+
+    body = _confirmation(order, first_item, 1, packageReferenceId="2")
+    body["packageDetail"]["orderItems"] = [
+        {
+            "orderItemId": i["orderItemId"],
+            "quantity": i["fulfillment"]["quantityUnfulfilled"],
+        }
+        for i in stored["orderItems"]
+        if i["fulfillment"]["quantityUnfulfilled"]
+    ]
+    assert http.post(url, json=body).status_code == 204
+    assert stored["fulfillment"]["fulfillmentStatus"] == "SHIPPED"
+    assert [c["order_id"] for c in sim.state.shipment_confirmations] == [order_id] * 2
+    again = http.post(url, json=_confirmation(order, first_item, 1))
+    assert again.status_code == 400
+
+
+# -- feeds
+def _submit(http, feed_type, content, content_type):
+    document = http.post(
+        "/feeds/2021-06-30/documents", json={"contentType": content_type}
+    ).json()
+    assert document["url"].startswith("http://127.0.0.1:")
+    assert (
+        httpx.put(
+            document["url"], content=content, headers={"Content-Type": content_type}
+        ).status_code
+        == 200
+    )
+    created = http.post(
+        "/feeds/2021-06-30/feeds",
+        json={
+            "feedType": feed_type,
+            "marketplaceIds": [DE],
+            "inputFeedDocumentId": document["feedDocumentId"],
+        },
+    )
+    assert created.status_code == 202
+    return created.json()["feedId"]
+
+
+def _result(http, feed):
+    document = http.get(
+        f"/feeds/2021-06-30/documents/{feed['resultFeedDocumentId']}"
+    ).json()
+    content = httpx.get(document["url"]).content
+    if document.get("compressionAlgorithm") == "GZIP":
+        content = gzip.decompress(content)
+    return content
+
+
+def _stock_message(message_id, sku, quantity):
+    return {
+        "messageId": message_id,
+        "sku": sku,
+        "operationType": "PATCH",
+        "productType": "HOME",
+        "patches": [
+            {
+                "op": "replace",
+                "path": "/attributes/fulfillment_availability",
+                "value": [
+                    {"fulfillment_channel_code": "DEFAULT", "quantity": quantity}
+                ],
+            }
+        ],
+    }
+
+
+def test_listings_feed_lifecycle_and_report(sim, http):
+    feed_doc = {
+        "header": {"sellerId": "A1SIMSELLER0001", "version": "2.0"},
+        "messages": [
+            _stock_message(1, "SKU-0001", 12),
+            _stock_message(2, "UNKNOWN-404", 1),
+            _stock_message(3, "SKU-0002", -3),
+            {"messageId": 4, "sku": "SKU-0003", "operationType": "PATCH"},
+        ],
+    }
+    content = json.dumps(feed_doc).encode()
+    feed_id = _submit(http, "JSON_LISTINGS_FEED", content, "application/json")
+    stored = sim.state.feeds[feed_id]
+    assert stored["content"] == content and stored["parsed"] == feed_doc
+    assert stored["content_type"] == "application/json"
+    statuses = [
+        http.get(f"/feeds/2021-06-30/feeds/{feed_id}").json()["processingStatus"]
+        for _ in range(3)
+    ]
+    assert statuses == ["IN_PROGRESS", "DONE", "DONE"]
+    feed = http.get(f"/feeds/2021-06-30/feeds/{feed_id}").json()
+    report = json.loads(_result(http, feed))
+    assert report["summary"]["messagesProcessed"] == 4
+    assert report["summary"]["messagesAccepted"] == 1
+    assert report["summary"]["messagesInvalid"] == 3
+    by_message = {i["messageId"]: i for i in report["issues"]}
+    assert set(by_message) == {2, 3, 4}
+    assert all(i["severity"] == "ERROR" for i in report["issues"])
+    assert sim.state.listings["SKU-0001"]["quantity"] == 12
+    assert "SKU-0002" not in sim.state.listings
+
+
+def test_feed_done_at_once_and_gzip_results(sim, http):
+    sim.state.feed_processing_polls = 0
+    sim.state.result_compression = "always"
+    doc = {
+        "header": {"sellerId": "A1SIMSELLER0001", "version": "2.0"},
+        "messages": [_stock_message(1, "SKU-0009", 1)],
+    }
+    feed_id = _submit(http, "JSON_LISTINGS_FEED", json.dumps(doc).encode(), "text/json")
+    feed = http.get(f"/feeds/2021-06-30/feeds/{feed_id}").json()
+    assert feed["processingStatus"] == "DONE"
+    info = http.get(
+        f"/feeds/2021-06-30/documents/{feed['resultFeedDocumentId']}"
+    ).json()
+    assert info["compressionAlgorithm"] == "GZIP"
+    assert json.loads(_result(http, feed))["summary"]["messagesAccepted"] == 1
+
+
+def test_upload_with_another_content_type_is_refused(http):
+    document = http.post(
+        "/feeds/2021-06-30/documents", json={"contentType": "application/json"}
+    ).json()
+    refused = httpx.put(
+        document["url"], content=b"{}", headers={"Content-Type": "text/tsv"}
+    )
+    assert refused.status_code == 403
+
+
+def test_removed_listings_feed_types_end_fatal(sim, http):
+    sim.state.feed_processing_polls = 1
+    feed_id = _submit(http, "POST_PRODUCT_PRICING_DATA", b"<x/>", "text/xml")
+    feed = http.get(f"/feeds/2021-06-30/feeds/{feed_id}").json()
+    assert feed["processingStatus"] == "FATAL"
+
+
+def _fulfillment_xml(seller, messages):
+    envelope = etree.Element("AmazonEnvelope")
+    header = etree.SubElement(envelope, "Header")
+    etree.SubElement(header, "DocumentVersion").text = "1.01"
+    etree.SubElement(header, "MerchantIdentifier").text = seller
+    etree.SubElement(envelope, "MessageType").text = "OrderFulfillment"
+    for number, (order_id, items) in enumerate(messages, start=1):
+        message = etree.SubElement(envelope, "Message")
+        etree.SubElement(message, "MessageID").text = str(number)
+        fulfillment = etree.SubElement(message, "OrderFulfillment")
+        etree.SubElement(fulfillment, "AmazonOrderID").text = order_id
+        etree.SubElement(fulfillment, "FulfillmentDate").text = "2026-11-20T11:00:00Z"
+        data = etree.SubElement(fulfillment, "FulfillmentData")
+        etree.SubElement(data, "CarrierCode").text = "UPS"
+        etree.SubElement(data, "ShipperTrackingNumber").text = "1Z999"
+        for item_id, quantity in items:
+            item = etree.SubElement(fulfillment, "Item")
+            etree.SubElement(item, "AmazonOrderItemCode").text = item_id
+            etree.SubElement(item, "Quantity").text = str(quantity)
+    return etree.tostring(envelope, xml_declaration=True, encoding="UTF-8")
+
+
+def test_order_fulfillment_feed_ships_and_reports_in_xml(sim, http):
+    sim.state.generate_orders(60)
+    sim.state.feed_processing_polls = 1
+    order = _order_with(sim, "UNSHIPPED")
+    items = [(i["orderItemId"], i["quantityOrdered"]) for i in order["orderItems"]]
+    content = _fulfillment_xml(
+        "A1SIMSELLER0001", [(order["orderId"], items), ("999-0000000-0000000", [])]
+    )
+    feed_id = _submit(http, "POST_ORDER_FULFILLMENT_DATA", content, "text/xml")
+    feed = http.get(f"/feeds/2021-06-30/feeds/{feed_id}").json()
+    assert feed["processingStatus"] == "DONE"
+    report = etree.fromstring(_result(http, feed))
+    summary = report.find("Message/ProcessingReport/ProcessingSummary")
+    assert summary.findtext("MessagesProcessed") == "2"
+    assert summary.findtext("MessagesSuccessful") == "1"
+    assert summary.findtext("MessagesWithError") == "1"
+    result = report.find("Message/ProcessingReport/Result")
+    assert result.findtext("MessageID") == "2"
+    assert result.findtext("ResultCode") == "Error"
+    assert sim.state.orders[order["orderId"]]["fulfillment"]["fulfillmentStatus"] == (
+        "SHIPPED"
+    )
+    parsed = sim.state.feeds[feed_id]["parsed"]
+    assert parsed[0]["amazon_order_id"] == order["orderId"]
+    assert parsed[0]["carrier_code"] == "UPS"
+
+
+# -- settlement reports
+def _rows(text):
+    return list(csv.DictReader(io.StringIO(text), delimiter="\t"))
+
+
+def _parse_amount(text):
+    return Decimal(text.replace(",", "."))
+
+
+@pytest.mark.parametrize(("code", "marketplace"), [("DE", DE), ("US", US), ("JP", JP)])
+def test_settlement_report_sums_to_total(sim, http, code, marketplace):
+    sim.state.generate_orders(70, marketplaces=(code,))
+    report_id = sim.state.add_settlement_report(
+        marketplace=code, compress=code == "US", refund_share=0.5
+    )
+    listed = http.get(
+        "/reports/2021-06-30/reports",
+        params={"reportTypes": SETTLEMENT, "marketplaceIds": marketplace},
+    ).json()["reports"]
+    assert [r["reportId"] for r in listed] == [report_id]
+    info = http.get(
+        f"/reports/2021-06-30/documents/{listed[0]['reportDocumentId']}"
+    ).json()
+    content = httpx.get(info["url"]).content
+    if code == "US":
+        assert info["compressionAlgorithm"] == "GZIP"
+        content = gzip.decompress(content)
+    text = content.decode("cp932" if code == "JP" else "utf-8")
+    rows = _rows(text)
+    assert "promotion-id" in rows[0]
+    summary, lines = rows[0], rows[1:]
+    assert summary["transaction-type"] == "" and summary["currency"]
+    total = sum(_parse_amount(r["amount"]) for r in lines)
+    assert total == _parse_amount(summary["total-amount"])
+    if code == "DE":
+        assert "," in summary["total-amount"]
+    kinds = {
+        (r["transaction-type"], r["amount-type"], r["amount-description"])
+        for r in lines
+    }
+    assert ("Order", "ItemPrice", "Principal") in kinds
+    assert ("Order", "ItemFees", "Commission") in kinds
+    assert ("Refund", "ItemPrice", "Principal") in kinds
+    assert any(k[0] == "ServiceFee" for k in kinds)
+    if code == "JP":
+        assert "月額登録料" in text
+    shipped = {
+        o["orderId"]
+        for o in sim.state.orders.values()
+        if o["fulfillment"]["fulfillmentStatus"] == "SHIPPED"
+    }
+    assert {r["order-id"] for r in lines if r["order-id"]} == shipped
+
+
+def test_get_reports_filters_and_next_token(sim, http, clock):
+    sim.state.generate_orders(30, marketplaces=("DE",))
+    ids = [
+        sim.state.add_settlement_report(
+            marketplace="DE", created=NOW - timedelta(days=d)
+        )
+        for d in (1, 2, 3, 200)
+    ]
+    first = http.get(
+        "/reports/2021-06-30/reports",
+        params={"reportTypes": SETTLEMENT, "pageSize": 2, "processingStatuses": "DONE"},
+    ).json()
+    assert [r["reportId"] for r in first["reports"]] == ids[:2]
+    with_others = http.get(
+        "/reports/2021-06-30/reports",
+        params={"nextToken": first["nextToken"], "reportTypes": SETTLEMENT},
+    )
+    assert with_others.status_code == 400
+    second = http.get(
+        "/reports/2021-06-30/reports", params={"nextToken": first["nextToken"]}
+    ).json()
+    assert [r["reportId"] for r in second["reports"]] == ids[2:3]  # 200 days: too old
+    assert "nextToken" not in second
+
+
+# -- listings items
+def test_patch_listings_item(sim, http):
+    body = {"productType": "HOME", "patches": _stock_message(1, "x", 5)["patches"]}
+    url = "/listings/2021-08-01/items/A1SIMSELLER0001/SKU-0042"
+    preview = http.patch(
+        url, params={"marketplaceIds": DE, "mode": "VALIDATION_PREVIEW"}, json=body
+    ).json()
+    assert preview["status"] == "VALID" and "SKU-0042" not in sim.state.listings
+    accepted = http.patch(url, params={"marketplaceIds": DE}, json=body).json()
+    assert accepted["status"] == "ACCEPTED" and accepted["sku"] == "SKU-0042"
+    assert sim.state.listings["SKU-0042"]["quantity"] == 5
+    negative = {"productType": "HOME", "patches": _stock_message(1, "x", -1)["patches"]}
+    invalid = http.patch(url, params={"marketplaceIds": DE}, json=negative).json()
+    assert (
+        invalid["status"] == "INVALID" and invalid["issues"][0]["severity"] == "ERROR"
+    )
+    missing = http.patch(url, params={"marketplaceIds": DE}, json={"patches": []})
+    assert missing.status_code == 400
+    assert [p["mode"] for p in sim.state.listings_patches] == [
+        "VALIDATION_PREVIEW",
+        None,
+        None,
+    ]
+
+
+# -- faults and rate limits
+def test_faults_429_500_html_and_malformed(sim, http):
+    path = "/sellers/v1/marketplaceParticipations"
+    op = "getMarketplaceParticipations"
+    sim.state.inject_fault(op, "429", count=2, retry_after=3)
+    sim.state.inject_fault(op, "500")
+    sim.state.inject_fault(op, "non_json_5xx")
+    sim.state.inject_fault(op, "malformed_json")
+    for _ in range(2):
+        throttled = http.get(path)
+        assert throttled.status_code == 429
+        assert throttled.headers["x-amzn-RateLimit-Limit"] == "0.016"
+        assert throttled.headers["Retry-After"] == "3"
+        assert throttled.json()["errors"][0]["code"] == "QuotaExceeded"
+    failed = http.get(path)
+    assert failed.status_code == 500 and failed.json()["errors"][0]["code"]
+    html = http.get(path)
+    assert html.status_code == 503
+    assert html.headers["content-type"].startswith("text/html")
+    malformed = http.get(path)
+    assert malformed.status_code == 200
+    with pytest.raises(json.JSONDecodeError):
+        malformed.json()
+    assert http.get(path).status_code == 200
+    assert [c["status"] for c in sim.state.calls if c["operation"] == op] == [
+        429,
+        429,
+        500,
+        503,
+        200,
+        200,
+    ]
+
+
+def test_fault_timeout_outlasts_the_client(sim, http):
+    sim.state.inject_fault("getMarketplaceParticipations", "timeout", seconds=0.2)
+    started = time.monotonic()
+    with pytest.raises(httpx.TimeoutException):
+        http.get("/sellers/v1/marketplaceParticipations", timeout=0.2)
+    assert time.monotonic() - started < 2
+    assert http.get("/sellers/v1/marketplaceParticipations").status_code == 200
+
+
+def test_fault_expired_pagination_token_and_invalid_grant(sim, http):
+    sim.state.generate_orders(5, marketplaces=("DE",))
+    sim.state.inject_fault("searchOrders", "expired_pagination_token")
+    expired = _search(http, paginationToken="anything")
+    assert expired.status_code == 400
+    assert expired.json()["errors"][0]["code"] == "InvalidInput"
+    assert _search(http).status_code == 200
+    sim.state.inject_fault("token", "invalid_grant")
+    refused = _token(sim)
+    assert refused.status_code == 400 and refused.json()["error"] == "invalid_grant"
+    assert _token(sim).status_code == 200
+
+
+def test_rate_limits_are_enforced_per_operation(clock):
+    limits = {"getOrder": (0.001, 2)}
+    with AmazonSimulator(
+        enforce_rate_limits=True, rate_limits=limits, clock=clock
+    ) as sim:
+        order_id = sim.state.generate_orders(1)[0]
+        token = _token(sim).json()["access_token"]
+        headers = {"x-amz-access-token": token}
+        url = f"{sim.url}/orders/2026-01-01/orders/{order_id}"
+        statuses = [httpx.get(url, headers=headers).status_code for _ in range(3)]
+        assert statuses == [200, 200, 429]
+        throttled = httpx.get(url, headers=headers)
+        assert throttled.headers["x-amzn-RateLimit-Limit"] == "0.001"
+        assert throttled.json()["errors"][0]["code"] == "QuotaExceeded"
+        # other operations have their own (documented) buckets
+        participations = httpx.get(
+            f"{sim.url}/sellers/v1/marketplaceParticipations", headers=headers
+        )
+        assert participations.status_code == 200
+        assert sim.state.count_calls("getOrder") == 4
+
+
+def test_calls_are_recorded_and_reset(sim, http):
+    http.get("/sellers/v1/marketplaceParticipations")
+    call = sim.state.calls[-1]
+    assert call["operation"] == "getMarketplaceParticipations"
+    assert call["method"] == "GET" and call["status"] == 200 and call["at"] == NOW
+    http.get("/_sim/state")  # control endpoints are not counted
+    assert len(sim.state.calls) == 2  # token + participations
+    sim.state.reset_calls()
+    assert sim.state.calls == []

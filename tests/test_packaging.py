@@ -1,0 +1,116 @@
+"""``pip install .`` ships the whole addon where Odoo finds it, with its requirements."""
+
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from email.parser import Parser
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+ADDON = REPO / "amazon_connector"
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory):
+    out = tmp_path_factory.mktemp("wheel")
+    # Build from a copy: a stale build/ folder in the clone must not leak in.
+    source = tmp_path_factory.mktemp("source") / "src"
+    shutil.copytree(
+        REPO,
+        source,
+        ignore=shutil.ignore_patterns(
+            ".git", "build", "dist", "*.egg-info", "__pycache__"
+        ),
+    )
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", out, source],
+        check=True,
+    )
+    (path,) = out.glob("*.whl")
+    return path
+
+
+def _source_files():
+    tracked = subprocess.run(
+        ["git", "ls-files", "amazon_connector"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.split()
+    return {
+        str(Path(name).relative_to("amazon_connector"))
+        for name in tracked or [str(p.relative_to(REPO)) for p in ADDON.rglob("*")]
+        if (REPO / name).is_file()
+    }
+
+
+def test_wheel_holds_every_addon_file(wheel):
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+    prefix = "odoo/addons/amazon_connector/"
+    shipped = {name[len(prefix) :] for name in names if name.startswith(prefix)}
+    missing = _source_files() - shipped
+    assert not missing, f"files missing from the wheel: {sorted(missing)}"
+    for data_file in (
+        "__manifest__.py",
+        "data/neutralize.sql",
+        "data/amazon.marketplace.csv",
+        "security/ir.model.access.csv",
+        "views/amazon_account_views.xml",
+        "i18n/amazon_connector.pot",
+        "static/description/icon.png",
+    ):
+        assert data_file in shipped
+    assert not [n for n in names if n.startswith("odoo/__init__") or "__pycache__" in n]
+
+
+def test_wheel_requires_the_connector_dependencies(wheel):
+    with zipfile.ZipFile(wheel) as archive:
+        (meta,) = [n for n in archive.namelist() if n.endswith(".dist-info/METADATA")]
+        metadata = Parser().parsestr(archive.read(meta).decode())
+    requires = " ".join(metadata.get_all("Requires-Dist"))
+    for requirement in ("python-amazon-sp-api", "lxml", "odoo-addon-queue_job", "odoo"):
+        assert requirement in requires
+    assert metadata["Version"] == "18.0.1.0.0"
+
+
+def test_installed_wheel_is_found_by_odoo_without_addons_path(wheel, tmp_path):
+    target = tmp_path / "site"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "--no-deps",
+            "--target",
+            target,
+            wheel,
+        ],
+        check=True,
+    )
+    listing = sorted(
+        str(p.relative_to(target)) for p in target.rglob("*") if p.is_file()
+    )
+    assert "odoo/addons/amazon_connector/data/neutralize.sql" in listing
+    probe = (
+        "import odoo.modules.module as m, odoo.tools.config as c\n"
+        "c['addons_path'] = ''\n"
+        "m.initialize_sys_path()\n"
+        "print(m.get_module_path('amazon_connector'))\n"
+    )
+    found = subprocess.run(
+        [sys.executable, "-c", probe],
+        env=dict(os.environ, PYTHONPATH=str(target)),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    assert found == str(target / "odoo" / "addons" / "amazon_connector")
