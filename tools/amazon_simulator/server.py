@@ -109,12 +109,15 @@ class SimulatorServer(ThreadingHTTPServer):
         issuer: TokenIssuer,
         limiter: RateLimiter | None,
         stopping: threading.Event,
+        rate_limits: dict[str, tuple[float, int]] | None = None,
     ):
         super().__init__(address, SimulatorHandler)
         self.state = state
         self.issuer = issuer
         self.limiter = limiter
-        self.reference_limits = RateLimiter()
+        # The rates advertised in x-amzn-RateLimit-Limit: Amazon's documented ones,
+        # or the overrides (tests raise them so clients do not wait).
+        self.reference_limits = RateLimiter(rate_limits)
         self.stopping = stopping
 
 

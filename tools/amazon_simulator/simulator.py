@@ -80,7 +80,12 @@ class AmazonSimulator:
         self._stopping.clear()
         limiter = RateLimiter(self.rate_limits) if self.enforce_rate_limits else None
         self._server = SimulatorServer(
-            (self.host, self.port), self.state, self.issuer, limiter, self._stopping
+            (self.host, self.port),
+            self.state,
+            self.issuer,
+            limiter,
+            self._stopping,
+            self.rate_limits,
         )
         self.state.base_url = self.url
         self._thread = threading.Thread(
