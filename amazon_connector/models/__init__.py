@@ -1,1 +1,13 @@
-from . import amazon_account, amazon_api_log, amazon_marketplace, res_company
+from . import res_company
+from . import amazon_marketplace
+from . import product_pricelist
+from . import account_tax
+from . import amazon_account
+from . import amazon_account_import
+from . import amazon_api_log
+from . import amazon_offer
+from . import amazon_order_import
+from . import amazon_order_sync
+from . import res_partner
+from . import sale_order
+from . import sale_order_line

@@ -110,6 +110,36 @@ class AmazonAccount(models.Model):
             [("company_id", "=", self.env.company.id)], limit=1
         ),
     )
+    import_pending_orders = fields.Boolean(
+        default=True,
+        help="Import merchant-fulfilled orders while Amazon still has them Pending, "
+        "as reserved quotations: their quantities are held back from the stock sent "
+        "to Amazon, which closes the overselling window.",
+    )
+    customer_creation = fields.Selection(
+        [("create", "One customer per buyer"), ("guest", "One shared guest customer")],
+        default="create",
+        required=True,
+        help="One customer per buyer (matched on Amazon's buyer e-mail relay, else "
+        "name and address), or one shared customer for the account. The delivery "
+        "address is recorded either way.",
+    )
+    guest_partner_id = fields.Many2one(
+        "res.partner", string="Guest Customer", readonly=True, copy=False
+    )
+    fba_location_id = fields.Many2one(
+        "stock.location",
+        string="FBA Stock Location",
+        check_company=True,
+        copy=False,
+        help="Where orders fulfilled by Amazon are delivered from: outside the "
+        "warehouse, so they never touch the seller's own quantities.",
+    )
+    orders_high_water_mark = fields.Datetime(
+        readonly=True,
+        copy=False,
+        help="Orders updated up to this moment are imported.",
+    )
     state = fields.Selection(
         ACCOUNT_STATE_SELECTION,
         default="draft",
@@ -131,6 +161,12 @@ class AmazonAccount(models.Model):
     )
     pending_partner_id = fields.Many2one(
         related="company_id.amazon_pending_partner_id", readonly=True
+    )
+    promotion_product_id = fields.Many2one(
+        related="company_id.amazon_promotion_product_id", readonly=True
+    )
+    facilitator_tax_product_id = fields.Many2one(
+        related="company_id.amazon_facilitator_tax_product_id", readonly=True
     )
 
     _sql_constraints = [
@@ -177,6 +213,52 @@ class AmazonAccount(models.Model):
                             problem=problem,
                         )
                     )
+
+    def _amazon_guest_partner(self):
+        """The account's shared customer, created when missing."""
+        self.ensure_one()
+        if not self.guest_partner_id:
+            self.sudo().guest_partner_id = (
+                self.env["res.partner"]
+                .sudo()
+                .create(
+                    {
+                        "name": self.env._("Amazon customer (%s)", self.name),
+                        "amazon_account_id": self.id,
+                        "company_id": self.company_id.id,
+                        "category_id": [
+                            (
+                                4,
+                                self.env.ref(
+                                    "amazon_connector.partner_category_amazon"
+                                ).id,
+                            )
+                        ],
+                    }
+                )
+            )
+        return self.guest_partner_id
+
+    def _amazon_fba_location(self):
+        """The account's FBA stock location, created when missing: an internal
+        location outside every warehouse."""
+        self.ensure_one()
+        if not self.fba_location_id:
+            self.sudo().fba_location_id = (
+                self.env["stock.location"]
+                .sudo()
+                .create(
+                    {
+                        "name": self.env._("Amazon FBA (%s)", self.name),
+                        "usage": "internal",
+                        "location_id": self.env.ref(
+                            "stock.stock_location_locations"
+                        ).id,
+                        "company_id": self.company_id.id,
+                    }
+                )
+            )
+        return self.fba_location_id
 
     @api.model_create_multi
     def create(self, vals_list):

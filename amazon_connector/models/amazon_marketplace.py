@@ -22,6 +22,42 @@ class AmazonMarketplace(models.Model):
     currency_id = fields.Many2one("res.currency", required=True)
     domain = fields.Char(string="Storefront Domain", help="e.g. amazon.de")
     active = fields.Boolean(default=True)
+    prices_include_tax = fields.Boolean(
+        help="Amazon's prices include the tax (EU, UK, JP...): orders get "
+        "tax-included taxes so their totals match Amazon's to the cent.",
+    )
+    facilitator_tax = fields.Boolean(
+        string="Marketplace Facilitator Tax",
+        help="Amazon collects and remits the sales tax (US): the tax is booked to a "
+        "clearing account, never as the seller's revenue.",
+    )
+
+    def _amazon_pricelist(self, company, currency=None):
+        """The company's pricelist for this marketplace in ``currency`` (default: the
+        marketplace's), created when missing; the currency is activated if needed."""
+        self.ensure_one()
+        currency = currency or self.currency_id
+        Pricelist = self.env["product.pricelist"].sudo()
+        pricelist = Pricelist.with_context(active_test=False).search(
+            [
+                ("amazon_marketplace_id", "=", self.id),
+                ("company_id", "=", company.id),
+                ("currency_id", "=", currency.id),
+            ],
+            limit=1,
+        )
+        if pricelist:
+            return pricelist
+        if not currency.active:
+            currency.sudo().active = True
+        return Pricelist.create(
+            {
+                "name": f"{self.name} ({currency.name})",
+                "currency_id": currency.id,
+                "company_id": company.id,
+                "amazon_marketplace_id": self.id,
+            }
+        )
 
     _sql_constraints = [
         (

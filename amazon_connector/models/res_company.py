@@ -13,6 +13,15 @@ class ResCompany(models.Model):
     )
     amazon_shipping_product_id = fields.Many2one("product.product")
     amazon_gift_wrap_product_id = fields.Many2one("product.product")
+    amazon_promotion_product_id = fields.Many2one(
+        "product.product",
+        help="Used on the negative lines of Amazon promotions and on rounding lines.",
+    )
+    amazon_facilitator_tax_product_id = fields.Many2one(
+        "product.product",
+        help="Carries the sales tax Amazon collects and remits itself (marketplace "
+        "facilitator, US): booked to a clearing account, never to revenue.",
+    )
     amazon_pending_partner_id = fields.Many2one(
         "res.partner",
         string="Amazon Pending Account",
@@ -26,7 +35,8 @@ class ResCompany(models.Model):
         The generic product is a goods product that is not tracked in stock: its SKU is
         unknown, so it must still create a delivery (staff ship it) without putting any
         real product's quantities wrong. Shipping and gift wrap are services: they are
-        invoiced but never delivered.
+        invoiced but never delivered. Promotions and the tax Amazon collects as
+        marketplace facilitator are services too.
         """
         self.ensure_one()
         company = self.sudo()
@@ -44,13 +54,26 @@ class ResCompany(models.Model):
                 "name": self.env._("Amazon Gift Wrap"),
                 "type": "service",
             },
+            "amazon_promotion_product_id": {
+                "name": self.env._("Amazon Promotion"),
+                "type": "service",
+            },
+            "amazon_facilitator_tax_product_id": {
+                "name": self.env._("Amazon Marketplace Facilitator Tax"),
+                "type": "service",
+            },
         }
         updates = {}
         for field_name, values in product_values.items():
             if not company[field_name]:
+                if field_name == "amazon_facilitator_tax_product_id":
+                    values["property_account_income_id"] = (
+                        company._amazon_facilitator_account().id
+                    )
                 updates[field_name] = (
                     self.env["product.product"]
                     .sudo()
+                    .with_company(company)
                     .create(
                         {
                             **values,
@@ -77,3 +100,24 @@ class ResCompany(models.Model):
         if updates:
             company.write(updates)
         return company
+
+    def _amazon_facilitator_account(self):
+        """The clearing account of the sales tax Amazon collects as marketplace
+        facilitator: a current liability, cleared by the settlement where Amazon
+        withholds that tax. None while the company has no chart of accounts."""
+        self.ensure_one()
+        Account = self.env["account.account"].sudo().with_company(self)
+        if not Account.search_count([("company_ids", "in", self.id)], limit=1):
+            return Account
+        code = "AMZFT"
+        account = Account.search(
+            [("code", "=", code), ("company_ids", "in", self.id)], limit=1
+        )
+        return account or Account.create(
+            {
+                "code": code,
+                "name": self.env._("Amazon Marketplace Facilitator Tax"),
+                "account_type": "liability_current",
+                "company_ids": [(6, 0, self.ids)],
+            }
+        )

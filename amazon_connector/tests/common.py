@@ -51,7 +51,12 @@ class AmazonSimulatorCommon(AmazonCommon):
         # The simulator is test tooling that lives beside the addon (tools/).
         from amazon_simulator import AmazonSimulator  # noqa: PLC0415
 
-        cls.simulator = AmazonSimulator(seed=7, orders=cls.simulator_orders).start()
+        # Amazon's real rates (searchOrders: one call per 3 minutes) would make the
+        # adapter wait between tests: the simulator advertises generous ones.
+        fast = dict.fromkeys(("searchOrders", "getOrder", "token"), (1000.0, 1000))
+        cls.simulator = AmazonSimulator(
+            seed=7, orders=cls.simulator_orders, rate_limits=fast
+        ).start()
         cls.addClassCleanup(cls.simulator.stop)
         credentials = cls.simulator.credentials
         cls.account.write(

@@ -1,1 +1,2 @@
+from . import amazon_order_fetch_wizard
 from . import res_config_settings

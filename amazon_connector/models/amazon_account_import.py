@@ -1,0 +1,224 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0.html)
+
+import logging
+from collections import Counter
+from datetime import timedelta, timezone
+
+import psycopg2
+
+from odoo import _, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import str2bool
+
+from odoo.addons.queue_job.exception import RetryableJobError
+from odoo.addons.queue_job.job import identity_exact
+
+from ..amazon.errors import AmazonAuthError, AmazonPermanentError, AmazonRetryableError
+
+_logger = logging.getLogger(__name__)
+
+# searchOrders shows a change about 2 minutes after it happens: never ask for newer.
+VISIBILITY_DELAY = timedelta(minutes=2)
+# Re-read a few minutes before the high-water mark: late-indexed changes are caught,
+# the idempotent upsert makes the repeats harmless.
+WINDOW_OVERLAP = timedelta(minutes=10)
+# How far back the first import looks for orders still Unshipped at the start moment.
+INITIAL_SWEEP = timedelta(days=30)
+UNSHIPPED_FULFILLMENT_STATUSES = ["UNSHIPPED", "PARTIALLY_SHIPPED"]
+
+
+def _utc(value):
+    """Odoo's naive UTC datetime as the aware one Amazon expects."""
+    return value.replace(tzinfo=timezone.utc)
+
+
+class AmazonAccount(models.Model):
+    _inherit = "amazon.account"
+
+    order_count = fields.Integer(compute="_compute_order_count", string="Orders")
+    failed_import_count = fields.Integer(
+        compute="_compute_order_count", string="Failed Imports"
+    )
+
+    def _compute_order_count(self):
+        orders = dict(
+            self.env["sale.order"]._read_group(
+                [("amazon_account_id", "in", self.ids)],
+                ["amazon_account_id"],
+                ["__count"],
+            )
+        )
+        failed = dict(
+            self.env["amazon.order.import"]._read_group(
+                [("account_id", "in", self.ids), ("state", "=", "failed")],
+                ["account_id"],
+                ["__count"],
+            )
+        )
+        for account in self:
+            account.order_count = orders.get(account, 0)
+            account.failed_import_count = failed.get(account, 0)
+
+    # ------------------------------------------------------------------ actions
+
+    def action_import_orders(self):
+        """Import the orders changed since the last import (a job per account).
+
+        Under the ``queue_job__no_delay`` context the import runs at once."""
+        for account in self:
+            account.with_delay(
+                identity_key=identity_exact,
+                description=_("Import Amazon orders of %s", account.name),
+            )._import_orders()
+        if self.env.context.get("queue_job__no_delay"):
+            return True
+        return self._notify(
+            _("Import queued"),
+            _(
+                "The orders of %s will be imported in a moment.",
+                ", ".join(self.mapped("name")),
+            ),
+            "info",
+        )
+
+    def action_view_orders(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "amazon_connector.action_amazon_orders"
+        )
+        action["domain"] = [("amazon_account_id", "=", self.id)]
+        return action
+
+    def action_view_failed_imports(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "amazon_connector.action_amazon_order_import"
+        )
+        action["domain"] = [("account_id", "=", self.id), ("state", "=", "failed")]
+        return action
+
+    def _cron_import_orders(self):
+        """Scheduled action: enqueue an import for every active account, when the
+        connector is switched on in Settings."""
+        enabled = (
+            self.env["ir.config_parameter"].sudo().get_param("amazon_connector.enabled")
+        )
+        if not str2bool(enabled or "False"):
+            return
+        self.search([("state", "!=", "draft")]).action_import_orders()
+
+    # ------------------------------------------------------------------ jobs
+
+    def _import_orders(self):
+        """Job: import every order of the account's marketplaces changed in the window
+        ]high-water mark - overlap, now - 2 min]; move the mark only once the whole
+        window is processed."""
+        self.ensure_one()
+        self._lock_for_import()
+        window_end = fields.Datetime.now() - VISIBILITY_DELAY
+        start = self.orders_high_water_mark or self.import_orders_from
+        marketplace_ids = self.marketplace_ids.mapped("marketplace_id")
+        if not marketplace_ids:
+            raise UserError(_("The Amazon account %s has no marketplace.", self.name))
+        outcomes = Counter()
+        try:
+            with self._amazon_session() as adapter:
+                if not self.orders_high_water_mark:
+                    pages = adapter.search_orders(
+                        marketplace_ids=marketplace_ids,
+                        created_after=_utc(self.import_orders_from - INITIAL_SWEEP),
+                        created_before=_utc(self.import_orders_from),
+                        fulfillment_statuses=UNSHIPPED_FULFILLMENT_STATUSES,
+                    )
+                    for page in pages:
+                        outcomes += self._sync_page(page, initial=True)
+                pages = adapter.search_orders(
+                    marketplace_ids=marketplace_ids,
+                    last_updated_after=_utc(start - WINDOW_OVERLAP),
+                    last_updated_before=_utc(window_end),
+                )
+                for page in pages:
+                    outcomes += self._sync_page(page)
+        except AmazonRetryableError as error:
+            raise RetryableJobError(
+                str(error), seconds=max(1, int(error.retry_after + 0.999))
+            ) from error
+        except AmazonPermanentError as error:
+            # Keep what was imported (each order is whole), leave the mark: the
+            # window is read again next time.
+            if isinstance(error, AmazonAuthError):
+                message = self._amazon_mark_error(error)
+            else:
+                message = str(error)
+                self.last_error = message
+            _logger.warning("Amazon import of account %s stopped: %s", self.id, message)
+            return _("Import stopped: %s", message)
+        self.write(
+            {
+                "orders_high_water_mark": window_end,
+                "state": "connected",
+                "last_error": False,
+            }
+        )
+        return _("Imported: %s", dict(outcomes) or _("nothing new"))
+
+    def _sync_page(self, page, initial=False):
+        # Importing Amazon's data is the connector's job, not the clicking user's:
+        # any Amazon user may trigger it, the records follow the account's company.
+        return (
+            self.env["amazon.order.sync"]
+            .sudo()
+            ._sync_payloads(self.sudo(), page, initial=initial)
+        )
+
+    def _import_order_by_ref(self, amazon_order_ref):
+        """Fetch one order by its Amazon number (getOrder) and import it, whatever
+        its date: the user asked for it."""
+        self.ensure_one()
+        ref = (amazon_order_ref or "").strip()
+        if not ref:
+            raise UserError(_("Give the Amazon order number to import."))
+        try:
+            with self._amazon_session() as adapter:
+                payload = adapter.get_order(ref)
+        except AmazonRetryableError as error:
+            raise UserError(
+                _(
+                    "Amazon is busy; try again in %s seconds.",
+                    int(error.retry_after) + 1,
+                )
+            ) from error
+        except AmazonPermanentError as error:
+            raise UserError(
+                _(
+                    "Amazon could not return the order %(ref)s: %(error)s",
+                    ref=ref,
+                    error=error,
+                )
+            ) from error
+        if isinstance(payload, dict) and isinstance(payload.get("order"), dict):
+            payload = payload["order"]
+        self.env["amazon.order.sync"].sudo()._sync_payloads(
+            self.sudo(), [payload], force=True, initial=True
+        )
+        record = self.env["amazon.order.import"].search(
+            [("account_id", "=", self.id), ("amazon_order_ref", "=", ref)], limit=1
+        )
+        if record.state == "failed":
+            raise UserError(
+                _("Amazon order %(ref)s: %(error)s", ref=ref, error=record.error)
+            )
+        return record.sale_order_id
+
+    def _lock_for_import(self):
+        """One import per account at a time: a second job waits for a retry."""
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    "SELECT id FROM amazon_account WHERE id = %s FOR UPDATE NOWAIT",
+                    [self.id],
+                )
+        except psycopg2.errors.LockNotAvailable as error:
+            raise RetryableJobError(
+                _("Another import of this Amazon account is running."), seconds=60
+            ) from error

@@ -1,0 +1,719 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0.html)
+
+import logging
+from collections import Counter
+from decimal import Decimal
+
+import psycopg2
+
+from odoo import Command, api, models
+
+from odoo.addons.queue_job.exception import RetryableJobError
+
+from ..amazon.errors import AmazonDataError
+from ..amazon.money import currency_decimals
+from ..amazon.order_payload import AmazonOrder, parse_order
+from ..amazon.order_totals import compute_lines
+from ..amazon.tax_rates import infer_rate
+
+_logger = logging.getLogger(__name__)
+
+SHIPPED_STATUSES = ("unshipped", "partially_shipped", "shipped")
+# The database constraints a concurrent import of the same order violates.
+CONCURRENCY_CONSTRAINTS = ("amazon_order_uniq", "order_uniq")
+
+
+def _naive(value):
+    """Odoo stores UTC datetimes without tzinfo."""
+    return value.replace(tzinfo=None) if value else False
+
+
+class AmazonOrderSync(models.AbstractModel):
+    """Turns parsed Amazon orders into sales orders: create, complete, cancel, update.
+
+    One call handles a page of orders with lookups prefetched for the whole page, so
+    the number of queries per order does not grow with the catalogue or the customer
+    base. Each order runs in its own savepoint: a bad one is recorded on its import
+    record and never blocks the others.
+    """
+
+    _name = "amazon.order.sync"
+    _description = "Amazon Order Synchronization"
+
+    @api.model
+    def _sync_payloads(self, account, payloads, *, force=False, initial=False):
+        """Import or update the orders of ``payloads``; return counts per outcome.
+
+        ``force`` re-applies an order even when Amazon's lastUpdatedTime is not newer
+        (Retry, Import one order); ``initial`` accepts orders created before the
+        account's "import orders from" moment (the sweep of orders still Unshipped
+        at that moment, or an order asked for by number).
+        """
+        batch = _Batch(self.env, account, payloads)
+        outcomes = Counter()
+        for payload in payloads:
+            ref = (
+                str(payload.get("orderId") or "?") if isinstance(payload, dict) else "?"
+            )
+            try:
+                with self.env.cr.savepoint():
+                    order = parse_order(payload)
+                    outcome, sale_order = self._sync_order(batch, order, force, initial)
+            except psycopg2.IntegrityError as error:
+                if any(name in str(error) for name in CONCURRENCY_CONSTRAINTS):
+                    raise RetryableJobError(
+                        f"Amazon order {ref} is being imported by another job",
+                        seconds=30,
+                    ) from error
+                batch.record(ref, "failed", error=str(error))
+                outcomes["failed"] += 1
+            except psycopg2.OperationalError:
+                raise  # serialization failure, lock: queue_job retries the job
+            except RetryableJobError:
+                raise
+            except Exception as error:
+                _logger.info("Amazon order %s could not be imported: %s", ref, error)
+                batch.record(ref, "failed", error=str(error))
+                outcomes["failed"] += 1
+            else:
+                batch.record(
+                    order.order_id,
+                    "skipped" if outcome.startswith("skipped") else "done",
+                    sale_order=sale_order,
+                    last_update=order.last_updated_time,
+                    error=outcome if outcome.startswith("skipped") else False,
+                )
+                outcomes[outcome.split(":")[0]] += 1
+        batch.flush()
+        return outcomes
+
+    # ------------------------------------------------------------------ one order
+
+    def _sync_order(self, batch, order: AmazonOrder, force, initial):
+        sale_order = batch.orders.get(order.order_id)
+        if (
+            sale_order
+            and not force
+            and sale_order.amazon_last_update
+            and _naive(order.last_updated_time) <= sale_order.amazon_last_update
+        ):
+            return "unchanged", sale_order
+        if not sale_order:
+            reason = self._skip_reason(batch.account, order, initial)
+            if reason:
+                return f"skipped: {reason}", sale_order
+            return self._create(batch, order)
+        return self._update(batch, sale_order, order)
+
+    @api.model
+    def _skip_reason(self, account, order, initial):
+        if (
+            not initial
+            and account.import_orders_from
+            and _naive(order.created_time) < account.import_orders_from
+        ):
+            return self.env._("created before the account's import start")
+        if order.is_fulfilled_by_amazon and order.status != "shipped":
+            return self.env._("fulfilled by Amazon, imported once Amazon ships it")
+        if order.is_pending and not account.import_pending_orders:
+            return self.env._("pending, and pending orders are not imported")
+        if order.is_canceled or order.status == "unfulfillable":
+            return self.env._("canceled before it was imported")
+        return None
+
+    def _create(self, batch, order):
+        marketplace = batch.marketplace(order)
+        values = {
+            **self._header_values(batch, order, marketplace),
+            **self._customer_values(batch, order),
+            "order_line": [
+                Command.create(line) for line in self._line_values(batch, order)
+            ],
+        }
+        if order.is_pending:
+            values.update(
+                amazon_reserved=True,
+                amazon_last_action=self.env._(
+                    "Pending on %s: quotation reserves the stock", marketplace.name
+                ),
+            )
+        else:
+            values["amazon_last_action"] = self.env._(
+                "Created from %s", marketplace.name
+            )
+        sale_order = (
+            self.env["sale.order"]
+            .with_company(batch.account.company_id)
+            .with_context(mail_create_nosubscribe=True)
+            .create(values)
+        )
+        batch.orders[order.order_id] = sale_order
+        sale_order.message_post(
+            body=self.env._(
+                "Amazon order %(ref)s from %(marketplace)s.",
+                ref=order.order_id,
+                marketplace=marketplace.name,
+            )
+        )
+        self._check_total(batch, sale_order, order)
+        if not order.is_pending:
+            self._confirm(batch, sale_order, order)
+        return ("created_pending" if order.is_pending else "created"), sale_order
+
+    def _update(self, batch, sale_order, order):
+        values = self._status_values(order)
+        outcome = "updated"
+        if order.is_canceled:
+            return self._cancel(sale_order, values), sale_order
+        if order.status in SHIPPED_STATUSES and sale_order.state == "draft":
+            # The Pending quotation becomes the real order: same record, completed.
+            sale_order.order_line.unlink()
+            sale_order.write(
+                {
+                    **values,
+                    **self._customer_values(batch, order),
+                    "order_line": [
+                        Command.create(line) for line in self._line_values(batch, order)
+                    ],
+                    "amazon_reserved": False,
+                    "amazon_last_action": self.env._(
+                        "Confirmed by Amazon: order completed and confirmed"
+                    ),
+                }
+            )
+            self._check_total(batch, sale_order, order)
+            self._confirm(batch, sale_order, order)
+            return "confirmed", sale_order
+        if sale_order.amazon_status != values.get("amazon_status") or (
+            sale_order.amazon_status_raw != values.get("amazon_status_raw")
+        ):
+            values["amazon_last_action"] = self.env._(
+                "Amazon status: %s", order.status.replace("_", " ").capitalize()
+            )
+        sale_order.write(values)
+        return outcome, sale_order
+
+    def _cancel(self, sale_order, values):
+        if sale_order.state == "cancel":
+            sale_order.write(values)
+            return "unchanged"
+        shipped = sale_order.picking_ids.filtered(
+            lambda p: p.state == "done" and p.picking_type_code == "outgoing"
+        )
+        if shipped:
+            sale_order.write(
+                {
+                    **values,
+                    "amazon_needs_review": True,
+                    "amazon_last_action": self.env._(
+                        "Canceled by Amazon after shipping: to review"
+                    ),
+                }
+            )
+            sale_order.activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=self.env._("Amazon canceled a shipped order"),
+                note=self.env._(
+                    "Amazon canceled order %s after part of it shipped: check the "
+                    "delivery, the return and the invoice.",
+                    sale_order.amazon_order_ref,
+                ),
+                user_id=(sale_order.user_id or self.env.user).id,
+            )
+            return "review"
+        was_reserved = sale_order.amazon_reserved
+        sale_order._action_cancel()
+        sale_order.write(
+            {
+                **values,
+                "amazon_reserved": False,
+                "amazon_last_action": (
+                    self.env._("Canceled by Amazon; reservation released")
+                    if was_reserved
+                    else self.env._("Canceled by Amazon; stock restored")
+                ),
+            }
+        )
+        return "canceled"
+
+    def _confirm(self, batch, sale_order, order):
+        sale_order.action_confirm()
+        # Amazon talks to its buyers; Odoo must not e-mail them.
+        sale_order.message_unsubscribe(partner_ids=sale_order.partner_id.ids)
+        if order.is_fulfilled_by_amazon:
+            self._deliver_from_fba(batch, sale_order)
+
+    def _deliver_from_fba(self, batch, sale_order):
+        """Deliver an order Amazon shipped from its own warehouse: out of the
+        account's FBA location, never the seller's own stock."""
+        location = batch.account._amazon_fba_location()
+        for picking in sale_order.picking_ids.filtered(
+            lambda p: p.state not in ("done", "cancel")
+        ):
+            picking.write({"location_id": location.id})
+            picking.move_ids.write({"location_id": location.id})
+            for move in picking.move_ids:
+                move.quantity = move.product_uom_qty
+            picking.move_ids.picked = True
+            picking.with_context(
+                skip_sms=True, cancel_backorder=True, skip_backorder=True
+            )._action_done()
+        sale_order.amazon_last_action = self.env._(
+            "Shipped by Amazon (FBA) from %s", location.display_name
+        )
+
+    def _check_total(self, batch, sale_order, order):
+        """Add a rounding line when Odoo's taxes land a cent away from Amazon's
+        total (tax-excluded marketplaces round each tax on its own)."""
+        if order.is_pending or order.grand_total is None:
+            return
+        currency = sale_order.currency_id
+        difference = Decimal(str(order.grand_total.amount)) - Decimal(
+            str(currency.round(sale_order.amount_total))
+        )
+        if not currency.is_zero(float(difference)):
+            sale_order.write(
+                {
+                    "order_line": [
+                        Command.create(
+                            {
+                                "product_id": batch.placeholder("promotion").id,
+                                "name": self.env._("Rounding difference with Amazon"),
+                                "product_uom_qty": 1,
+                                "price_unit": float(difference),
+                                "tax_id": [Command.clear()],
+                                "sequence": 1000,
+                            }
+                        )
+                    ]
+                }
+            )
+
+    # ------------------------------------------------------------------ values
+
+    def _status_values(self, order):
+        known = dict(self.env["sale.order"]._fields["amazon_status"].selection)
+        return {
+            "amazon_status": order.status if order.status in known else False,
+            "amazon_status_raw": order.status,
+            "amazon_fulfilled_by": (
+                order.fulfilled_by
+                if order.fulfilled_by in ("merchant", "amazon")
+                else False
+            ),
+            "amazon_is_prime": order.is_prime,
+            "amazon_is_business": order.is_business,
+            "amazon_latest_ship_date": _naive(order.latest_ship_date),
+            "amazon_last_update": _naive(order.last_updated_time),
+            "amazon_items_shipped": sum(item.quantity_shipped for item in order.items),
+            "amazon_items_unshipped": sum(
+                item.quantity_unshipped for item in order.items
+            ),
+        }
+
+    def _header_values(self, batch, order, marketplace):
+        account = batch.account
+        return {
+            **self._status_values(order),
+            "company_id": account.company_id.id,
+            "amazon_account_id": account.id,
+            "amazon_marketplace_id": marketplace.id,
+            "amazon_order_ref": order.order_id,
+            "amazon_purchase_date": _naive(order.created_time),
+            "client_order_ref": order.order_id,
+            "origin": f"{marketplace.name} {order.order_id}",
+            "date_order": _naive(order.created_time),
+            "pricelist_id": batch.pricelist(marketplace, order).id,
+            "team_id": account.team_id.id,
+            "user_id": account.team_id.user_id.id,
+            "warehouse_id": account.warehouse_id.id,
+        }
+
+    def _customer_values(self, batch, order):
+        if order.is_pending:
+            partner = batch.account.company_id._amazon_ensure_placeholders()
+            partner = partner.amazon_pending_partner_id
+            return {
+                "partner_id": partner.id,
+                "partner_invoice_id": partner.id,
+                "partner_shipping_id": partner.id,
+            }
+        customer, delivery = batch.customer(order)
+        return {
+            "partner_id": customer.id,
+            "partner_invoice_id": customer.id,
+            "partner_shipping_id": delivery.id,
+        }
+
+    def _line_values(self, batch, order):
+        marketplace = batch.marketplace(order)
+        currency = order.currency or marketplace.currency_id.name
+        decimals = currency_decimals(currency)
+        values = []
+        item_by_id = {item.order_item_id: item for item in order.items}
+        for sequence, line in enumerate(
+            compute_lines(
+                order,
+                tax_included=marketplace.prices_include_tax,
+                facilitator_tax=marketplace.facilitator_tax,
+            ),
+            start=10,
+        ):
+            item = item_by_id.get(line.order_item_id)
+            if line.quantity < 0:
+                raise AmazonDataError(
+                    f"Amazon order {order.order_id}: item {line.order_item_id}: "
+                    f"negative quantity {line.quantity}"
+                )
+            product = batch.line_product(line.kind, item, marketplace)
+            taxes = self.env["account.tax"]
+            if line.kind != "facilitator_tax" and line.tax_amount:
+                # Tax included: the line's total; excluded: its amount before tax.
+                rate = infer_rate(
+                    line.quantity * line.price_unit,
+                    line.tax_amount,
+                    price_include=line.price_includes_tax,
+                    decimals=decimals,
+                )
+                if rate is not None:
+                    taxes = batch.tax(rate, line.price_includes_tax)
+            values.append(
+                {
+                    "product_id": product.id,
+                    "name": self._line_description(batch, line, item, product),
+                    "product_uom_qty": float(line.quantity),
+                    "price_unit": float(line.price_unit),
+                    "tax_id": [Command.set(taxes.ids)],
+                    "amazon_order_item_id": line.order_item_id,
+                    "sequence": sequence,
+                }
+            )
+        if not values:
+            raise AmazonDataError(f"Amazon order {order.order_id}: no items")
+        return values
+
+    def _line_description(self, batch, line, item, product):
+        _ = self.env._
+        if line.kind == "product" and item:
+            if product == batch.placeholder("generic"):
+                parts = [
+                    f"[{item.sku or '?'}] {item.title or ''}".strip(),
+                    _("ASIN: %s", item.asin or "-"),
+                    _(
+                        "Amazon line: %(qty)s x %(price)s",
+                        qty=item.quantity,
+                        price=line.price_unit,
+                    ),
+                ]
+            else:
+                parts = [product.display_name]
+        else:
+            labels = {
+                "shipping": _("Shipping"),
+                "shipping_discount": _("Shipping promotion"),
+                "gift_wrap": _("Gift wrap"),
+                "discount": _("Promotion"),
+                "facilitator_tax": _("Sales tax collected by Amazon"),
+                "adjustment": _("Adjustment to Amazon's total"),
+                "other": _("Other charge"),
+            }
+            parts = [labels.get(line.kind, line.kind)]
+            if item and item.sku:
+                parts[0] += f" ({item.sku})"
+        if line.description_extra:
+            parts.append(line.description_extra)
+        return "\n".join(parts)
+
+
+class _Batch:
+    """Lookups for one page of orders, each made once for the whole page."""
+
+    def __init__(self, env, account, payloads):
+        self.env = env
+        self.account = account
+        self.company = account.company_id
+        refs = [p.get("orderId") for p in payloads if isinstance(p, dict)]
+        refs = [ref for ref in refs if ref]
+        SaleOrder = env["sale.order"].with_context(active_test=False)
+        self.orders = {
+            order.amazon_order_ref: order
+            for order in SaleOrder.search(
+                [
+                    ("amazon_account_id", "=", account.id),
+                    ("amazon_order_ref", "in", refs),
+                ]
+            )
+        }
+        self.imports = {
+            record.amazon_order_ref: record
+            for record in env["amazon.order.import"].search(
+                [("account_id", "=", account.id), ("amazon_order_ref", "in", refs)]
+            )
+        }
+        skus = {
+            item.get("product", {}).get("sellerSku")
+            for payload in payloads
+            if isinstance(payload, dict)
+            for item in payload.get("orderItems") or []
+            if isinstance(item, dict) and isinstance(item.get("product"), dict)
+        } - {None}
+        offers = env["amazon.offer"].search(
+            [("account_id", "=", account.id), ("sku", "in", list(skus))]
+        )
+        self.offers = {(o.sku, o.marketplace_id.id): o.product_id for o in offers}
+        self.offer_any = {o.sku: o.product_id for o in offers}
+        products = (
+            env["product.product"]
+            .with_company(self.company)
+            .search(
+                [
+                    ("default_code", "in", list(skus - set(self.offer_any))),
+                    ("company_id", "in", (False, self.company.id)),
+                ]
+            )
+        )
+        self.products_by_code = {}
+        for product in products:
+            self.products_by_code.setdefault(product.default_code, product)
+        self._marketplaces = {m.marketplace_id: m for m in account.marketplace_ids}
+        self._pricelists = {}
+        self._taxes = {}
+        self._countries = {}
+        self._records = {}
+        self._placeholders = None
+
+    # -- catalogue
+
+    def placeholder(self, kind):
+        if self._placeholders is None:
+            company = self.company._amazon_ensure_placeholders()
+            self._placeholders = {
+                "generic": company.amazon_generic_product_id,
+                "shipping": company.amazon_shipping_product_id,
+                "gift_wrap": company.amazon_gift_wrap_product_id,
+                "promotion": company.amazon_promotion_product_id,
+                "facilitator_tax": company.amazon_facilitator_tax_product_id,
+            }
+        return self._placeholders[kind]
+
+    def line_product(self, kind, item, marketplace):
+        if kind == "product":
+            return self.product(item, marketplace)
+        return self.placeholder(
+            {
+                "shipping": "shipping",
+                "shipping_discount": "shipping",
+                "gift_wrap": "gift_wrap",
+                "facilitator_tax": "facilitator_tax",
+            }.get(kind, "promotion")
+        )
+
+    def product(self, item, marketplace):
+        sku = item.sku
+        if not sku:
+            return self.placeholder("generic")
+        product = self.offers.get((sku, marketplace.id)) or self.offer_any.get(sku)
+        if product:
+            return product
+        product = self.products_by_code.get(sku)
+        if product:
+            # Remember the binding: the offer is what stock and price exports use.
+            self.env["amazon.offer"].create(
+                {
+                    "account_id": self.account.id,
+                    "marketplace_id": marketplace.id,
+                    "sku": sku,
+                    "asin": item.asin,
+                    "product_id": product.id,
+                }
+            )
+            self.offers[(sku, marketplace.id)] = product
+            self.offer_any[sku] = product
+            return product
+        return self.placeholder("generic")
+
+    def marketplace(self, order):
+        marketplace = self._marketplaces.get(order.marketplace_id)
+        if not marketplace:
+            marketplace = self.env["amazon.marketplace"].search(
+                [("marketplace_id", "=", order.marketplace_id)], limit=1
+            )
+            if not marketplace:
+                raise AmazonDataError(
+                    f"Amazon order {order.order_id}: unknown marketplace "
+                    f"{order.marketplace_id}"
+                )
+            self._marketplaces[order.marketplace_id] = marketplace
+        return marketplace
+
+    def pricelist(self, marketplace, order):
+        code = order.currency or marketplace.currency_id.name
+        key = (marketplace.id, code)
+        if key not in self._pricelists:
+            currency = (
+                self.env["res.currency"]
+                .with_context(active_test=False)
+                .search([("name", "=", code)], limit=1)
+            )
+            if not currency:
+                raise AmazonDataError(
+                    f"Amazon order {order.order_id}: currency {code} is unknown to Odoo"
+                )
+            self._pricelists[key] = marketplace._amazon_pricelist(
+                self.company, currency
+            )
+        return self._pricelists[key]
+
+    def tax(self, rate, price_include):
+        key = (rate, price_include)
+        if key not in self._taxes:
+            self._taxes[key] = self.env["account.tax"]._amazon_sale_tax(
+                self.company, rate, price_include
+            )
+        return self._taxes[key]
+
+    # -- customers
+
+    def country(self, order, code):
+        if code not in self._countries:
+            country = self.env["res.country"].search([("code", "=", code)], limit=1)
+            if not country:
+                raise AmazonDataError(
+                    f"Amazon order {order.order_id}: country code {code!r} is unknown "
+                    "to Odoo"
+                )
+            self._countries[code] = country
+        return self._countries[code]
+
+    def customer(self, order):
+        """The invoiced customer and the delivery contact of ``order``."""
+        address = order.shipping_address
+        if address is None:
+            raise AmazonDataError(
+                f"Amazon order {order.order_id}: no delivery address for a "
+                f"{order.status} order"
+            )
+        country = self.country(order, address.country_code)
+        state = self.env["res.country.state"]
+        if address.state_or_region:
+            region = address.state_or_region.strip()
+            state = self.env["res.country.state"].search(
+                [
+                    ("country_id", "=", country.id),
+                    "|",
+                    ("code", "=ilike", region),
+                    ("name", "=ilike", region),
+                ],
+                limit=1,
+            )
+        street = {
+            "street": address.line1,
+            "street2": ", ".join(filter(None, (address.line2, address.line3))) or False,
+            "city": address.city,
+            "zip": address.postal_code,
+            "country_id": country.id,
+            "state_id": state.id,
+        }
+        Partner = self.env["res.partner"].sudo().with_context(active_test=False)
+        if self.account.customer_creation == "guest":
+            customer = self.account._amazon_guest_partner()
+        else:
+            customer = Partner.browse()
+            if order.buyer_email:
+                customer = Partner.search(
+                    [
+                        ("email", "=ilike", order.buyer_email),
+                        ("amazon_account_id", "=", self.account.id),
+                        ("parent_id", "=", False),
+                    ],
+                    limit=1,
+                )
+            name = order.buyer_name or address.name or self.env._("Amazon buyer")
+            if not customer:
+                customer = Partner.search(
+                    [
+                        ("name", "=ilike", name),
+                        ("street", "=ilike", address.line1 or ""),
+                        ("zip", "=ilike", address.postal_code or ""),
+                        ("country_id", "=", country.id),
+                        ("amazon_account_id", "=", self.account.id),
+                        ("parent_id", "=", False),
+                    ],
+                    limit=1,
+                )
+            if not customer:
+                customer = Partner.create(
+                    {
+                        **street,
+                        "name": name,
+                        "email": order.buyer_email,
+                        "phone": address.phone,
+                        "company_name": order.buyer_company or False,
+                        "amazon_account_id": self.account.id,
+                        "category_id": [Command.link(self._amazon_tag().id)],
+                        "company_id": self.company.id,
+                    }
+                )
+        delivery_name = address.name or customer.name
+        delivery = customer.child_ids.filtered(
+            lambda p: (
+                p.type == "delivery"
+                and (p.name or "").lower() == delivery_name.lower()
+                and (p.street or "") == (address.line1 or "")
+                and (p.zip or "") == (address.postal_code or "")
+                and p.country_id == country
+            )
+        )[:1]
+        if not delivery:
+            delivery = Partner.create(
+                {
+                    **street,
+                    "type": "delivery",
+                    "parent_id": customer.id,
+                    "name": delivery_name,
+                    "phone": address.phone,
+                    "company_id": self.company.id,
+                }
+            )
+        return customer, delivery
+
+    def _amazon_tag(self):
+        return self.env.ref("amazon_connector.partner_category_amazon")
+
+    # -- import records
+
+    def record(self, ref, state, *, sale_order=None, last_update=None, error=False):
+        self._records[ref] = (state, sale_order, last_update, error)
+
+    def flush(self):
+        """Write the import records of the page (one per order)."""
+        to_create = []
+        for ref, (state, sale_order, last_update, error) in self._records.items():
+            values = {
+                "state": state,
+                "error": error or False,
+                "sale_order_id": sale_order.id if sale_order else False,
+                "amazon_last_update": _naive(last_update),
+            }
+            record = self.imports.get(ref)
+            if record:
+                values["attempts"] = record.attempts + 1 if state == "failed" else 0
+                record.write(values)
+            else:
+                to_create.append(
+                    {
+                        **values,
+                        "account_id": self.account.id,
+                        "amazon_order_ref": ref,
+                        "attempts": 1 if state == "failed" else 0,
+                    }
+                )
+            if state == "failed" and sale_order is None:
+                existing = self.orders.get(ref)
+                if existing:
+                    existing.amazon_last_action = self.env._(
+                        "Could not update: %s", error
+                    )[:250]
+        if to_create:
+            self.env["amazon.order.import"].create(to_create)
+        self._records = {}

@@ -1,0 +1,16 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0.html)
+
+from odoo import fields, models
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    amazon_account_id = fields.Many2one(
+        "amazon.account",
+        string="Amazon Channel",
+        index="btree_not_null",
+        copy=False,
+        help="The Amazon account this customer buys through: with the Amazon order "
+        "number, the key that matches settlement payments to invoices.",
+    )

@@ -1,0 +1,85 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0.html)
+
+from odoo import fields, models
+
+AMAZON_STATUS_SELECTION = [
+    ("pending_availability", "Pending Availability"),
+    ("pending", "Pending"),
+    ("unshipped", "Unshipped"),
+    ("partially_shipped", "Partially Shipped"),
+    ("shipped", "Shipped"),
+    ("canceled", "Canceled"),
+    ("unfulfillable", "Unfulfillable"),
+]
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"
+
+    amazon_account_id = fields.Many2one(
+        "amazon.account",
+        string="Amazon Store",
+        index="btree_not_null",
+        readonly=True,
+        copy=False,
+    )
+    amazon_marketplace_id = fields.Many2one(
+        "amazon.marketplace", string="Marketplace", readonly=True, copy=False
+    )
+    amazon_order_ref = fields.Char(
+        string="Amazon Order",
+        index="btree_not_null",
+        readonly=True,
+        copy=False,
+        help="Amazon's order number, also the Customer Reference.",
+    )
+    amazon_status = fields.Selection(AMAZON_STATUS_SELECTION, readonly=True, copy=False)
+    amazon_status_raw = fields.Char(
+        string="Amazon Status (raw)",
+        readonly=True,
+        copy=False,
+        help="The status as Amazon sent it, kept when it is one the connector does "
+        "not know yet.",
+    )
+    amazon_fulfilled_by = fields.Selection(
+        [("merchant", "Merchant"), ("amazon", "Amazon")],
+        string="Fulfilled By",
+        readonly=True,
+        copy=False,
+    )
+    amazon_is_prime = fields.Boolean(string="Prime", readonly=True, copy=False)
+    amazon_is_business = fields.Boolean(
+        string="Business Order", readonly=True, copy=False
+    )
+    amazon_purchase_date = fields.Datetime(
+        string="Purchase Date", readonly=True, copy=False
+    )
+    amazon_latest_ship_date = fields.Datetime(
+        string="Latest Ship Date", readonly=True, copy=False
+    )
+    amazon_last_update = fields.Datetime(readonly=True, copy=False)
+    amazon_items_shipped = fields.Integer(
+        string="Items Shipped", readonly=True, copy=False
+    )
+    amazon_items_unshipped = fields.Integer(
+        string="Items Unshipped", readonly=True, copy=False
+    )
+    amazon_reserved = fields.Boolean(
+        string="Reserved",
+        readonly=True,
+        copy=False,
+        help="A Pending Amazon order: its quantities are held back from the stock "
+        "sent to Amazon until Amazon confirms or cancels it.",
+    )
+    amazon_needs_review = fields.Boolean(
+        string="Needs Review", readonly=True, copy=False
+    )
+    amazon_last_action = fields.Char(string="Last Action", readonly=True, copy=False)
+
+    _sql_constraints = [
+        (
+            "amazon_order_uniq",
+            "unique(amazon_account_id, amazon_order_ref)",
+            "This Amazon order is already imported for this account.",
+        ),
+    ]

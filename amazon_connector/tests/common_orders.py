@@ -1,0 +1,91 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0.html)
+"""Shared set-up of the order import tests: an account on the simulator, products."""
+
+from datetime import datetime, timedelta, timezone
+
+from odoo import fields
+
+from .common import AmazonSimulatorCommon
+
+
+def minutes_ago(minutes):
+    return datetime.now(timezone.utc) - timedelta(minutes=minutes)
+
+
+class AmazonOrderCommon(AmazonSimulatorCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.account.write(
+            {
+                "import_orders_from": fields.Datetime.now() - timedelta(days=10),
+                "state": "connected",
+                "marketplace_ids": [
+                    (
+                        6,
+                        0,
+                        (
+                            cls.marketplace_de
+                            | cls.marketplace_fr
+                            | cls.env.ref("amazon_connector.marketplace_uk")
+                        ).ids,
+                    )
+                ],
+            }
+        )
+        cls.warehouse = cls.account.warehouse_id
+        cls.product_a = cls.env["product.product"].create(
+            {"name": "Lamp", "default_code": "SKU-A", "is_storable": True}
+        )
+        cls.product_b = cls.env["product.product"].create(
+            {"name": "Chair", "default_code": "SKU-B", "is_storable": True}
+        )
+        stock = cls.warehouse.lot_stock_id
+        for product in cls.product_a | cls.product_b:
+            cls.env["stock.quant"]._update_available_quantity(product, stock, 50)
+
+    def setUp(self):
+        super().setUp()
+        with self.simulator.state.lock:
+            self.simulator.state.orders.clear()
+        self.simulator.state.clear_faults()
+
+    def publish(self, *payloads):
+        """Make orders visible in the simulator's searchOrders."""
+        for payload in payloads:
+            self.simulator.state.add_order(payload)
+
+    def import_orders(self, account=None):
+        account = account or self.account
+        return account.with_context(queue_job__no_delay=True)._import_orders()
+
+    def sale_order(self, payload, account=None):
+        return self.env["sale.order"].search(
+            [
+                ("amazon_account_id", "=", (account or self.account).id),
+                ("amazon_order_ref", "=", payload["orderId"]),
+            ]
+        )
+
+    def imported(self, payload, account=None):
+        """The sales order of ``payload``; fails with the import error if none."""
+        order = self.sale_order(payload, account)
+        if not order:
+            record = self.import_record(payload, account)
+            self.fail(
+                f"{payload['orderId']} not imported: {record.state} {record.error}"
+                if record
+                else f"{payload['orderId']} was never seen"
+            )
+        return order
+
+    def import_record(self, payload, account=None):
+        return self.env["amazon.order.import"].search(
+            [
+                ("account_id", "=", (account or self.account).id),
+                ("amazon_order_ref", "=", payload["orderId"]),
+            ]
+        )
+
+    def available(self, product):
+        return product.with_context(warehouse_id=self.warehouse.id).qty_available

@@ -1,0 +1,257 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0.html)
+"""Hand-made Orders v2026-01-01 payloads for tests, shaped like Amazon's examples.
+
+Amounts are strings like Amazon's; each item's breakdowns add up to its
+``proceedsTotal`` and the items to ``proceeds.grandTotal``.
+"""
+
+import itertools
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal
+
+MARKETPLACES = {
+    # code: (marketplace id, name, currency, country, tax rate, prices include tax)
+    "DE": ("A1PA6795UKMFR9", "Amazon.de", "EUR", "DE", Decimal("19"), True),
+    "FR": ("A13V1IB3VIYZZH", "Amazon.fr", "EUR", "FR", Decimal("20"), True),
+    "UK": ("A1F83G8C2ARO7P", "Amazon.co.uk", "GBP", "GB", Decimal("20"), True),
+    "JP": ("A1VC38T7YXB528", "Amazon.co.jp", "JPY", "JP", Decimal("10"), True),
+    "US": ("ATVPDKIKX0DER", "Amazon.com", "USD", "US", Decimal("8.875"), False),
+}
+_ids = itertools.count(1)
+
+
+def _money(amount, currency):
+    decimals = 0 if currency == "JPY" else 2
+    value = Decimal(amount).quantize(Decimal(1).scaleb(-decimals))
+    return {"amount": str(value), "currencyCode": currency}
+
+
+def _split(gross, rate, currency, included):
+    """Return (net, tax) of an amount given tax included or not."""
+    decimals = 0 if currency == "JPY" else 2
+    step = Decimal(1).scaleb(-decimals)
+    gross = Decimal(gross)
+    if included:
+        net = (gross / (1 + rate / 100)).quantize(step)
+        return net, gross - net
+    return gross, (gross * rate / 100).quantize(step)
+
+
+def item(
+    sku,
+    quantity=1,
+    price="10.00",
+    *,
+    shipping=None,
+    gift_wrap=None,
+    gift_message=None,
+    discount=None,
+    title=None,
+    asin="B000TEST01",
+    shipped=0,
+):
+    """One item spec: ``price`` is the unit price as shown to the buyer."""
+    return {
+        "sku": sku,
+        "quantity": quantity,
+        "price": Decimal(price),
+        "shipping": Decimal(shipping) if shipping else None,
+        "gift_wrap": Decimal(gift_wrap) if gift_wrap else None,
+        "gift_message": gift_message,
+        "discount": Decimal(discount) if discount else None,
+        "title": title or f"Test product {sku}",
+        "asin": asin,
+        "shipped": shipped,
+    }
+
+
+def order(
+    items,
+    *,
+    marketplace="DE",
+    status="UNSHIPPED",
+    fulfilled_by="MERCHANT",
+    order_id=None,
+    created=None,
+    updated=None,
+    buyer_name="Erika Mustermann",
+    buyer_email=None,
+    street="Hauptstrasse 1",
+    city="Berlin",
+    postal_code="10115",
+    country=None,
+    state_or_region=None,
+    programs=(),
+    pending_without_prices=True,
+):
+    """A full v2026 order dict (every includedData block)."""
+    mp_id, mp_name, currency, mp_country, rate, included = MARKETPLACES[marketplace]
+    number = next(_ids)
+    order_id = order_id or f"302-{number:07d}-{number * 7 % 10**7:07d}"
+    created = created or datetime.now(timezone.utc) - timedelta(hours=1)
+    updated = updated or created + timedelta(minutes=5)
+    pending = status in ("PENDING", "PENDING_AVAILABILITY")
+    order_items = []
+    grand_total = Decimal(0)
+    for index, spec in enumerate(items):
+        qty = spec["quantity"]
+        breakdowns = []
+        taxes = []  # (subtype, tax) for the TAX breakdown's detailedBreakdowns
+        total = Decimal(0)
+        charges = [("ITEM", spec["price"] * qty)]
+        if spec["shipping"]:
+            charges.append(("SHIPPING", spec["shipping"]))
+        if spec["gift_wrap"]:
+            charges.append(("GIFT_WRAP", spec["gift_wrap"]))
+        for kind, gross in charges:
+            net, tax = _split(gross, rate, currency, included)
+            breakdowns.append({"type": kind, "subtotal": _money(net, currency)})
+            total += net
+            taxes.append((kind, tax))
+        if spec["discount"]:
+            net, tax = _split(spec["discount"], rate, currency, included)
+            breakdowns.append(
+                {
+                    "type": "DISCOUNT",
+                    "subtotal": _money(-net, currency),
+                    "detailedBreakdowns": [
+                        {"subtype": "ITEM", "value": _money(-net, currency)}
+                    ],
+                }
+            )
+            total -= net
+            taxes.append(("DISCOUNT", -tax))
+        tax_total = sum((tax for _kind, tax in taxes), Decimal(0))
+        if tax_total:
+            breakdowns.append(
+                {
+                    "type": "TAX",
+                    "subtotal": _money(tax_total, currency),
+                    "detailedBreakdowns": [
+                        {"subtype": kind, "value": _money(tax, currency)}
+                        for kind, tax in taxes
+                        if tax
+                    ],
+                }
+            )
+            total += tax_total
+        grand_total += total
+        line = {
+            "orderItemId": f"{number:07d}{index:07d}",
+            "quantityOrdered": qty,
+            "product": {
+                "asin": spec["asin"],
+                "title": spec["title"],
+                "sellerSku": spec["sku"],
+                "condition": {"conditionType": "NEW", "conditionSubtype": "NEW"},
+            },
+            "fulfillment": {
+                "quantityFulfilled": spec["shipped"],
+                "quantityUnfulfilled": qty - spec["shipped"],
+            },
+        }
+        if spec["gift_message"]:
+            line["fulfillment"]["packing"] = {
+                "giftOption": {
+                    "giftMessage": spec["gift_message"],
+                    "giftWrapLevel": "Classic",
+                }
+            }
+        if spec["discount"]:
+            line["promotion"] = {
+                "breakdowns": [{"promotionId": f"PROMO-{number}-{index}"}]
+            }
+        if not (pending and pending_without_prices):
+            line["product"]["price"] = {"unitPrice": _money(spec["price"], currency)}
+            line["proceeds"] = {
+                "proceedsTotal": _money(total, currency),
+                "breakdowns": breakdowns,
+            }
+        order_items.append(line)
+    payload = {
+        "orderId": order_id,
+        "createdTime": created.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "lastUpdatedTime": updated.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "programs": list(programs),
+        "salesChannel": {
+            "channelName": "AMAZON",
+            "marketplaceId": mp_id,
+            "marketplaceName": mp_name,
+        },
+        "fulfillment": {
+            "fulfillmentStatus": status,
+            "fulfilledBy": fulfilled_by,
+            "fulfillmentServiceLevel": "STANDARD",
+            "shipByWindow": {
+                "earliestDateTime": (created + timedelta(days=1)).strftime(
+                    "%Y-%m-%dT%H:%M:%SZ"
+                ),
+                "latestDateTime": (created + timedelta(days=2)).strftime(
+                    "%Y-%m-%dT%H:%M:%SZ"
+                ),
+            },
+        },
+        "orderItems": order_items,
+    }
+    if not (pending and pending_without_prices):
+        payload["proceeds"] = {"grandTotal": _money(grand_total, currency)}
+    if not pending:
+        payload["buyer"] = {
+            "buyerName": buyer_name,
+            "buyerEmail": buyer_email or f"buyer{number}@marketplace.amazon.test",
+        }
+        address = {
+            "name": buyer_name,
+            "addressLine1": street,
+            "city": city,
+            "postalCode": postal_code,
+            "countryCode": country or mp_country,
+            "addressType": "RESIDENTIAL",
+        }
+        if state_or_region:
+            address["stateOrRegion"] = state_or_region
+        payload["recipient"] = {"deliveryAddress": address}
+    return payload
+
+
+def pending_version(payload, *, updated=None):
+    """``payload`` as Amazon shows it while Pending: no buyer, address or prices."""
+    pending = {
+        key: value
+        for key, value in payload.items()
+        if key not in ("buyer", "recipient", "proceeds")
+    }
+    pending["fulfillment"] = {**payload["fulfillment"], "fulfillmentStatus": "PENDING"}
+    pending["orderItems"] = [
+        {
+            **line,
+            "product": {k: v for k, v in line["product"].items() if k != "price"},
+        }
+        for line in payload["orderItems"]
+    ]
+    for line in pending["orderItems"]:
+        line.pop("proceeds", None)
+    if updated:
+        pending["lastUpdatedTime"] = updated.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return pending
+
+
+def with_status(payload, status, *, updated, shipped=None):
+    """A copy of ``payload`` moved to ``status`` at ``updated``."""
+    moved = {
+        **payload,
+        "fulfillment": {**payload["fulfillment"], "fulfillmentStatus": status},
+        "lastUpdatedTime": updated.strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }
+    if shipped is not None:
+        moved["orderItems"] = [
+            {
+                **line,
+                "fulfillment": {
+                    "quantityFulfilled": shipped,
+                    "quantityUnfulfilled": line["quantityOrdered"] - shipped,
+                },
+            }
+            for line in payload["orderItems"]
+        ]
+    return moved
