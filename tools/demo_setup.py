@@ -1,0 +1,161 @@
+"""Prepare the demo database: Amazon accounts pointed at the local Amazon simulator.
+
+Run by ``tools/run-demo`` with the virtualenv's Python, on a database where
+amazon_connector is installed::
+
+    python tools/demo_setup.py -c odoo.conf -d amazon_demo --simulator '{"url": ...}'
+
+``--simulator`` is the JSON line ``python -m amazon_simulator`` prints (url, token_url,
+client_id, client_secret, refresh_token, seller_id). The script enables the
+connector, creates one account per region (eu, na, fe), tests each connection and,
+when the order import exists, imports the simulator's orders. It commits, prints
+what it did, and ends with one ``DEMO_SETUP_RESULT=<json>`` line for run-demo.
+"""
+
+import argparse
+import json
+import sys
+from datetime import timedelta
+
+import odoo
+from odoo import SUPERUSER_ID, api, fields
+from odoo.modules.registry import Registry
+
+RESULT_PREFIX = "DEMO_SETUP_RESULT="
+ACCOUNTS = [
+    ("Demo (local Amazon simulator)", "eu", ("de", "fr", "it", "es", "uk")),
+    ("Demo North America (local Amazon simulator)", "na", ("us",)),
+    ("Demo Far East (local Amazon simulator)", "fe", ("jp",)),
+]
+# The simulator's orders are from the last 7 days: start the import well before.
+IMPORT_WINDOW = timedelta(days=30)
+
+
+def say(message):
+    print(message, flush=True)
+
+
+def enable_connector(env):
+    env["ir.config_parameter"].set_param("amazon_connector.enabled", "True")
+    say("connector enabled (Settings > Sales > Amazon Connector)")
+
+
+def create_accounts(env, sim):
+    """Create (or reset) the demo accounts; return them in ACCOUNTS order."""
+    Account = env["amazon.account"].with_context(active_test=False)
+    accounts = Account.browse()
+    since = fields.Datetime.now() - IMPORT_WINDOW
+    for name, region, codes in ACCOUNTS:
+        marketplaces = env["amazon.marketplace"].browse(
+            [env.ref(f"amazon_connector.marketplace_{code}").id for code in codes]
+        )
+        # A seller sells in the marketplaces' currencies: make them usable.
+        marketplaces.currency_id.filtered(lambda c: not c.active).active = True
+        values = {
+            "name": name,
+            "region": region,
+            "seller_id": sim["seller_id"],
+            "lwa_client_id": sim["client_id"],
+            "lwa_client_secret": sim["client_secret"],
+            "refresh_token": sim["refresh_token"],
+            "api_endpoint": sim["url"],
+            "lwa_token_url": sim["token_url"],
+            "marketplace_ids": [fields.Command.set(marketplaces.ids)],
+            "import_orders_from": since,
+            "active": True,
+        }
+        account = Account.search([("name", "=", name)], limit=1)
+        if account:
+            account.write(values)
+        else:
+            account = Account.create(values)
+        accounts |= account
+        say(
+            f"account {name!r}: region {region}, marketplaces "
+            f"{', '.join(marketplaces.mapped('code'))}"
+        )
+    return accounts
+
+
+def test_connections(accounts):
+    states = {}
+    for account in accounts:
+        account.action_test_connection()
+        states[account.name] = account.state
+        detail = f" ({account.last_error})" if account.last_error else ""
+        say(f"account {account.name!r}: connection {account.state}{detail}")
+    return states
+
+
+def import_orders(env, accounts):
+    """Run the order import synchronously when the addon has it; a summary dict."""
+    if not hasattr(type(accounts), "action_import_orders"):
+        say("order import: not available yet (no amazon.account.action_import_orders)")
+        return {"status": "skipped"}
+    errors = {}
+    for account in accounts.filtered(lambda a: a.state == "connected"):
+        try:
+            with env.cr.savepoint():
+                account.with_context(queue_job__no_delay=True).action_import_orders()
+        except Exception as exc:  # the demo goes on; run-demo --check reports it
+            errors[account.name] = f"{type(exc).__name__}: {exc}"
+            say(
+                f"account {account.name!r}: order import FAILED: {errors[account.name]}"
+            )
+    count = None
+    if "amazon_account_id" in env["sale.order"]._fields:
+        count = env["sale.order"].search_count([("amazon_account_id", "!=", False)])
+        say(f"order import: {count} sale order(s) with an Amazon account")
+    else:
+        say("order import: done (sale.order has no amazon_account_id field)")
+    return {"status": "failed" if errors else "done", "orders": count, "errors": errors}
+
+
+def amazon_menus(env):
+    """The names under Sales > Amazon, for the banner."""
+    root = env.ref("amazon_connector.menu_amazon_root", raise_if_not_found=False)
+    if not root:
+        return []
+    children = env["ir.ui.menu"].search([("parent_id", "=", root.id)])
+    return children.sorted("sequence").mapped("name")
+
+
+def setup(env, sim):
+    enable_connector(env)
+    accounts = create_accounts(env, sim)
+    # The connection test logs its calls on a separate cursor: the accounts must
+    # be visible to it.
+    env.cr.commit()
+    states = test_connections(accounts)
+    env.cr.commit()
+    imported = import_orders(env, accounts)
+    env.cr.commit()
+    return {"accounts": states, "import": imported, "menus": amazon_menus(env)}
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-c", "--config", required=True, help="Odoo configuration file")
+    parser.add_argument("-d", "--database", required=True)
+    parser.add_argument(
+        "--simulator", required=True, help="the simulator's JSON line (url, ...)"
+    )
+    args = parser.parse_args(argv)
+    sim = json.loads(args.simulator)
+    odoo.tools.config.parse_config(
+        [
+            *("-c", args.config, "-d", args.database, "--log-level=warn"),
+            # The SP-API library's HTTP client logs every request at INFO.
+            "--log-handler=httpx:WARNING",
+        ]
+    )
+    registry = Registry(args.database)
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        result = setup(env, sim)
+    print(RESULT_PREFIX + json.dumps(result), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

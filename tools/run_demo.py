@@ -1,0 +1,501 @@
+"""Run the demo: Odoo 18.0 with amazon_connector, selling on a local Amazon simulator.
+
+Sets everything up with devenv.py (Odoo source, virtualenv, PostgreSQL: a private
+throwaway cluster unless the PG* variables name a server), starts the Amazon
+simulator on loopback with generated orders, creates a fresh database with the addon
+and demo accounts (tools/demo_setup.py), then serves Odoo on 127.0.0.1 until Ctrl-C.
+Everything is removed on exit: the database's cluster (or the database itself on a
+PG* server), its files, the simulator.
+
+``--check`` does the same, verifies the running server over JSON-RPC (login, the
+accounts are connected, the settings show the connector), prints PASS or FAIL and
+exits 0 or 1.
+
+Settings (environment): AMAZON_DEMO_DB (amazon_demo), ODOO_HTTP_PORT (8069),
+AMAZON_SIM_PORT (8899), plus devenv.py's (ODOO_SRC, PG*, AMAZON_CONNECTOR_CACHE...).
+Only the standard library is used here: it runs before the virtualenv exists.
+"""
+
+import argparse
+import contextlib
+import http.cookiejar
+import json
+import os
+import re
+import select
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import devenv
+
+HOST = "127.0.0.1"
+LOGIN = PASSWORD = "admin"
+SIM_ORDERS = 40
+SIM_SEED = 1
+READY_TIMEOUT = 180  # seconds for Odoo to answer /web/login
+SETTINGS_BLOCK_ID = "amazon_connector_setting_container"
+SETUP_SCRIPT = devenv.REPO / "tools" / "demo_setup.py"
+SETUP_RESULT_PREFIX = "DEMO_SETUP_RESULT="
+
+
+def log(message):
+    print(f"[demo] {message}", file=sys.stderr, flush=True)
+
+
+# --------------------------------------------------------------------------- signals
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C, SIGTERM or SIGHUP: stop the demo and clean up."""
+
+
+class SignalGuard:
+    """Turn the first stop signal into ``Interrupted``; ignore the next ones.
+
+    Once the tear-down starts (``tearing_down()``), signals are ignored so a second
+    Ctrl-C cannot leave a server or the cluster behind.
+    """
+
+    SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+    def __init__(self):
+        self.stopping = False
+
+    def install(self):
+        for signum in self.SIGNALS:
+            signal.signal(signum, self._handle)
+
+    def tearing_down(self):
+        self.stopping = True
+
+    def _handle(self, signum, frame):
+        if self.stopping:
+            log(f"already stopping ({signal.Signals(signum).name} ignored)")
+            return
+        self.stopping = True
+        log(f"{signal.Signals(signum).name}: stopping")
+        raise Interrupted
+
+
+def stop_process(proc, name, grace=15):
+    """Stop a child started in its own session: SIGTERM, then SIGKILL."""
+    if proc.poll() is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(grace)
+    except subprocess.TimeoutExpired:
+        log(f"{name} did not stop in {grace}s: killing it")
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def port_setting(variable, default):
+    value = os.environ.get(variable, str(default))
+    if not value.isdigit() or not 0 < int(value) < 65536:
+        raise devenv.SetupError(f"{variable}={value} is not a TCP port number")
+    return int(value)
+
+
+def ensure_port_free(port, what, variable):
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((HOST, port))
+        except OSError as exc:
+            raise devenv.SetupError(
+                f"{HOST}:{port} (for {what}) is not free ({exc.strerror}): stop what "
+                f"uses it or set {variable} to another port"
+            ) from exc
+
+
+def tail(path: Path, lines=40):
+    if not path.exists():
+        return ""
+    return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+
+
+# --------------------------------------------------------------------------- simulator
+
+
+@contextlib.contextmanager
+def simulator(env_path: Path, port: int, log_path: Path):
+    """Run the Amazon simulator; yield its JSON line (url, token_url, credentials)."""
+    cmd = [
+        env_path / "bin" / "python",
+        *("-m", "amazon_simulator", "--host", HOST, "--port", port),
+        *("--orders", SIM_ORDERS, "--seed", SIM_SEED, "--settlements"),
+    ]
+    with log_path.open("w") as log_file:
+        proc = subprocess.Popen(
+            [str(c) for c in cmd],
+            cwd=devenv.REPO / "tools",
+            stdout=subprocess.PIPE,
+            stderr=log_file,
+            stdin=subprocess.DEVNULL,
+            text=True,
+            start_new_session=True,
+        )
+    try:
+        ready, _, _ = select.select([proc.stdout], [], [], 60)
+        line = proc.stdout.readline() if ready else ""
+        try:
+            info = json.loads(line)
+        except ValueError:
+            raise devenv.SetupError(
+                f"the Amazon simulator did not start:\n{tail(log_path)}"
+            ) from None
+        log(f"Amazon simulator up on {info['url']} with {SIM_ORDERS} orders")
+        yield info
+    finally:
+        stop_process(proc, "the Amazon simulator", grace=5)
+        proc.stdout.close()
+
+
+# --------------------------------------------------------------------------- database
+
+
+@contextlib.contextmanager
+def demo_database(db: dict, db_name: str):
+    """Make room for a fresh ``db_name``; on a PG* server, drop it again at the end.
+
+    A private cluster is thrown away as a whole, the database with it.
+    """
+    external = not db["db_host"].startswith(tempfile.gettempdir())
+    if external:
+        devenv.run(["dropdb", "--if-exists", db_name])
+    try:
+        yield
+    finally:
+        if external:
+            devenv.run(["dropdb", "--if-exists", "--force", db_name], check=False)
+
+
+def run_setup(env_path: Path, config: Path, db_name: str, sim: dict) -> dict:
+    """Run demo_setup.py in the virtualenv; echo its lines, return its result."""
+    proc = subprocess.run(
+        [
+            str(env_path / "bin" / "python"),
+            str(SETUP_SCRIPT),
+            *("-c", str(config), "-d", db_name, "--simulator", json.dumps(sim)),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+        check=False,
+    )
+    result = None
+    for line in proc.stdout.splitlines():
+        if line.startswith(SETUP_RESULT_PREFIX):
+            result = json.loads(line[len(SETUP_RESULT_PREFIX) :])
+        else:
+            log(f"setup: {line}")
+    if proc.returncode != 0 or result is None:
+        raise devenv.SetupError(f"tools/demo_setup.py failed (exit {proc.returncode})")
+    return result
+
+
+# --------------------------------------------------------------------------- Odoo
+
+
+@contextlib.contextmanager
+def odoo_server(env_path, odoo_src, config, db_name, port, log_path=None):
+    """Serve Odoo on HOST:port for ``db_name`` only; yield the process.
+
+    Without ``log_path`` its output is relayed to ours until we stop it: a threaded
+    Odoo server stopping prints its cron threads' tracebacks, which are noise here.
+    """
+    cmd = [
+        *devenv.odoo_bin(env_path, odoo_src),
+        *("-c", config, "-d", db_name, "--workers=0"),
+        f"--http-interface={HOST}",
+        f"--http-port={port}",
+        f"--db-filter=^{re.escape(db_name)}$",
+        "--log-handler=werkzeug:WARNING",
+    ]
+    env = dict(os.environ)
+    if sys.stdout.isatty():
+        env["ODOO_PY_COLORS"] = "1"
+    with contextlib.ExitStack() as files:
+        if log_path:
+            cmd.append(f"--logfile={log_path}")
+            output = files.enter_context(log_path.open("a"))
+        else:
+            output = subprocess.PIPE
+        proc = subprocess.Popen(
+            [str(c) for c in cmd],
+            stdin=subprocess.DEVNULL,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            env=env,
+            start_new_session=True,
+        )
+    muted = threading.Event()
+    relay = None
+    if proc.stdout:
+        relay = threading.Thread(
+            target=relay_output, args=(proc.stdout, muted), daemon=True
+        )
+        relay.start()
+    try:
+        yield proc
+    finally:
+        if proc.poll() is None:
+            muted.set()
+        stop_process(proc, "Odoo")
+        if relay:
+            relay.join(5)
+            proc.stdout.close()
+
+
+def relay_output(stream, muted: threading.Event):
+    """Copy a child's output to ours line by line; drop it once ``muted``."""
+    for line in iter(stream.readline, b""):
+        if muted.is_set():
+            continue  # keep reading: a full pipe would block the child
+        try:
+            sys.stdout.buffer.write(line)
+            sys.stdout.buffer.flush()
+        except OSError:  # our output is gone (closed pipe): drop the rest
+            muted.set()
+
+
+def wait_until_ready(proc, url, log_path=None):
+    deadline = time.monotonic() + READY_TIMEOUT
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            detail = f":\n{tail(log_path)}" if log_path else ""
+            raise devenv.SetupError(f"Odoo exited with code {proc.returncode}{detail}")
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, OSError):
+            pass
+        time.sleep(0.5)
+    raise devenv.SetupError(f"Odoo did not answer {url} within {READY_TIMEOUT}s")
+
+
+class JsonRpc:
+    """A tiny JSON-RPC client keeping the Odoo session cookie."""
+
+    def __init__(self, base_url):
+        self.base_url = base_url
+        self.opener = urllib.request.build_opener(
+            urllib.request.ProxyHandler({}),
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()),
+        )
+        self.ids = 0
+
+    def call(self, path, params):
+        self.ids += 1
+        body = {"jsonrpc": "2.0", "method": "call", "params": params, "id": self.ids}
+        request = urllib.request.Request(
+            self.base_url + path,
+            data=json.dumps(body).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        with self.opener.open(request, timeout=60) as response:
+            answer = json.load(response)
+        if answer.get("error"):
+            error = answer["error"]
+            raise RuntimeError(error.get("data", {}).get("message") or error)
+        return answer["result"]
+
+    def call_kw(self, model, method, args, **kwargs):
+        return self.call(
+            f"/web/dataset/call_kw/{model}/{method}",
+            {"model": model, "method": method, "args": args, "kwargs": kwargs},
+        )
+
+
+def run_checks(base_url, db_name, setup_result) -> bool:
+    """Check the running demo over HTTP; print one line per check; all passed?"""
+    results = []
+
+    def check(name, function):
+        try:
+            ok, detail = function()
+        except Exception as exc:  # a check that crashes is a failed check
+            ok, detail = False, f"{type(exc).__name__}: {exc}"
+        results.append(ok)
+        print(f"{'PASS' if ok else 'FAIL'}  {name}: {detail}", flush=True)
+
+    rpc = JsonRpc(base_url)
+
+    def login_page():
+        with rpc.opener.open(base_url + "/web/login", timeout=30) as response:
+            return response.status == 200, f"HTTP {response.status}"
+
+    def authenticate():
+        info = rpc.call(
+            "/web/session/authenticate",
+            {"db": db_name, "login": LOGIN, "password": PASSWORD},
+        )
+        return bool(info.get("uid")), f"uid {info.get('uid')}"
+
+    def accounts():
+        records = rpc.call_kw(
+            "amazon.account", "search_read", [[]], fields=["name", "region", "state"]
+        )
+        expected = set(setup_result["accounts"])
+        found = {r["name"]: r for r in records}
+        problems = [name for name in expected if name not in found]
+        problems += [
+            f"{r['name']} is {r['state']}"
+            for r in records
+            if r["name"] in expected and r["state"] != "connected"
+        ]
+        detail = ", ".join(f"{r['region']}={r['state']}" for r in records)
+        return bool(expected) and not problems, (
+            "; ".join(problems) if problems else detail
+        )
+
+    def settings_view():
+        views = rpc.call_kw("res.config.settings", "get_views", [[[False, "form"]]])
+        arch = views["views"]["form"]["arch"]
+        return SETTINGS_BLOCK_ID in arch, f"{SETTINGS_BLOCK_ID} in the settings form"
+
+    def order_import():
+        imported = setup_result["import"]
+        if imported["status"] == "skipped":
+            return True, "skipped: action_import_orders does not exist yet"
+        if imported["status"] == "failed":
+            return False, json.dumps(imported["errors"])
+        count = imported.get("orders")
+        if count is None:
+            return True, "ran (sale.order has no amazon_account_id)"
+        seen = rpc.call_kw(
+            "sale.order", "search_count", [[("amazon_account_id", "!=", False)]]
+        )
+        return count > 0 and seen == count, f"{seen} Amazon sale order(s)"
+
+    check("login page", login_page)
+    check("JSON-RPC login admin/admin", authenticate)
+    check("demo accounts connected", accounts)
+    check("settings show the Amazon Connector", settings_view)
+    check("order import", order_import)
+    passed = all(results)
+    print(f"{'PASS' if passed else 'FAIL'}: {sum(results)}/{len(results)} checks")
+    return passed
+
+
+def banner(url, sim, setup_result, db_name):
+    menus = ", ".join(setup_result.get("menus") or []) or "Accounts"
+    imported = setup_result["import"]
+    if imported["status"] == "skipped":
+        orders = "order import not available yet"
+    elif imported.get("orders") is not None:
+        orders = f"{imported['orders']} Amazon sale order(s) imported"
+    else:
+        orders = f"order import {imported['status']}"
+    lines = [
+        "",
+        "=" * 72,
+        f"  amazon_connector demo is running: {url}",
+        f"  Login: {LOGIN} / {PASSWORD}      Database: {db_name}",
+        f"  Sales > Amazon > {menus}",
+        "  Settings > Sales > Amazon Connector",
+        f"  Amazon simulator: {sim['url']} (seller {sim['seller_id']}; {orders})",
+        "  Ctrl-C stops everything and removes the demo database.",
+        "=" * 72,
+        "",
+    ]
+    print("\n".join(lines), flush=True)
+
+
+# --------------------------------------------------------------------------- main
+
+
+def run(args, stack: contextlib.ExitStack) -> int:
+    db_name = os.environ.get("AMAZON_DEMO_DB", "amazon_demo")
+    if not re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.-]*", db_name):
+        raise devenv.SetupError(f"AMAZON_DEMO_DB={db_name} is not a database name")
+    http_port = port_setting("ODOO_HTTP_PORT", 8069)
+    sim_port = port_setting("AMAZON_SIM_PORT", 8899)
+    ensure_port_free(http_port, "Odoo", "ODOO_HTTP_PORT")
+    ensure_port_free(sim_port, "the Amazon simulator", "AMAZON_SIM_PORT")
+
+    odoo_src = devenv.odoo_source()
+    env_path = devenv.venv(odoo_src)
+    work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="amazon-demo-")))
+    db = stack.enter_context(devenv.postgres())
+    sim = stack.enter_context(simulator(env_path, sim_port, work / "simulator.log"))
+    stack.enter_context(demo_database(db, db_name))
+
+    config = work / "odoo.conf"
+    devenv.write_config(
+        config,
+        odoo_src,
+        db,
+        db_name,
+        work / "data",
+        # queue_job's runner runs the jobs the UI's buttons and the crons enqueue.
+        server_wide_modules="base,web,queue_job",
+    )
+    with config.open("a") as conf:
+        conf.write(f"\n[queue_job]\nhost = {HOST}\nport = {http_port}\n")
+    log(f"creating the database {db_name} with amazon_connector (about a minute)")
+    devenv.create_database(
+        env_path, odoo_src, config, db_name, "amazon_connector", work / "install.log"
+    )
+    setup_result = run_setup(env_path, config, db_name, sim)
+
+    url = f"http://{HOST}:{http_port}"
+    server_log = work / "odoo.log" if args.check else None
+    proc = stack.enter_context(
+        odoo_server(env_path, odoo_src, config, db_name, http_port, server_log)
+    )
+    wait_until_ready(proc, url + "/web/login", server_log)
+    if args.check:
+        return 0 if run_checks(url, db_name, setup_result) else 1
+    banner(url, sim, setup_result, db_name)
+    code = proc.wait()
+    log(f"Odoo exited with code {code}")
+    return code or 0
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="\n".join(__doc__.splitlines()[2:]),
+    )
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="set up, start, verify over HTTP, print PASS/FAIL, stop (exit 0/1)",
+    )
+    args = parser.parse_args(argv)
+    guard = SignalGuard()
+    guard.install()
+    try:
+        with contextlib.ExitStack() as stack:
+            try:
+                return run(args, stack)
+            finally:
+                guard.tearing_down()
+                log("stopping and cleaning up")
+    except devenv.SetupError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except Interrupted:
+        return 130
+    finally:
+        log("stopped")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
