@@ -16,11 +16,18 @@ class TestAmazonSettings(AmazonCommon):
         settings = Form(self.env["res.config.settings"])
         self.assertEqual(settings.amazon_account_count, 1)
         self.assertFalse(settings.amazon_connector_enabled)
+        self.assertEqual(settings.amazon_import_interval, 15)
         settings.amazon_connector_enabled = True
+        settings.amazon_import_interval = 30
         settings.save().execute()
         self.assertEqual(
             self.env["ir.config_parameter"].get_param("amazon_connector.enabled"),
             "True",
+        )
+        cron = self.env.ref("amazon_connector.ir_cron_amazon_import_orders")
+        self.assertEqual((cron.interval_number, cron.interval_type), (30, "minutes"))
+        self.assertEqual(
+            Form(self.env["res.config.settings"]).amazon_import_interval, 30
         )
 
     def test_settings_view_shows_the_amazon_block_instead_of_the_upsell(self):
