@@ -24,8 +24,8 @@ CONCURRENCY_CONSTRAINTS = ("amazon_order_uniq", "order_uniq")
 
 
 def _naive(value):
-    """Odoo stores UTC datetimes without tzinfo."""
-    return value.replace(tzinfo=None) if value else False
+    """Odoo stores UTC datetimes without tzinfo, to the second."""
+    return value.replace(tzinfo=None, microsecond=0) if value else False
 
 
 class AmazonOrderSync(models.AbstractModel):
@@ -369,9 +369,13 @@ class AmazonOrderSync(models.AbstractModel):
             taxes = self.env["account.tax"]
             if line.kind != "facilitator_tax" and line.tax_amount:
                 # Tax included: the line's total; excluded: its amount before tax.
+                amount, tax = line.quantity * line.price_unit, line.tax_amount
+                if amount < 0 and tax < 0:
+                    # A promotion takes its tax off at the rate of what it reduces.
+                    amount, tax = -amount, -tax
                 rate = infer_rate(
-                    line.quantity * line.price_unit,
-                    line.tax_amount,
+                    amount,
+                    tax,
                     price_include=line.price_includes_tax,
                     decimals=decimals,
                 )

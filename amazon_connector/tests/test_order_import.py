@@ -294,3 +294,14 @@ class TestOrderImport(AmazonOrderCommon):
             self.sale_order(one).partner_shipping_id,
             self.sale_order(two).partner_shipping_id,
         )
+
+    def test_an_order_read_again_unchanged_is_left_alone(self):
+        payload = f.order([f.item("SKU-A")])
+        payload["lastUpdatedTime"] = payload["lastUpdatedTime"][:-1] + ".517Z"
+        sync = self.env["amazon.order.sync"]
+        self.assertEqual(sync._sync_payloads(self.account, [payload])["created"], 1)
+        order = self.imported(payload)
+        order.amazon_last_action = "touched by staff"
+        outcomes = sync._sync_payloads(self.account, [payload])
+        self.assertEqual(dict(outcomes), {"unchanged": 1})
+        self.assertEqual(order.amazon_last_action, "touched by staff")
