@@ -1,7 +1,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0.html)
 """Shared set-up of the order import tests: an account on the simulator, products."""
 
+import contextlib
 from datetime import datetime, timedelta, timezone
+from unittest import mock
 
 from odoo import fields
 
@@ -43,6 +45,40 @@ class AmazonOrderCommon(AmazonSimulatorCommon):
         stock = cls.warehouse.lot_stock_id
         for product in cls.product_a | cls.product_b:
             cls.env["stock.quant"]._update_available_quantity(product, stock, 50)
+
+    @classmethod
+    def simulator_account(cls, name, region, marketplaces, **values):
+        """Another connected account of the simulated seller (one per region)."""
+        return cls.env["amazon.account"].create(
+            {
+                "name": name,
+                "seller_id": cls.account.seller_id,
+                "region": region,
+                "lwa_client_id": cls.account.lwa_client_id,
+                "lwa_client_secret": cls.account.lwa_client_secret,
+                "refresh_token": cls.account.refresh_token,
+                "api_endpoint": cls.account.api_endpoint,
+                "lwa_token_url": cls.account.lwa_token_url,
+                "import_orders_from": cls.account.import_orders_from,
+                "state": "connected",
+                "marketplace_ids": [(6, 0, marketplaces.ids)],
+                **values,
+            }
+        )
+
+    @contextlib.contextmanager
+    def page_size(self, size):
+        """searchOrders answers pages of ``size`` orders (the adapter asks 100)."""
+        state = self.simulator.state
+        search = state.search_orders
+
+        def search_orders(params):
+            if "paginationToken" not in params:
+                params = {**params, "maxResultsPerPage": [str(size)]}
+            return search(params)
+
+        with mock.patch.object(state, "search_orders", search_orders):
+            yield
 
     def setUp(self):
         super().setUp()

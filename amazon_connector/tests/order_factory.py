@@ -49,8 +49,14 @@ def item(
     title=None,
     asin="B000TEST01",
     shipped=0,
+    line_total=None,
+    shipping_discount=None,
 ):
-    """One item spec: ``price`` is the unit price as shown to the buyer."""
+    """One item spec: ``price`` is the unit price as shown to the buyer.
+
+    ``line_total`` is Amazon's ``ITEM`` amount when it is not ``price * quantity``
+    (3 units for 10.00); ``shipping_discount`` a promotion on the shipping charge.
+    """
     return {
         "sku": sku,
         "quantity": quantity,
@@ -62,6 +68,8 @@ def item(
         "title": title or f"Test product {sku}",
         "asin": asin,
         "shipped": shipped,
+        "line_total": Decimal(line_total) if line_total else None,
+        "shipping_discount": Decimal(shipping_discount) if shipping_discount else None,
     }
 
 
@@ -98,7 +106,8 @@ def order(
         breakdowns = []
         taxes = []  # (subtype, tax) for the TAX breakdown's detailedBreakdowns
         total = Decimal(0)
-        charges = [("ITEM", spec["price"] * qty)]
+        item_amount = spec.get("line_total") or spec["price"] * qty
+        charges = [("ITEM", item_amount)]
         if spec["shipping"]:
             charges.append(("SHIPPING", spec["shipping"]))
         if spec["gift_wrap"]:
@@ -116,6 +125,19 @@ def order(
                     "subtotal": _money(-net, currency),
                     "detailedBreakdowns": [
                         {"subtype": "ITEM", "value": _money(-net, currency)}
+                    ],
+                }
+            )
+            total -= net
+            taxes.append(("DISCOUNT", -tax))
+        if spec.get("shipping_discount"):
+            net, tax = _split(spec["shipping_discount"], rate, currency, included)
+            breakdowns.append(
+                {
+                    "type": "DISCOUNT",
+                    "subtotal": _money(-net, currency),
+                    "detailedBreakdowns": [
+                        {"subtype": "SHIPPING", "value": _money(-net, currency)}
                     ],
                 }
             )
@@ -157,7 +179,7 @@ def order(
                     "giftWrapLevel": "Classic",
                 }
             }
-        if spec["discount"]:
+        if spec["discount"] or spec.get("shipping_discount"):
             line["promotion"] = {
                 "breakdowns": [{"promotionId": f"PROMO-{number}-{index}"}]
             }

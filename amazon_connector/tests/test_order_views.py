@@ -1,0 +1,299 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0.html)
+"""The screens of imported Amazon orders: the Amazon Orders action's views, the
+ordinary Sales search, the Amazon filters and the form's Amazon page.
+
+Search fields and filters are evaluated the way the web client does: a field's
+``filter_domain`` with ``self`` replaced by the typed text (else ``[(field,
+operator or 'ilike', text)]``), a filter's ``domain`` with ``context_today`` and
+``relativedelta``.
+"""
+
+from datetime import datetime, time, timedelta
+
+from dateutil.relativedelta import relativedelta
+from lxml import etree
+
+from odoo import fields
+from odoo.tests import Form, new_test_user, tagged
+from odoo.tools.safe_eval import safe_eval
+
+from . import order_factory as f
+from .common_orders import AmazonOrderCommon
+
+LIST_COLUMNS = (
+    "amazon_order_ref",
+    "amazon_account_id",
+    "name",
+    "partner_id",
+    "amazon_status",
+    "amount_total",
+    "amazon_fulfilled_by",
+    "amazon_items_unshipped",
+    "amazon_reserved",
+    "amazon_purchase_date",
+    "amazon_latest_ship_date",
+    "amazon_last_action",
+)
+
+
+@tagged("post_install", "-at_install")
+class TestOrderViews(AmazonOrderCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        unshipped = {"marketplace": "DE", "status": "UNSHIPPED"}
+        payloads = {
+            "target": f.order(
+                [f.item("SKU-A")],
+                buyer_name="Zacharias Quuxmann",
+                street="Quastenweg 17",
+                city="Quakenbrück",
+                postal_code="49610",
+                programs=["PRIME"],
+                **unshipped,
+            ),
+            "late": f.order([f.item("SKU-A")], buyer_name="Lena Late", **unshipped),
+            "today": f.order([f.item("SKU-B")], buyer_name="Tom Today", **unshipped),
+            "future": f.order([f.item("SKU-B")], buyer_name="Fred Future", **unshipped),
+            "shipped": f.order(
+                [f.item("SKU-A", shipped=1)], buyer_name="Sam Shipped", status="SHIPPED"
+            ),
+            "pending": f.pending_version(f.order([f.item("SKU-B")])),
+            "fba": f.order(
+                [f.item("SKU-B", shipped=1)],
+                buyer_name="Fiona Fba",
+                status="SHIPPED",
+                fulfilled_by="AMAZON",
+            ),
+        }
+        for payload in payloads.values():
+            cls.simulator.state.add_order(payload)
+        cls.account.with_context(queue_job__no_delay=True)._import_orders()
+        SaleOrder = cls.env["sale.order"]
+        cls.orders = {
+            key: SaleOrder.search([("amazon_order_ref", "=", payload["orderId"])])
+            for key, payload in payloads.items()
+        }
+        missing = [key for key, order in cls.orders.items() if not order]
+        assert not missing, f"not imported: {missing}"
+        cls.target_ref = payloads["target"]["orderId"]
+        # The client's "today", and latest ship dates around it.
+        cls.today = fields.Date.context_today(cls.env.user)
+        noon = time(12)
+        ship_dates = {
+            "target": cls.today + timedelta(days=3),
+            "late": cls.today - timedelta(days=1),
+            "today": cls.today,
+            "future": cls.today + timedelta(days=3),
+            "shipped": cls.today - timedelta(days=1),
+        }
+        for key, day in ship_dates.items():
+            cls.orders[key].amazon_latest_ship_date = datetime.combine(day, noon)
+        # An ordinary order that no Amazon search or filter may return.
+        cls.plain_order = SaleOrder.create(
+            {
+                "partner_id": cls.env["res.partner"]
+                .create(
+                    {
+                        "name": "Quincy Plain",
+                        "street": "Other Street 3",
+                        "city": "Hamburg",
+                        "zip": "20095",
+                    }
+                )
+                .id,
+                "order_line": [(0, 0, {"product_id": cls.product_a.id})],
+            }
+        )
+        cls.all_ids = [o.id for o in cls.orders.values()] + [cls.plain_order.id]
+        cls.action = cls.env.ref("amazon_connector.action_amazon_orders")
+
+    # ------------------------------------------------------------------ helpers
+
+    def action_views(self, user=None):
+        views = [(view.view_id.id, view.view_mode) for view in self.action.view_ids]
+        views.append((self.action.search_view_id.id, "search"))
+        SaleOrder = self.env["sale.order"].with_user(user or self.env.user)
+        result = SaleOrder.get_views(views, {"action_id": self.action.id})
+        return {
+            mode: etree.fromstring(view["arch"])
+            for mode, view in result["views"].items()
+        }
+
+    def search_arch(self, view_xmlid):
+        view = self.env.ref(view_xmlid)
+        result = self.env["sale.order"].get_views([(view.id, "search")])
+        return etree.fromstring(result["views"]["search"]["arch"])
+
+    def search_field(self, arch, name, text):
+        """What typing ``text`` and choosing the field ``name`` finds."""
+        nodes = arch.xpath(f"//field[@name='{name}']")
+        self.assertTrue(nodes, f"no search field {name}")
+        node = nodes[0]
+        if node.get("filter_domain"):
+            domain = safe_eval(node.get("filter_domain"), {"self": text})
+        else:
+            domain = [(name, node.get("operator") or "ilike", text)]
+        return self.env["sale.order"].search([*domain, ("id", "in", self.all_ids)])
+
+    def apply_filter(self, arch, name):
+        nodes = arch.xpath(f"//filter[@name='{name}']")
+        self.assertTrue(nodes, f"no filter {name}")
+        context = {
+            "context_today": lambda: self.today,
+            "relativedelta": relativedelta,
+            "datetime": datetime,
+            "uid": self.env.uid,
+        }
+        domain = safe_eval(nodes[0].get("domain"), context)
+        return self.env["sale.order"].search([*domain, ("id", "in", self.all_ids)])
+
+    def keys(self, records):
+        return {key for key, order in self.orders.items() if order in records}
+
+    # ------------------------------------------------------------------ action
+
+    def test_amazon_action_views_load_with_their_columns(self):
+        archs = self.action_views(self.salesman)
+        self.assertEqual(set(archs), {"list", "form", "graph", "pivot", "search"})
+        columns = [node.get("name") for node in archs["list"].xpath("/list/field")]
+        for name in LIST_COLUMNS:
+            self.assertIn(name, columns)
+        buyer = archs["list"].xpath("/list/field[@name='partner_id']")[0]
+        self.assertEqual(buyer.get("string"), "Buyer")
+        self.assertEqual(archs["list"].get("create"), "false")
+        self.assertTrue(archs["form"].xpath("//page[@name='amazon']"))
+        self.assertEqual(
+            [n.get("name") for n in archs["graph"].xpath("//field")],
+            ["amazon_marketplace_id", "amount_total"],
+        )
+        pivot = {n.get("name"): n.get("type") for n in archs["pivot"].xpath("//field")}
+        self.assertEqual(
+            pivot,
+            {
+                "amazon_marketplace_id": "row",
+                "amazon_status": "col",
+                "amount_total": "measure",
+            },
+        )
+        # The list shows the Amazon orders only, with their data.
+        domain = safe_eval(self.action.domain)
+        spec = {name: {} for name in LIST_COLUMNS}
+        for name in ("amazon_account_id", "partner_id"):
+            spec[name] = {"fields": {"display_name": {}}}
+        rows = (
+            self.env["sale.order"]
+            .with_user(self.salesman)
+            .web_search_read([*domain, ("id", "in", self.all_ids)], spec)["records"]
+        )
+        self.assertEqual(len(rows), len(self.orders))
+        target = next(r for r in rows if r["amazon_order_ref"] == self.target_ref)
+        self.assertEqual(target["partner_id"]["display_name"], "Zacharias Quuxmann")
+        self.assertEqual(target["amazon_account_id"]["display_name"], "Test EU")
+        self.assertEqual(target["amazon_status"], "unshipped")
+        self.assertEqual(target["amazon_fulfilled_by"], "merchant")
+        # Graph and pivot: totals per marketplace and status.
+        groups = self.env["sale.order"].read_group(
+            [*domain, ("id", "in", self.all_ids)],
+            ["amount_total:sum"],
+            ["amazon_marketplace_id", "amazon_status"],
+            lazy=False,
+        )
+        self.assertEqual(
+            round(sum(g["amount_total"] for g in groups), 2),
+            round(sum(o.amount_total for o in self.orders.values()), 2),
+        )
+        self.assertEqual(
+            {g["amazon_status"] for g in groups}, {"unshipped", "shipped", "pending"}
+        )
+
+    # ------------------------------------------------------------------ search
+
+    def test_ordinary_sales_search_finds_amazon_orders(self):
+        archs = {
+            "Sales": self.search_arch("sale.sale_order_view_search_inherit_sale"),
+            "Amazon": self.action_views()["search"],
+        }
+        searches = [
+            ("name", self.target_ref),  # "Order": number or Customer Reference
+            ("amazon_order_ref", self.target_ref[4:]),
+            ("partner_id", "Quuxmann"),
+            ("partner_shipping_id", "Quastenweg"),
+            ("partner_shipping_id", "Quakenbr"),
+            ("partner_shipping_id", "49610"),
+        ]
+        for view, arch in archs.items():
+            for field_name, text in searches:
+                with self.subTest(view=view, field=field_name, text=text):
+                    found = self.search_field(arch, field_name, text)
+                    self.assertEqual(found, self.orders["target"])
+
+    def test_amazon_filters(self):
+        arch = self.action_views()["search"]
+        expected = {
+            "amazon_to_ship_today": {"late", "today"},
+            "amazon_late": {"late"},
+            "amazon_pending": {"pending"},
+            "amazon_prime": {"target"},
+            "amazon_fba": {"fba"},
+            "amazon_merchant": {
+                "target",
+                "late",
+                "today",
+                "future",
+                "shipped",
+                "pending",
+            },
+        }
+        for name, keys in expected.items():
+            with self.subTest(filter=name):
+                found = self.apply_filter(arch, name)
+                self.assertEqual(self.keys(found), keys)
+                self.assertNotIn(self.plain_order, found)
+
+    # ------------------------------------------------------------------ form
+
+    def test_amazon_page_only_on_amazon_orders(self):
+        arch = etree.fromstring(
+            self.env["sale.order"].get_views([(False, "form")])["views"]["form"]["arch"]
+        )
+        page = arch.xpath("//page[@name='amazon']")
+        self.assertEqual(len(page), 1)
+        page = page[0]
+        self.assertEqual(page.get("string"), "Amazon")
+        for name in ("amazon_order_ref", "amazon_status", "amazon_last_action"):
+            self.assertTrue(page.xpath(f".//field[@name='{name}']"), name)
+        invisible = page.get("invisible")
+        amazon_order = self.orders["target"]
+        self.assertFalse(
+            safe_eval(
+                invisible, {"amazon_account_id": amazon_order.amazon_account_id.id}
+            )
+        )
+        self.assertTrue(
+            safe_eval(
+                invisible,
+                {"amazon_account_id": self.plain_order.amazon_account_id.id},
+            )
+        )
+
+    def test_salesman_without_amazon_rights_opens_an_amazon_order(self):
+        seller = new_test_user(
+            self.env, login="plain_seller", groups="sales_team.group_sale_salesman"
+        )
+        self.assertFalse(seller.has_group("amazon_connector.group_amazon_user"))
+        order = self.orders["target"].with_user(seller)
+        form = Form(order)
+        self.assertEqual(form.amazon_order_ref, self.target_ref)
+        self.assertEqual(form.amazon_status, "unshipped")
+        self.assertEqual(form.amazon_account_id, self.account)
+        self.assertEqual(form.amazon_marketplace_id, self.marketplace_de)
+        self.assertTrue(form.amazon_is_prime)
+        self.assertEqual(form.amazon_last_action, "Created from Amazon.de")
+        # And the Amazon Orders list, as that user.
+        self.action_views(seller)
+        spec = {name: {} for name in LIST_COLUMNS}
+        spec["amazon_account_id"] = {"fields": {"display_name": {}}}
+        spec["amazon_marketplace_id"] = {"fields": {"display_name": {}}}
+        rows = order.web_read(spec)
+        self.assertEqual(rows[0]["amazon_marketplace_id"]["display_name"], "Amazon.de")
