@@ -37,7 +37,7 @@ class ResConfigSettings(models.TransientModel):
         return values
 
     def set_values(self):
-        super().set_values()
+        result = super().set_values()
         cron = self._amazon_import_cron()
         if cron and self.amazon_import_interval > 0:
             cron.sudo().write(
@@ -46,6 +46,7 @@ class ResConfigSettings(models.TransientModel):
                     "interval_type": "minutes",
                 }
             )
+        return result
 
     @api.depends("company_id")
     def _compute_amazon_account_count(self):
