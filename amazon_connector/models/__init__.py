@@ -11,3 +11,4 @@ from . import amazon_order_sync
 from . import res_partner
 from . import sale_order
 from . import sale_order_line
+from . import stock_picking

@@ -237,9 +237,8 @@ class AmazonOrderSync(models.AbstractModel):
         return "canceled"
 
     def _confirm(self, batch, sale_order, order):
+        # The buyer does not become a follower (see SaleOrder.message_subscribe).
         sale_order.action_confirm()
-        # Amazon talks to its buyers; Odoo must not e-mail them.
-        sale_order.message_unsubscribe(partner_ids=sale_order.partner_id.ids)
         if order.is_fulfilled_by_amazon:
             self._deliver_from_fba(batch, sale_order)
 

@@ -14,3 +14,12 @@ class ResPartner(models.Model):
         help="The Amazon account this customer buys through: with the Amazon order "
         "number, the key that matches settlement payments to invoices.",
     )
+
+    def _amazon_non_buyers(self):
+        """The ids of these partners that are not Amazon buyers (nor their
+        addresses): the ones that may follow an Amazon order or delivery."""
+        return [
+            partner.id
+            for partner in self
+            if not partner.commercial_partner_id.amazon_account_id
+        ]

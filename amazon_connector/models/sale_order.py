@@ -83,3 +83,16 @@ class SaleOrder(models.Model):
             "This Amazon order is already imported for this account.",
         ),
     ]
+
+    def _message_subscribe(self, partner_ids=None, subtype_ids=None, customer_ids=None):
+        # Confirming an order makes its customer a follower; Amazon talks to its
+        # buyers, Odoo must not e-mail them (their address is Amazon's relay).
+        # Removing the follower afterwards would unlink a record, which empties the
+        # whole ORM cache during an import.
+        if partner_ids:
+            partner_ids = (
+                self.env["res.partner"].browse(partner_ids)._amazon_non_buyers()
+            )
+        return super()._message_subscribe(
+            partner_ids=partner_ids, subtype_ids=subtype_ids, customer_ids=customer_ids
+        )

@@ -305,3 +305,25 @@ class TestOrderImport(AmazonOrderCommon):
         outcomes = sync._sync_payloads(self.account, [payload])
         self.assertEqual(dict(outcomes), {"unchanged": 1})
         self.assertEqual(order.amazon_last_action, "touched by staff")
+
+    def test_amazon_buyers_follow_neither_order_nor_delivery(self):
+        payload = f.order([f.item("SKU-A")])
+        self.publish(payload)
+        self.import_orders()
+        order = self.imported(payload)
+        buyer_side = order.partner_id | order.partner_shipping_id
+        self.assertFalse(buyer_side & order.message_partner_ids)
+        self.assertFalse(buyer_side & order.picking_ids.message_partner_ids)
+        # Staff still follow, and an ordinary customer still does on his orders.
+        staff = self.env["res.partner"].create({"name": "Warehouse clerk"})
+        order.picking_ids.message_subscribe(staff.ids)
+        self.assertIn(staff, order.picking_ids.message_partner_ids)
+        plain = self.env["sale.order"].create(
+            {
+                "partner_id": self.env["res.partner"].create({"name": "Walk-in"}).id,
+                "order_line": [(0, 0, {"product_id": self.product_a.id})],
+            }
+        )
+        plain.action_confirm()
+        self.assertIn(plain.partner_id, plain.message_partner_ids)
+        self.assertIn(plain.partner_id, plain.picking_ids.message_partner_ids)
