@@ -350,6 +350,7 @@ class AmazonOrderSync(models.AbstractModel):
         decimals = currency_decimals(currency)
         values = []
         item_by_id = {item.order_item_id: item for item in order.items}
+        item_rates = {}
         for sequence, line in enumerate(
             compute_lines(
                 order,
@@ -368,18 +369,20 @@ class AmazonOrderSync(models.AbstractModel):
             taxes = self.env["account.tax"]
             if line.kind != "facilitator_tax" and line.tax_amount:
                 # Tax included: the line's total; excluded: its amount before tax.
-                amount, tax = line.quantity * line.price_unit, line.tax_amount
-                if amount < 0 and tax < 0:
-                    # A promotion takes its tax off at the rate of what it reduces.
-                    amount, tax = -amount, -tax
+                # Shipping, gift wrap and promotions (negative) take the rate of
+                # their item when it fits.
                 rate = infer_rate(
-                    amount,
-                    tax,
+                    line.quantity * line.price_unit,
+                    line.tax_amount,
                     price_include=line.price_includes_tax,
                     decimals=decimals,
+                    preferred=[item_rates.get(line.order_item_id)],
+                    known=batch.known_rates(line.price_includes_tax),
                 )
                 if rate is not None:
                     taxes = batch.tax(rate, line.price_includes_tax)
+                    if line.kind == "product":
+                        item_rates.setdefault(line.order_item_id, rate)
             values.append(
                 {
                     "product_id": product.id,
@@ -481,6 +484,7 @@ class _Batch:
         self._marketplaces = {m.marketplace_id: m for m in account.marketplace_ids}
         self._pricelists = {}
         self._taxes = {}
+        self._known_rates = {}
         self._countries = {}
         self._records = {}
         self._placeholders = None
@@ -566,6 +570,28 @@ class _Batch:
                 self.company, currency
             )
         return self._pricelists[key]
+
+    def known_rates(self, price_include):
+        """The rates of the company's percent sales taxes, included in the price
+        or not: preferred to a made-up rate when they reproduce Amazon's tax."""
+        if price_include not in self._known_rates:
+            taxes = (
+                self.env["account.tax"]
+                .sudo()
+                .search(
+                    [
+                        ("company_id", "=", self.company.id),
+                        ("type_tax_use", "=", "sale"),
+                        ("amount_type", "=", "percent"),
+                        ("amount", ">", 0),
+                        ("price_include", "=", bool(price_include)),
+                    ]
+                )
+            )
+            self._known_rates[price_include] = sorted(
+                {Decimal(str(tax.amount)) for tax in taxes}, reverse=True
+            )
+        return self._known_rates[price_include]
 
     def tax(self, rate, price_include):
         key = (rate, price_include)
