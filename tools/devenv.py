@@ -26,6 +26,7 @@ import tarfile
 import tempfile
 import time
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -228,8 +229,12 @@ def _pg_bindir() -> Path | None:
     return None
 
 
+def _uses_external_server() -> bool:
+    return any(os.environ.get(v) for v in ("PGHOST", "PGPORT", "PGUSER"))
+
+
 def _external_server() -> dict | None:
-    if not any(os.environ.get(v) for v in ("PGHOST", "PGPORT", "PGUSER")):
+    if not _uses_external_server():
         return None
     params = {
         "db_host": os.environ.get("PGHOST", ""),
@@ -379,6 +384,38 @@ def create_database(env_path, odoo_src, config: Path, db_name, modules, log_file
         tail = "\n".join(text.splitlines()[-60:])
         raise SetupError(f"installing {modules} on {db_name} failed:\n{tail}")
     log(f"database {db_name} with {modules} ready in {time.monotonic() - started:.0f}s")
+
+
+@dataclass(frozen=True)
+class FreshDatabase:
+    env_path: Path
+    odoo_src: Path
+    config: Path
+    name: str
+
+    def python(self):
+        return self.env_path / "bin" / "python"
+
+
+@contextlib.contextmanager
+def fresh_database(prefix):
+    """Yield a brand-new database with amazon_connector installed (Odoo source,
+    virtualenv and PostgreSQL set up as needed); it is gone after the block."""
+    odoo_src = odoo_source()
+    env_path = venv(odoo_src)
+    with postgres() as db, tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        name = f"{prefix}_{os.getpid()}_{int(time.time())}"
+        config = tmp / "odoo.conf"
+        write_config(config, odoo_src, db, name, tmp / "data")
+        create_database(
+            env_path, odoo_src, config, name, "amazon_connector", tmp / "install.log"
+        )
+        try:
+            yield FreshDatabase(env_path, odoo_src, config, name)
+        finally:
+            if _uses_external_server():  # a private cluster goes away whole
+                run(["dropdb", "--if-exists", name], check=False)
 
 
 def main(argv=None):

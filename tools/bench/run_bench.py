@@ -8,10 +8,8 @@ the virtualenv. Extra arguments go to bench_import.py (--orders, --rounds,
 virtualenv exists.
 """
 
-import os
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -24,36 +22,16 @@ import devenv  # noqa: E402
 def main(bench_args):
     started = time.monotonic()
     try:
-        odoo_src = devenv.odoo_source()
-        env_path = devenv.venv(odoo_src)
-        with devenv.postgres() as db, tempfile.TemporaryDirectory() as tmp:
-            tmp = Path(tmp)
-            db_name = f"amazon_connector_bench_{os.getpid()}_{int(time.time())}"
-            config = tmp / "odoo.conf"
-            devenv.write_config(config, odoo_src, db, db_name, tmp / "data")
-            devenv.create_database(
-                env_path,
-                odoo_src,
-                config,
-                db_name,
-                "amazon_connector",
-                tmp / "install.log",
+        with devenv.fresh_database("amazon_connector_bench") as database:
+            code = subprocess.call(
+                [
+                    database.python(),
+                    HERE / "bench_import.py",
+                    *("-c", database.config, "-d", database.name),
+                    *bench_args,
+                ],
+                cwd=devenv.REPO,
             )
-            try:
-                code = subprocess.call(
-                    [
-                        env_path / "bin" / "python",
-                        HERE / "bench_import.py",
-                        *("-c", config, "-d", db_name),
-                        *bench_args,
-                    ],
-                    cwd=devenv.REPO,
-                )
-            finally:
-                if "db_host" in db and not db["db_host"].startswith(
-                    tempfile.gettempdir()
-                ):
-                    subprocess.call(["dropdb", "--if-exists", db_name])
     except devenv.SetupError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
