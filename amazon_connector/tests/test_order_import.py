@@ -327,3 +327,36 @@ class TestOrderImport(AmazonOrderCommon):
         plain.action_confirm()
         self.assertIn(plain.partner_id, plain.message_partner_ids)
         self.assertIn(plain.partner_id, plain.picking_ids.message_partner_ids)
+
+    def test_buyer_without_email_is_matched_on_name_and_address(self):
+        one = f.order([f.item("SKU-A")], buyer_name="Jean Dupont", street="1 rue Haute")
+        two = f.order([f.item("SKU-B")], buyer_name="Jean Dupont", street="1 rue Haute")
+        other = f.order(
+            [f.item("SKU-B")], buyer_name="Jean Dupont", street="9 rue Basse"
+        )
+        for payload in (one, two, other):
+            del payload["buyer"]["buyerEmail"]
+        self.publish(one, two, other)
+        self.import_orders()
+        self.assertEqual(self.imported(one).partner_id, self.imported(two).partner_id)
+        self.assertNotEqual(
+            self.imported(one).partner_id, self.imported(other).partner_id
+        )
+
+    def test_country_and_state_come_from_amazon_codes(self):
+        account = self.simulator_account(
+            "US", "na", self.env.ref("amazon_connector.marketplace_us")
+        )
+        payload = f.order(
+            [f.item("SKU-A")],
+            marketplace="US",
+            street="350 Fifth Avenue",
+            city="New York",
+            postal_code="10118",
+            state_or_region="NY",
+        )
+        self.publish(payload)
+        self.import_orders(account)
+        address = self.imported(payload, account).partner_shipping_id
+        self.assertEqual(address.country_id, self.env.ref("base.us"))
+        self.assertEqual(address.state_id, self.env.ref("base.state_us_27"))
