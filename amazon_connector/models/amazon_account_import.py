@@ -112,8 +112,16 @@ class AmazonAccount(models.Model):
     def _import_orders(self):
         """Job: import every order of the account's marketplaces changed in the window
         ]high-water mark - overlap, now - 2 min]; move the mark only once the whole
-        window is processed."""
+        window is processed.
+
+        Importing Amazon's data is the connector's work, not the clicking user's: any
+        Amazon user may start it (the job keeps who did), it runs with superuser
+        rights and the records follow the account's company.
+        """
         self.ensure_one()
+        return self.sudo()._import_orders_window()
+
+    def _import_orders_window(self):
         self._lock_for_import()
         window_end = fields.Datetime.now() - VISIBILITY_DELAY
         start = self.orders_high_water_mark or self.import_orders_from
@@ -163,18 +171,26 @@ class AmazonAccount(models.Model):
         return _("Imported: %s", dict(outcomes) or _("nothing new"))
 
     def _sync_page(self, page, initial=False):
-        # Importing Amazon's data is the connector's job, not the clicking user's:
-        # any Amazon user may trigger it, the records follow the account's company.
-        return (
-            self.env["amazon.order.sync"]
-            .sudo()
-            ._sync_payloads(self.sudo(), page, initial=initial)
-        )
+        return self.env["amazon.order.sync"]._sync_payloads(self, page, initial=initial)
 
     def _import_order_by_ref(self, amazon_order_ref):
         """Fetch one order by its Amazon number (getOrder) and import it, whatever
         its date: the user asked for it."""
         self.ensure_one()
+        # The connector's work, like _import_orders: run as superuser.
+        record = self.sudo()._fetch_and_import_order(amazon_order_ref)
+        if record.state == "failed":
+            raise UserError(
+                _(
+                    "Amazon order %(ref)s: %(error)s",
+                    ref=record.amazon_order_ref,
+                    error=record.error,
+                )
+            )
+        return record.sale_order_id.with_env(self.env)
+
+    def _fetch_and_import_order(self, amazon_order_ref):
+        """Fetch one order (getOrder), import it; return its import record."""
         ref = (amazon_order_ref or "").strip()
         if not ref:
             raise UserError(_("Give the Amazon order number to import."))
@@ -198,17 +214,12 @@ class AmazonAccount(models.Model):
             ) from error
         if isinstance(payload, dict) and isinstance(payload.get("order"), dict):
             payload = payload["order"]
-        self.env["amazon.order.sync"].sudo()._sync_payloads(
-            self.sudo(), [payload], force=True, initial=True
+        self.env["amazon.order.sync"]._sync_payloads(
+            self, [payload], force=True, initial=True
         )
-        record = self.env["amazon.order.import"].search(
+        return self.env["amazon.order.import"].search(
             [("account_id", "=", self.id), ("amazon_order_ref", "=", ref)], limit=1
         )
-        if record.state == "failed":
-            raise UserError(
-                _("Amazon order %(ref)s: %(error)s", ref=ref, error=record.error)
-            )
-        return record.sale_order_id
 
     def _lock_for_import(self):
         """One import per account at a time: a second job waits for a retry."""

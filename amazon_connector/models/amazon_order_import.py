@@ -38,7 +38,18 @@ class AmazonOrderImport(models.Model):
     ]
 
     def action_retry(self):
-        """Fetch the orders again from Amazon (getOrder) and import them."""
+        """Fetch the orders again from Amazon (getOrder) and import them; the ones
+        still failing keep their new error and attempt count."""
         for record in self:
-            record.account_id._import_order_by_ref(record.amazon_order_ref)
-        return True
+            record.account_id.sudo()._fetch_and_import_order(record.amazon_order_ref)
+        failed = self.filtered(lambda r: r.state == "failed")
+        return self.account_id[:1]._notify(
+            self.env._("Retry done"),
+            self.env._(
+                "%(done)s imported, %(failed)s still failing.",
+                done=len(self) - len(failed),
+                failed=len(failed),
+            ),
+            "warning" if failed else "success",
+            sticky=bool(failed),
+        )
