@@ -330,8 +330,7 @@ class AmazonOrderSync(models.AbstractModel):
 
     def _customer_values(self, batch, order):
         if order.is_pending:
-            partner = batch.account.company_id._amazon_ensure_placeholders()
-            partner = partner.amazon_pending_partner_id
+            partner = batch.placeholder("pending_partner")
             return {
                 "partner_id": partner.id,
                 "partner_invoice_id": partner.id,
@@ -495,6 +494,7 @@ class _Batch:
         if self._placeholders is None:
             company = self.company._amazon_ensure_placeholders()
             self._placeholders = {
+                "pending_partner": company.amazon_pending_partner_id,
                 "generic": company.amazon_generic_product_id,
                 "shipping": company.amazon_shipping_product_id,
                 "gift_wrap": company.amazon_gift_wrap_product_id,

@@ -117,27 +117,16 @@ def order(
             breakdowns.append({"type": kind, "subtotal": _money(net, currency)})
             total += net
             taxes.append((kind, tax))
-        if spec["discount"]:
-            net, tax = _split(spec["discount"], rate, currency, included)
+        for key, subtype in (("discount", "ITEM"), ("shipping_discount", "SHIPPING")):
+            if not spec.get(key):
+                continue
+            net, tax = _split(spec[key], rate, currency, included)
             breakdowns.append(
                 {
                     "type": "DISCOUNT",
                     "subtotal": _money(-net, currency),
                     "detailedBreakdowns": [
-                        {"subtype": "ITEM", "value": _money(-net, currency)}
-                    ],
-                }
-            )
-            total -= net
-            taxes.append(("DISCOUNT", -tax))
-        if spec.get("shipping_discount"):
-            net, tax = _split(spec["shipping_discount"], rate, currency, included)
-            breakdowns.append(
-                {
-                    "type": "DISCOUNT",
-                    "subtotal": _money(-net, currency),
-                    "detailedBreakdowns": [
-                        {"subtype": "SHIPPING", "value": _money(-net, currency)}
+                        {"subtype": subtype, "value": _money(-net, currency)}
                     ],
                 }
             )
