@@ -36,8 +36,14 @@ CACHE = Path(
     )
 )
 ODOO_ARCHIVE_URL = "https://github.com/odoo/odoo/archive/refs/heads/18.0.tar.gz"
-# Odoo's requirements pin build-time setuptools-sensitive packages (cbor2).
+# Odoo's requirements build cbor2 from source, whose setup.py still imports
+# pkg_resources: setuptools 81 removed it, so every build environment gets setuptools<81.
 BUILD_CONSTRAINTS = "setuptools<81\n"
+# The set-up never takes "whatever is newest": the packaging tools are tested ranges.
+# pip >= 25.3 has --build-constraint, the only way pip 26.3+ constrains the isolated
+# build environments (PIP_CONSTRAINT no longer reaches them there).
+PIP_RANGE = "pip>=25.3,<26.4"
+SETUP_TOOLS = (PIP_RANGE, "wheel>=0.43,<0.47", "setuptools>=69,<81")
 # python-ldap is only used by Odoo's auth_ldap module and needs the LDAP C headers to
 # build: leaving it out keeps the set-up free of system packages.
 SKIPPED_ODOO_REQUIREMENTS = ("python-ldap",)
@@ -172,6 +178,7 @@ def venv(odoo_src: Path) -> Path:
         str(odoo_src),
         _odoo_requirements(odoo_src),
         BUILD_CONSTRAINTS,
+        *SETUP_TOOLS,
     ]:
         key.update(part.encode())
     for path in ours:
@@ -180,15 +187,21 @@ def venv(odoo_src: Path) -> Path:
     if (path / ".complete").is_file():
         return path
     log(f"building the virtualenv {path} (a few minutes the first time)")
+    started = time.monotonic()
     shutil.rmtree(path, ignore_errors=True)
     run([python, "-m", "venv", path])
-    pip = [path / "bin" / "python", "-m", "pip", "--disable-pip-version-check"]
+    python_in_venv = path / "bin" / "python"
     constraints = path / "build-constraints.txt"
     constraints.write_text(BUILD_CONSTRAINTS)
     requirements = path / "odoo-requirements.txt"
     requirements.write_text(_odoo_requirements(odoo_src))
+    # The venv's own pip may be older than 25.3: PIP_CONSTRAINT constrains that first
+    # step's build environments (nothing is built from source in it anyway).
     env = dict(os.environ, PIP_CONSTRAINT=str(constraints))
-    run([*pip, "install", "-q", "--upgrade", "pip", "wheel", "setuptools<81"], env=env)
+    env.pop("PIP_BUILD_CONSTRAINT", None)
+    pip = [python_in_venv, "-m", "pip", "--disable-pip-version-check"]
+    run([*pip, "install", "-q", *SETUP_TOOLS], env=env)
+    pip, env = _pip_with_build_constraints(python_in_venv, constraints)
     run([*pip, "install", "-q", "-r", requirements], env=env)
     # Odoo itself, as an installed distribution (queue_job's wheel requires odoo 18.0).
     run(
@@ -207,7 +220,38 @@ def venv(odoo_src: Path) -> Path:
     for req in ours:
         run([*pip, "install", "-q", "-r", req], env=env)
     (path / ".complete").write_text("ok\n")
+    log(f"virtualenv built in {time.monotonic() - started:.0f}s")
     return path
+
+
+def _pip_with_build_constraints(python: Path, constraints: Path):
+    """The pip command and environment that constrain isolated builds with
+    ``constraints``, the way the installed pip honours it: ``--build-constraint``
+    from pip 25.3 on, ``PIP_CONSTRAINT`` before (which 26.3 no longer applies there)."""
+    version = run(
+        [python, "-c", "import pip; print(pip.__version__)"],
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    pip = [python, "-m", "pip", "--disable-pip-version-check"]
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("PIP_CONSTRAINT", "PIP_BUILD_CONSTRAINT")
+    }
+    if _version_tuple(version) >= (25, 3):
+        env["PIP_BUILD_CONSTRAINT"] = str(constraints)
+    else:
+        env["PIP_CONSTRAINT"] = str(constraints)
+    return pip, env
+
+
+def _version_tuple(version: str) -> tuple[int, ...]:
+    parts = []
+    for piece in version.split(".")[:3]:
+        digits = "".join(ch for ch in piece if ch.isdigit())
+        parts.append(int(digits or 0))
+    return tuple(parts)
 
 
 # --------------------------------------------------------------------------- PostgreSQL
