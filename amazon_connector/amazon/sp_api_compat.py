@@ -21,6 +21,11 @@ What the library does and what is changed here:
 * The library logs request headers (the access token) and whole responses (buyer
   data) at DEBUG, and httpx logs presigned document URLs (temporary AWS
   credentials) at INFO: :func:`install_log_guard` drops or trims those records.
+
+Every library internal used here (private methods, constructor keywords, attributes,
+logger names) is checked by ``tests/test_sp_api_internals.py``, which names the one that
+changed; requirements.txt pins the library to the range those tests passed on. Add a
+check there when this module starts relying on another internal.
 """
 
 import json
