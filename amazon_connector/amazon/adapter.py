@@ -25,6 +25,7 @@ from .credentials import AmazonCredentials
 from .errors import (
     AmazonAuthError,
     AmazonError,
+    AmazonPaginationExpired,
     AmazonPermanentError,
     AmazonRetryableError,
 )
@@ -68,6 +69,15 @@ class ApiCall:
     error_code: str | None
     request_id: str | None
     started_at: datetime
+
+
+@dataclass(frozen=True)
+class OrdersPage:
+    """One page of searchOrders: its orders and the token of the next page (None
+    on the last page)."""
+
+    orders: list[dict]
+    next_token: str | None
 
 
 class _Attempt:
@@ -220,54 +230,61 @@ class SpApiAdapter:
             payload = payload.get("payload")
         return self._expect(payload, list, "getMarketplaceParticipations")
 
-    def search_orders(
-        self,
-        *,
-        marketplace_ids: Iterable[str],
-        created_after: datetime | None = None,
-        created_before: datetime | None = None,
-        last_updated_after: datetime | None = None,
-        last_updated_before: datetime | None = None,
-        fulfillment_statuses: Iterable[str] | None = None,
-        fulfilled_by: Iterable[str] | None = None,
-        included_data: Iterable[str] = DEFAULT_INCLUDED_DATA,
-        max_results_per_page: int = 100,
-    ) -> Iterator[list[dict]]:
+    def search_orders(self, **criteria) -> Iterator[list[dict]]:
         """Yield the pages of searchOrders (each a list of order dicts), following
-        ``pagination.nextToken``; the other parameters are resent unchanged."""
-        if (created_after is None) == (last_updated_after is None):
-            raise ValueError("give exactly one of created_after or last_updated_after")
-        params = _drop_none(
-            {
-                "marketplaceIds": _csv(marketplace_ids, required="marketplace_ids"),
-                "createdAfter": _iso(created_after),
-                "createdBefore": _iso(created_before),
-                "lastUpdatedAfter": _iso(last_updated_after),
-                "lastUpdatedBefore": _iso(last_updated_before),
-                "fulfillmentStatuses": _csv(fulfillment_statuses),
-                "fulfilledBy": _csv(fulfilled_by),
-                "includedData": _csv(included_data),
-                "maxResultsPerPage": int(max_results_per_page),
-            }
-        )
-        return self._order_pages(params)
+        ``pagination.nextToken``; ``criteria`` are those of
+        :meth:`search_orders_page`, checked before any call."""
+        _search_orders_params(**criteria)
+        return self._order_pages(criteria)
 
-    def _order_pages(self, params: dict) -> Iterator[list[dict]]:
-        client = self._client(compat.OrdersClient, "2026-01-01")
+    def _order_pages(self, criteria: dict) -> Iterator[list[dict]]:
+        token = None
         while True:
-            page_params = dict(params)
-            payload = self._call(
-                "searchOrders", "GET", lambda p=page_params: client.search_orders(**p)
-            )
-            payload = self._expect(payload, dict, "searchOrders")
-            yield self._expect(payload.get("orders", []), list, "searchOrders")
-            pagination = payload.get("pagination") or {}
-            next_token = (
-                pagination.get("nextToken") if isinstance(pagination, dict) else None
-            )
-            if not next_token:
+            page = self.search_orders_page(**criteria, pagination_token=token)
+            yield page.orders
+            if not page.next_token:
                 return
-            params["paginationToken"] = next_token
+            token = page.next_token
+
+    def search_orders_page(
+        self, *, pagination_token: str | None = None, **criteria
+    ) -> "OrdersPage":
+        """One page of searchOrders; ``criteria`` are :func:`_search_orders_params`'
+        (marketplace ids, created or last-updated bounds, statuses...). With
+        ``pagination_token`` (Amazon's ``nextToken`` of the previous page, valid 24
+        hours) the same criteria are resent with it; a token Amazon no longer
+        accepts raises :class:`AmazonPaginationExpired`."""
+        params = _search_orders_params(**criteria, pagination_token=pagination_token)
+        client = self._client(compat.OrdersClient, "2026-01-01")
+        try:
+            payload = self._call(
+                "searchOrders", "GET", lambda: client.search_orders(**params)
+            )
+        except AmazonPermanentError as error:
+            if pagination_token and error.status == 400:
+                raise AmazonPaginationExpired(
+                    f"{error.message} The pagination token was refused (it is valid "
+                    "24 hours and only once): the list must be read again from its "
+                    "first page.",
+                    operation=error.operation,
+                    status=error.status,
+                    code=error.code,
+                    request_id=error.request_id,
+                ) from error
+            raise
+        payload = self._expect(payload, dict, "searchOrders")
+        orders = self._expect(payload.get("orders", []), list, "searchOrders")
+        pagination = payload.get("pagination") or {}
+        next_token = (
+            pagination.get("nextToken") if isinstance(pagination, dict) else None
+        )
+        return OrdersPage(orders=orders, next_token=next_token or None)
+
+    def next_call_delay(self, operation: str) -> float:
+        """Seconds until ``operation`` may be called again within the quota (from
+        the documented rate, corrected by ``x-amzn-RateLimit-Limit``): when to
+        schedule the job that makes the next call, instead of sleeping for it."""
+        return self._throttle.peek_wait(self.account_key, operation)
 
     def get_order(
         self, order_id: str, *, included_data: Iterable[str] = DEFAULT_INCLUDED_DATA
@@ -732,6 +749,38 @@ class SpApiAdapter:
 
 
 # -- parameter helpers -------------------------------------------------------------
+
+
+def _search_orders_params(
+    *,
+    marketplace_ids: Iterable[str],
+    created_after: datetime | None = None,
+    created_before: datetime | None = None,
+    last_updated_after: datetime | None = None,
+    last_updated_before: datetime | None = None,
+    fulfillment_statuses: Iterable[str] | None = None,
+    fulfilled_by: Iterable[str] | None = None,
+    included_data: Iterable[str] = DEFAULT_INCLUDED_DATA,
+    max_results_per_page: int = 100,
+    pagination_token: str | None = None,
+) -> dict:
+    """searchOrders' query parameters (raises ValueError on bad criteria)."""
+    if (created_after is None) == (last_updated_after is None):
+        raise ValueError("give exactly one of created_after or last_updated_after")
+    return _drop_none(
+        {
+            "marketplaceIds": _csv(marketplace_ids, required="marketplace_ids"),
+            "createdAfter": _iso(created_after),
+            "createdBefore": _iso(created_before),
+            "lastUpdatedAfter": _iso(last_updated_after),
+            "lastUpdatedBefore": _iso(last_updated_before),
+            "fulfillmentStatuses": _csv(fulfillment_statuses),
+            "fulfilledBy": _csv(fulfilled_by),
+            "includedData": _csv(included_data),
+            "maxResultsPerPage": int(max_results_per_page),
+            "paginationToken": pagination_token or None,
+        }
+    )
 
 
 def _iso(value: datetime | str | None) -> str | None:

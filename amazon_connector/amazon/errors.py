@@ -35,6 +35,11 @@ class AmazonAuthError(AmazonPermanentError):
     the account must be reconnected."""
 
 
+class AmazonPaginationExpired(AmazonPermanentError):
+    """Amazon refused a pagination token (expired after 24 hours, or already used):
+    the list must be read again from its first page."""
+
+
 class AmazonRetryableError(AmazonError):
     """A transient failure (throttling, 5xx, timeout, network) that outlived the
     adapter's bounded retries. ``retry_after`` is the number of seconds to wait

@@ -4,6 +4,7 @@ from . import product_pricelist
 from . import account_tax
 from . import amazon_account
 from . import amazon_account_import
+from . import amazon_import_window
 from . import amazon_api_log
 from . import amazon_offer
 from . import amazon_order_import

@@ -292,6 +292,40 @@ class AmazonAccount(models.Model):
             refresh_token=account.refresh_token.strip(),
         )
 
+    def _amazon_job_blocker(self):
+        """Why a job may not call Amazon for this account now, or None.
+
+        Checked when every job that calls Amazon starts: a job queued before the
+        database was copied (neutralized: accounts archived, secrets emptied), or
+        before the account was archived or disconnected, does nothing and says why
+        in its result."""
+        self.ensure_one()
+        account = self.sudo().with_context(active_test=False)
+        if not account.exists():
+            return self.env._("Nothing done: the Amazon account no longer exists.")
+        if not account.active:
+            return self.env._(
+                "Nothing done: the Amazon account %s is archived.", account.name
+            )
+        if account.state == "draft":
+            return self.env._(
+                "Nothing done: the Amazon account %s is not connected "
+                "(Test Connection first).",
+                account.name,
+            )
+        missing = [
+            account._fields[name].string
+            for name in (*SECRET_FIELDS, "lwa_client_id")
+            if not (account[name] or "").strip()
+        ]
+        if missing:
+            return self.env._(
+                "Nothing done: the Amazon account %(account)s has no %(fields)s.",
+                account=account.name,
+                fields=", ".join(missing),
+            )
+        return None
+
     @contextlib.contextmanager
     def _amazon_session(self, **adapter_options):
         """Yield an SP-API adapter for this account; log its calls when done.

@@ -1,8 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0.html)
 
 import logging
-from collections import Counter
-from datetime import timedelta, timezone
 
 import psycopg2
 
@@ -13,23 +11,9 @@ from odoo.tools import str2bool
 from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.addons.queue_job.job import identity_exact
 
-from ..amazon.errors import AmazonAuthError, AmazonPermanentError, AmazonRetryableError
+from ..amazon.errors import AmazonPermanentError, AmazonRetryableError
 
 _logger = logging.getLogger(__name__)
-
-# searchOrders shows a change about 2 minutes after it happens: never ask for newer.
-VISIBILITY_DELAY = timedelta(minutes=2)
-# Re-read a few minutes before the high-water mark: late-indexed changes are caught,
-# the idempotent upsert makes the repeats harmless.
-WINDOW_OVERLAP = timedelta(minutes=10)
-# How far back the first import looks for orders still Unshipped at the start moment.
-INITIAL_SWEEP = timedelta(days=30)
-UNSHIPPED_FULFILLMENT_STATUSES = ["UNSHIPPED", "PARTIALLY_SHIPPED"]
-
-
-def _utc(value):
-    """Odoo's naive UTC datetime as the aware one Amazon expects."""
-    return value.replace(tzinfo=timezone.utc)
 
 
 class AmazonAccount(models.Model):
@@ -110,68 +94,28 @@ class AmazonAccount(models.Model):
     # ------------------------------------------------------------------ jobs
 
     def _import_orders(self):
-        """Job: import every order of the account's marketplaces changed in the window
-        ]high-water mark - overlap, now - 2 min]; move the mark only once the whole
-        window is processed.
+        """Job: start importing the orders changed since the high-water mark.
+
+        The window ]mark - overlap, now - 2 min] is read one page per job (see
+        ``amazon.import.window``); the mark moves once its last page is done. When
+        a window of the account is still running, nothing more starts.
 
         Importing Amazon's data is the connector's work, not the clicking user's: any
         Amazon user may start it (the job keeps who did), it runs with superuser
         rights and the records follow the account's company.
         """
         self.ensure_one()
-        return self.sudo()._import_orders_window()
-
-    def _import_orders_window(self):
-        self._lock_for_import()
-        window_end = fields.Datetime.now() - VISIBILITY_DELAY
-        start = self.orders_high_water_mark or self.import_orders_from
-        marketplace_ids = self.marketplace_ids.mapped("marketplace_id")
-        if not marketplace_ids:
+        account = self.sudo()
+        blocked = account._amazon_job_blocker()
+        if blocked:
+            return blocked
+        account._lock_for_import()
+        if not account.marketplace_ids:
             raise UserError(_("The Amazon account %s has no marketplace.", self.name))
-        outcomes = Counter()
-        try:
-            with self._amazon_session() as adapter:
-                if not self.orders_high_water_mark:
-                    pages = adapter.search_orders(
-                        marketplace_ids=marketplace_ids,
-                        created_after=_utc(self.import_orders_from - INITIAL_SWEEP),
-                        created_before=_utc(self.import_orders_from),
-                        fulfillment_statuses=UNSHIPPED_FULFILLMENT_STATUSES,
-                    )
-                    for page in pages:
-                        outcomes += self._sync_page(page, initial=True)
-                pages = adapter.search_orders(
-                    marketplace_ids=marketplace_ids,
-                    last_updated_after=_utc(start - WINDOW_OVERLAP),
-                    last_updated_before=_utc(window_end),
-                )
-                for page in pages:
-                    outcomes += self._sync_page(page)
-        except AmazonRetryableError as error:
-            raise RetryableJobError(
-                str(error), seconds=max(1, int(error.retry_after + 0.999))
-            ) from error
-        except AmazonPermanentError as error:
-            # Keep what was imported (each order is whole), leave the mark: the
-            # window is read again next time.
-            if isinstance(error, AmazonAuthError):
-                message = self._amazon_mark_error(error)
-            else:
-                message = str(error)
-                self.last_error = message
-            _logger.warning("Amazon import of account %s stopped: %s", self.id, message)
-            return _("Import stopped: %s", message)
-        self.write(
-            {
-                "orders_high_water_mark": window_end,
-                "state": "connected",
-                "last_error": False,
-            }
-        )
-        return _("Imported: %s", dict(outcomes) or _("nothing new"))
-
-    def _sync_page(self, page, initial=False):
-        return self.env["amazon.order.sync"]._sync_payloads(self, page, initial=initial)
+        window = self.env["amazon.import.window"].sudo()._open(account)
+        if not window:
+            return _("An import of this account is already running.")
+        return window._queue_next_page(delay=0)
 
     def _import_order_by_ref(self, amazon_order_ref):
         """Fetch one order by its Amazon number (getOrder) and import it, whatever

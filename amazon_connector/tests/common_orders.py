@@ -8,6 +8,7 @@ from unittest import mock
 from odoo import fields
 
 from .common import AmazonSimulatorCommon
+from .job_runner import run_jobs
 
 
 def minutes_ago(minutes):
@@ -91,9 +92,13 @@ class AmazonOrderCommon(AmazonSimulatorCommon):
         for payload in payloads:
             self.simulator.state.add_order(payload)
 
-    def import_orders(self, account=None):
+    def import_orders(self, account=None, *, retry=False):
+        """Run the account's import as its jobs would run (one job per page, in
+        turn); return the last job's result. ``self.job_run`` tells the rest."""
         account = account or self.account
-        return account.with_context(queue_job__no_delay=True)._import_orders()
+        with run_jobs(retry=retry) as self.job_run:
+            first = account._import_orders()
+        return self.job_run.last_result or first
 
     def sale_order(self, payload, account=None):
         return self.env["sale.order"].search(

@@ -21,6 +21,7 @@ from odoo.tools import mute_logger
 from odoo.addons.queue_job.exception import RetryableJobError
 
 from ..amazon import sp_api_compat
+from ..models.amazon_import_window import PAGE_JOB_ATTEMPTS, PAGE_JOB_MAX_WAIT
 from . import order_factory as f
 from .common_orders import AmazonOrderCommon, minutes_ago
 
@@ -127,8 +128,10 @@ class TestOrderImportRobustness(AmazonOrderCommon):
             self.import_orders()
         self.assertGreater(caught.exception.seconds, 0)
         self.assertIn("searchOrders", str(caught.exception))
-        self.assertGreaterEqual(len(self.sleeps), 4, "the adapter backed off")
-        self.assertTrue(all(seconds > 0 for seconds in self.sleeps))
+        # The page job backs off a little, then hands the wait to queue_job: no
+        # worker sleeps more than a few seconds on Amazon's quota.
+        self.assertEqual(len(self.sleeps), PAGE_JOB_ATTEMPTS - 1, "backed off")
+        self.assertTrue(all(0 < s <= PAGE_JOB_MAX_WAIT for s in self.sleeps))
         self.assertEqual(self.sale_order(first), order)
         self.assertFalse(self.sale_order(second))
         self.assertEqual(self.account.orders_high_water_mark, mark)
@@ -140,7 +143,7 @@ class TestOrderImportRobustness(AmazonOrderCommon):
         self.assertEqual(len(throttled), 1)
         self.assertEqual(throttled[0]["status"], 429)
         self.assertEqual(throttled[0]["error_code"], "QuotaExceeded")
-        self.assertEqual(throttled[0]["retries"], 4)
+        self.assertEqual(throttled[0]["retries"], PAGE_JOB_ATTEMPTS - 1)
         # Amazon calms down: the retried job imports the rest, once.
         self.simulator.state.clear_faults()
         self.import_orders()
@@ -148,7 +151,9 @@ class TestOrderImportRobustness(AmazonOrderCommon):
         self.assertEqual(self.sale_order(first), order)
         self.assertEqual(len(self.account_orders()), 2)
 
-    def test_expired_pagination_token_keeps_the_mark_and_reads_again(self):
+    def test_token_refused_every_time_stops_the_window_and_keeps_the_mark(self):
+        """Refused at every restart (here: tokens expire at once): after a few
+        restarts the window stops; the next run, with working tokens, finishes."""
         self.account.orders_high_water_mark = self.mark
         orders = self.three_orders()
         self.publish(*orders)
@@ -436,9 +441,10 @@ class TestImportLock(TransactionCase):
             cr.execute(
                 """
                 INSERT INTO amazon_account (name, seller_id, region, company_id,
-                    customer_creation, state, import_orders_from, active, sequence)
+                    customer_creation, state, import_orders_from, active, sequence,
+                    lwa_client_id, lwa_client_secret, refresh_token)
                 SELECT 'Lock test', 'A1LOCKTEST', 'eu', id, 'create', 'connected',
-                    now() AT TIME ZONE 'UTC', true, 10
+                    now() AT TIME ZONE 'UTC', true, 10, 'client', 'secret', 'token'
                   FROM res_company ORDER BY id LIMIT 1
                 RETURNING id
                 """

@@ -1,0 +1,287 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0.html)
+"""Import windows read one page per job: backlogs larger than Amazon's burst finish,
+a throttled or failed job repeats only its own page, the mark moves at the end,
+two windows of an account never run at once, and refused tokens restart cleanly.
+
+Amazon is the simulator over HTTP; the adapter's waits are recorded, not slept.
+"""
+
+from collections import Counter
+from datetime import timedelta
+from unittest import mock
+
+from odoo import fields
+from odoo.modules.neutralize import get_neutralization_queries
+from odoo.tests import tagged
+
+from odoo.addons.queue_job.job import Job
+
+from ..models.amazon_import_window import PAGE_JOB_ATTEMPTS, PAGE_JOB_MAX_WAIT
+from . import order_factory as f
+from .common_orders import AmazonOrderCommon, minutes_ago
+from .job_runner import run_jobs
+
+
+@tagged("post_install", "-at_install")
+class TestOrderImportWindows(AmazonOrderCommon):
+    def setUp(self):
+        super().setUp()
+        self.sleeps = []
+        Account = type(self.env["amazon.account"])
+        session = Account._amazon_session
+        sleeps = self.sleeps
+
+        def _amazon_session(account, **options):
+            options.setdefault("sleep", sleeps.append)
+            return session(account, **options)
+
+        self.patch(Account, "_amazon_session", _amazon_session)
+        self.mark = fields.Datetime.now() - timedelta(days=1)
+        self.account.orders_high_water_mark = self.mark
+        # What Amazon answered: the orders of every page served without error.
+        self.served = []
+
+    def backlog(self, count):
+        payloads = [
+            f.order(
+                [f.item("SKU-A")],
+                created=minutes_ago(300 - index),
+                updated=minutes_ago(200 - index),
+            )
+            for index in range(count)
+        ]
+        self.publish(*payloads)
+        return payloads
+
+    def watch_pages(self, after_page=None):
+        """Record the orders of every page Amazon serves; call ``after_page(n)``
+        once the n-th page was served."""
+        state = self.simulator.state
+        search = state.search_orders
+        served = self.served
+
+        def search_orders(params):
+            answer = search(params)
+            served.append([order["orderId"] for order in answer["orders"]])
+            if after_page:
+                after_page(len(served))
+            return answer
+
+        return mock.patch.object(state, "search_orders", search_orders)
+
+    def account_orders(self):
+        return self.env["sale.order"].search(
+            [("amazon_account_id", "=", self.account.id)]
+        )
+
+    def window(self):
+        return self.env["amazon.import.window"].search(
+            [("account_id", "=", self.account.id)]
+        )
+
+    # ------------------------------------------------------------------ backlogs
+
+    def test_backlog_larger_than_the_burst_imports_every_order_once(self):
+        """25 pages; Amazon's quota runs out after 12 (429 until it refills, longer
+        than a page job's own attempts): every order once, no page read twice."""
+        payloads = self.backlog(25)
+        state = self.simulator.state
+
+        def quota_runs_out(pages):
+            if pages == 12:
+                state.inject_fault("searchOrders", "429", count=PAGE_JOB_ATTEMPTS + 2)
+
+        with self.page_size(1), self.watch_pages(quota_runs_out):
+            self.import_orders(retry=True)
+        served = [ref for page in self.served for ref in page]
+        self.assertEqual(len(self.served), 25, "each page served once")
+        self.assertEqual(Counter(served), Counter(p["orderId"] for p in payloads))
+        self.assertEqual(len(self.account_orders()), 25)
+        self.assertEqual(
+            set(self.account_orders().mapped("amazon_order_ref")),
+            {p["orderId"] for p in payloads},
+        )
+        # One job per page (the 13th twice: its first run was throttled), after the
+        # job that opened the window.
+        methods = Counter(self.job_run.methods())
+        self.assertEqual(methods["_import_page"], 26)
+        self.assertIn("Imported (25 pages)", self.job_run.last_result)
+        self.assertGreater(self.account.orders_high_water_mark, self.mark)
+        self.assertFalse(self.window(), "the window is closed at the end")
+        # Waiting for the quota is the queue's work: short sleeps only.
+        self.assertTrue(all(s <= PAGE_JOB_MAX_WAIT for s in self.sleeps))
+        self.assertTrue(any(d > 0 for d in self.job_run.delays), "a retry was delayed")
+
+    def test_mark_moves_only_when_the_whole_window_is_done(self):
+        self.backlog(3)
+        marks = []
+        Sync = type(self.env["amazon.order.sync"])
+        sync = Sync._sync_payloads
+
+        def _sync_payloads(model, account, payloads, **kwargs):
+            marks.append(account.orders_high_water_mark)
+            return sync(model, account, payloads, **kwargs)
+
+        with (
+            self.page_size(1),
+            mock.patch.object(Sync, "_sync_payloads", _sync_payloads),
+        ):
+            self.import_orders()
+        self.assertEqual(marks, [self.mark] * 3)
+        self.assertGreater(self.account.orders_high_water_mark, self.mark)
+
+    def test_storm_longer_than_the_retries_fails_the_job_then_the_next_run_finishes(
+        self,
+    ):
+        payloads = self.backlog(5)
+        state = self.simulator.state
+
+        def storm(pages):
+            if pages == 2:
+                state.inject_fault("searchOrders", "429", count=1000)
+
+        with self.page_size(1), self.watch_pages(storm):
+            self.import_orders(retry=True)
+        job, failure = self.job_run.performed[-1]
+        self.assertEqual(job.method_name, "_import_page")
+        self.assertIn("Max. retries", str(failure))
+        self.assertIn("searchOrders", str(failure))
+        # What was read is kept; the mark has not moved; the window waits.
+        self.assertEqual(len(self.account_orders()), 2)
+        self.assertEqual(self.account.orders_high_water_mark, self.mark)
+        self.assertEqual(self.window().pages_read, 2)
+        # Amazon calms down; the next scheduled run reads the window again from
+        # the mark (the failed job is not coming back): nothing lost or doubled.
+        state.clear_faults()
+        with self.page_size(1):
+            result = self.import_orders()
+        self.assertIn("Imported", result)
+        self.assertEqual(len(self.account_orders()), 5)
+        self.assertEqual(
+            set(self.account_orders().mapped("amazon_order_ref")),
+            {p["orderId"] for p in payloads},
+        )
+        self.assertGreater(self.account.orders_high_water_mark, self.mark)
+        self.assertFalse(self.window())
+
+    def test_refused_pagination_token_restarts_the_window_cleanly(self):
+        payloads = self.backlog(4)
+        state = self.simulator.state
+
+        def expire_once(pages):
+            if pages == 2 and not self.expired:
+                self.expired = True
+                state.expire_pagination_tokens()
+
+        self.expired = False
+        with self.page_size(1), self.watch_pages(expire_once):
+            result = self.import_orders()
+        self.assertIn("Imported", result)
+        self.assertTrue(
+            any("pagination token" in str(r) for r in self.job_run.results),
+            self.job_run.results,
+        )
+        self.assertEqual(len(self.account_orders()), 4)
+        self.assertEqual(
+            set(self.account_orders().mapped("amazon_order_ref")),
+            {p["orderId"] for p in payloads},
+        )
+        self.assertGreater(self.account.orders_high_water_mark, self.mark)
+
+    # ------------------------------------------------------------------ jobs
+
+    def test_two_windows_of_an_account_never_run_at_once(self):
+        self.backlog(2)
+        calls = self.simulator.state.count_calls("searchOrders")
+        first = self.account._import_orders()  # really queued, not run
+        self.assertIn("queued", first)
+        window = self.window()
+        self.assertTrue(window.job_uuid)
+        job = self.env["queue.job"].search([("uuid", "=", window.job_uuid)])
+        self.assertEqual(job.state, "pending")
+        second = self.account._import_orders()
+        self.assertIn("already running", second)
+        self.assertEqual(self.window(), window)
+        self.assertEqual(
+            self.env["queue.job"].search_count(
+                [("method_name", "=", "_import_page"), ("state", "=", "pending")]
+            ),
+            1,
+        )
+        self.assertEqual(self.simulator.state.count_calls("searchOrders"), calls)
+
+    def test_a_page_job_run_twice_reads_its_page_once(self):
+        self.backlog(3)
+        with self.page_size(1), self.watch_pages(), run_jobs() as run:
+            self.account._import_orders()
+        first_page = next(
+            j for j, _r in run.performed if j.method_name == "_import_page"
+        )
+        # Run again (a worker died after the commit, say): nothing read, no order.
+        again = first_page.perform()
+        self.assertIn("Nothing to do", again)
+        self.assertEqual(len(self.served), 3)
+        self.assertEqual(len(self.account_orders()), 3)
+
+    def test_first_import_sweeps_then_reads_the_changes(self):
+        self.account.orders_high_water_mark = False
+        self.backlog(2)
+        with self.page_size(1), self.watch_pages():
+            self.import_orders()
+        # sweep: one page (nothing Unshipped before the start), updates: two pages
+        self.assertEqual(len(self.served), 3)
+        self.assertEqual(len(self.account_orders()), 2)
+        self.assertTrue(self.account.orders_high_water_mark)
+
+
+@tagged("post_install", "-at_install")
+class TestJobsOfUnusableAccounts(AmazonOrderCommon):
+    """A job queued before the database was copied (or the account archived or
+    disconnected) does nothing and says why."""
+
+    def queued_page_job(self):
+        self.account.orders_high_water_mark = fields.Datetime.now() - timedelta(days=1)
+        self.publish(f.order([f.item("SKU-A")]))
+        self.account._import_orders()
+        window = self.env["amazon.import.window"].search(
+            [("account_id", "=", self.account.id)]
+        )
+        return self.env["queue.job"].search([("uuid", "=", window.job_uuid)])
+
+    def assert_job_does_nothing(self, job, reason):
+        calls = self.simulator.state.count_calls()
+        result = Job.load(self.env, job.uuid).perform()
+        self.assertIn("Nothing done", result)
+        self.assertIn(reason, result)
+        self.assertEqual(self.simulator.state.count_calls(), calls, "no call")
+        self.assertFalse(
+            self.env["sale.order"].search([("amazon_account_id", "=", self.account.id)])
+        )
+
+    def test_neutralized_copy(self):
+        job = self.queued_page_job()
+        (query,) = get_neutralization_queries(["amazon_connector"])
+        self.env.flush_all()
+        self.env.cr.execute(query)
+        self.env.invalidate_all()
+        account = self.account.sudo().with_context(active_test=False)
+        self.assertFalse(account.refresh_token)
+        self.assertFalse(account.lwa_client_secret)
+        self.assert_job_does_nothing(job, "archived")
+        # The scheduled starter finds nothing to do either.
+        self.assertIn("Nothing done", self.account._import_orders())
+
+    def test_archived_account(self):
+        job = self.queued_page_job()
+        self.account.active = False
+        self.assert_job_does_nothing(job, "archived")
+
+    def test_credentials_removed(self):
+        job = self.queued_page_job()
+        self.account.sudo().refresh_token = False
+        self.assert_job_does_nothing(job, "Refresh Token")
+
+    def test_account_not_connected(self):
+        job = self.queued_page_job()
+        self.account.state = "draft"
+        self.assert_job_does_nothing(job, "not connected")
