@@ -1,15 +1,19 @@
-"""Run the order-import benchmark on a fresh Odoo 18.0 database.
+"""Run the benchmarks on a fresh Odoo 18.0 database.
 
-Sets everything up with tools/devenv.py (Odoo source, virtualenv, PostgreSQL: a
-private throwaway cluster unless the PG* variables name a server), installs
-amazon_connector on a brand-new database, then runs tools/bench/bench_import.py in
-the virtualenv. Extra arguments go to bench_import.py (--orders, --rounds,
---call-orders). Only the standard library is used here: it runs before the
-virtualenv exists.
+First times the set-up from an empty cache (what ``.ci/run`` does: Odoo source,
+virtualenv, PostgreSQL, a database with the addon; pip's own cache is reused), then
+sets everything up with tools/devenv.py in the usual cache, installs amazon_connector
+on a brand-new database and runs, in the virtualenv, tools/bench/bench_backlog.py (a
+backlog larger than Amazon's burst) and tools/bench/bench_import.py (import cost per
+order). Extra arguments go to bench_import.py (--orders, --rounds, --call-orders);
+``--no-setup-timing`` skips the first step. Only the standard library is used here: it
+runs before the virtualenv exists.
 """
 
+import os
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -18,25 +22,50 @@ sys.path.insert(0, str(HERE.parent))
 
 import devenv  # noqa: E402
 
+SETUP_PROBE = (
+    "import devenv\nwith devenv.fresh_database('amazon_connector_setup'):\n    pass\n"
+)
 
-def main(bench_args):
+
+def time_setup_from_empty_cache():
+    """Seconds to set up from nothing, as .ci/run does (or None when it failed)."""
+    with tempfile.TemporaryDirectory(prefix="amazon-connector-cache-") as cache:
+        started = time.monotonic()
+        code = subprocess.call(
+            [sys.executable, "-c", SETUP_PROBE],
+            cwd=HERE.parent,
+            env=dict(os.environ, AMAZON_CONNECTOR_CACHE=cache),
+        )
+        return time.monotonic() - started if code == 0 else None
+
+
+def main(args):
     started = time.monotonic()
+    timing = "--no-setup-timing" not in args
+    args = [a for a in args if a != "--no-setup-timing"]
+    setup = time_setup_from_empty_cache() if timing else None
     try:
         with devenv.fresh_database("amazon_connector_bench") as database:
+            options = ["-c", database.config, "-d", database.name]
+            backlog = subprocess.call(
+                [database.python(), HERE / "bench_backlog.py", *options],
+                cwd=devenv.REPO,
+            )
             code = subprocess.call(
-                [
-                    database.python(),
-                    HERE / "bench_import.py",
-                    *("-c", database.config, "-d", database.name),
-                    *bench_args,
-                ],
+                [database.python(), HERE / "bench_import.py", *options, *args],
                 cwd=devenv.REPO,
             )
     except devenv.SetupError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    if timing:
+        print(
+            "set-up from an empty cache (Odoo source, virtualenv, PostgreSQL, "
+            "database; pip's cache reused): "
+            + (f"{setup:.0f}s" if setup is not None else "FAILED")
+        )
     print(f"run_bench: {time.monotonic() - started:.0f}s in all (set-up included)")
-    return code
+    return code or backlog or (1 if timing and setup is None else 0)
 
 
 if __name__ == "__main__":
