@@ -7,14 +7,16 @@ the clone, under ``$AMAZON_CONNECTOR_CACHE`` (default ``~/.cache/amazon_connecto
   the cache; else one extracted from a local git mirror named by ``$ODOO_GIT_DIR``
   (and ``$ODOO_GIT_COMMIT``); else the official 18.0 source archive when online;
 - a virtualenv keyed on the Python version, the Odoo requirements and ours;
-- PostgreSQL: the server named by the standard ``PG*`` variables when one answers,
-  else a private throwaway cluster started with the machine's PostgreSQL binaries.
+- PostgreSQL: the server named by the standard ``PG*`` variables when any is set
+  (libpq's defaults for the others; it must answer), else a private throwaway cluster
+  started with the machine's PostgreSQL binaries.
 
 Only the standard library is used here: it runs before the virtualenv exists.
 """
 
 import argparse
 import contextlib
+import fcntl
 import hashlib
 import json
 import os
@@ -124,16 +126,26 @@ def _download_archive(target: Path):
 
 
 def _extract(destination: Path, fill) -> Path:
+    """Fill a temporary folder, then rename it into place: an interrupted run
+    leaves no half tree. Concurrent runs extract once (a lock file)."""
     destination.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix="odoo-src-", dir=destination.parent))
-    try:
-        fill(tmp)
-        if not _is_odoo_18(tmp):
-            raise SetupError(f"the extracted tree in {tmp} is not Odoo 18.0")
-        shutil.rmtree(destination, ignore_errors=True)
-        tmp.rename(destination)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    with open(destination.parent / f"{destination.name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if _is_odoo_18(destination):
+            return destination
+        # A run killed mid-extraction leaves its temporary folder: no one else
+        # extracts while we hold the lock, so any such folder is garbage.
+        for leftover in destination.parent.glob("odoo-src-*"):
+            shutil.rmtree(leftover, ignore_errors=True)
+        tmp = Path(tempfile.mkdtemp(prefix="odoo-src-", dir=destination.parent))
+        try:
+            fill(tmp)
+            if not _is_odoo_18(tmp):
+                raise SetupError(f"the extracted tree in {tmp} is not Odoo 18.0")
+            shutil.rmtree(destination, ignore_errors=True)
+            tmp.rename(destination)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
     return destination
 
 
@@ -186,6 +198,18 @@ def venv(odoo_src: Path) -> Path:
     path = CACHE / f"venv-{key.hexdigest()[:12]}"
     if (path / ".complete").is_file():
         return path
+    CACHE.mkdir(parents=True, exist_ok=True)
+    # Two runs at once (tests and the demo, two terminals) build it once: the
+    # second waits for the first. A venv without its marker was left half-built
+    # by an interrupted run and is built again from scratch.
+    with open(CACHE / f"{path.name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (path / ".complete").is_file():
+            _build_venv(path, python, odoo_src, ours)
+    return path
+
+
+def _build_venv(path: Path, python: str, odoo_src: Path, ours: list[Path]):
     log(f"building the virtualenv {path} (a few minutes the first time)")
     started = time.monotonic()
     shutil.rmtree(path, ignore_errors=True)
@@ -221,7 +245,6 @@ def venv(odoo_src: Path) -> Path:
         run([*pip, "install", "-q", "-r", req], env=env)
     (path / ".complete").write_text("ok\n")
     log(f"virtualenv built in {time.monotonic() - started:.0f}s")
-    return path
 
 
 def _pip_with_build_constraints(python: Path, constraints: Path):
@@ -256,6 +279,72 @@ def _version_tuple(version: str) -> tuple[int, ...]:
 
 # --------------------------------------------------------------------------- PostgreSQL
 
+# The standard libpq variables: any of them set (non-empty) means "use that server",
+# with libpq's defaults for the others (local socket, port 5432, the OS user name).
+# Each maps to the Odoo option written for it; PGDATABASE has none (Odoo names and
+# creates its own databases, from the maintenance database "postgres").
+PG_VARIABLES = {
+    "PGHOST": "db_host",
+    "PGPORT": "db_port",
+    "PGUSER": "db_user",
+    "PGPASSWORD": "db_password",
+    "PGDATABASE": None,
+}
+PRIVATE_PORT = "54329"  # the private cluster listens on its own socket directory only
+CONNECT_TIMEOUT = 10  # seconds for the probe of a PG* server (PGCONNECT_TIMEOUT wins)
+
+
+class PostgresServer(dict):
+    """Odoo's db_* options for a server (only those that are set: libpq's defaults
+    apply to the others), and ``private``: True only for the throwaway cluster that
+    ``postgres()`` started itself, which goes away whole with its databases. Nothing
+    else (the socket path, the variables) tells the two apart."""
+
+    def __init__(self, options: dict, *, private: bool):
+        super().__init__(options)
+        self.private = private
+
+
+def pg_settings() -> dict:
+    """The PG* variables that are set, checked: {} means the private cluster."""
+    settings = {name: os.environ[name] for name in PG_VARIABLES if os.environ.get(name)}
+    port = settings.get("PGPORT")
+    if port is not None and not (
+        port.isascii() and port.isdigit() and 0 < int(port) < 65536
+    ):
+        raise SetupError(
+            f"PGPORT={port} is not a TCP port number (1-65535): set it to the port of "
+            "the PostgreSQL server, or unset it for libpq's default (5432)."
+        )
+    if settings.get("PGUSER") == "postgres":
+        raise SetupError(
+            "PGUSER=postgres: Odoo refuses to run as the postgres superuser. Create a "
+            "role with CREATEDB (createuser -d odoo) and set PGUSER to it."
+        )
+    return settings
+
+
+def check_postgres():
+    """Fail early, before the long set-up steps, on what would stop ``postgres()``:
+    bad PG* variables, a PG* server that does not answer, no PostgreSQL binaries."""
+    settings = pg_settings()
+    if settings:
+        _probe_server(settings)
+    else:
+        _private_cluster_tools()
+
+
+def _describe(settings: dict) -> str:
+    return ", ".join(
+        f"{name}=***" if name == "PGPASSWORD" else f"{name}={value}"
+        for name, value in settings.items()
+    )
+
+
+def _one_line(text: str) -> str:
+    text = text.strip().removeprefix("psql: error: ").removeprefix("dropdb: error: ")
+    return " ".join(text.split()).rstrip(".")
+
 
 def _pg_bindir() -> Path | None:
     pg_config = shutil.which("pg_config")
@@ -273,44 +362,86 @@ def _pg_bindir() -> Path | None:
     return None
 
 
-def _uses_external_server() -> bool:
-    return any(os.environ.get(v) for v in ("PGHOST", "PGPORT", "PGUSER"))
-
-
-def _external_server() -> dict | None:
-    if not _uses_external_server():
-        return None
-    params = {
-        "db_host": os.environ.get("PGHOST", ""),
-        "db_port": os.environ.get("PGPORT", ""),
-        "db_user": os.environ.get("PGUSER", ""),
-        "db_password": os.environ.get("PGPASSWORD", ""),
-    }
-    if params["db_user"] == "postgres":
-        raise SetupError(
-            "PGUSER=postgres: Odoo refuses to run as the postgres superuser. Create a "
-            "role with CREATEDB (createuser -d odoo) and set PGUSER to it."
-        )
-    probe = run(
-        ["psql", "-Atc", "select 1", "-d", "postgres"], capture_output=True, check=False
+def _client(name: str) -> str:
+    """A PostgreSQL client program (psql, dropdb): on PATH, else with the server's."""
+    found = shutil.which(name)
+    if found:
+        return found
+    bindir = _pg_bindir()
+    if bindir and (bindir / name).is_file():
+        return str(bindir / name)
+    raise SetupError(
+        f"{name} not found: install the PostgreSQL client programs (Debian/Ubuntu: "
+        "apt-get install postgresql-client), or unset the PG* variables to use a "
+        "private throwaway cluster."
     )
-    if probe.returncode != 0:
-        raise SetupError(
-            "The PostgreSQL server named by the PG* variables does not answer: "
-            f"{probe.stderr.decode().strip()}. Fix PGHOST/PGPORT/PGUSER/PGPASSWORD or "
-            "unset them to use a private throwaway cluster."
+
+
+def _probe_server(settings: dict):
+    """Check that the PG* server answers and that its role may create databases."""
+    named = f"The PostgreSQL server named by {_describe(settings)}"
+    env = dict(os.environ)
+    env.setdefault("PGCONNECT_TIMEOUT", str(CONNECT_TIMEOUT))
+    query = (
+        "select current_user, rolcreatedb or rolsuper from pg_roles "
+        "where rolname = current_user"
+    )
+    cmd = [_client("psql"), "-X", "-w", "-At", "-F", " ", "-c", query, "-d", "postgres"]
+    try:
+        probe = run(
+            cmd,
+            capture_output=True,
+            text=True,
+            check=False,
+            env=env,
+            timeout=3 * CONNECT_TIMEOUT,
         )
-    return params
+    except subprocess.TimeoutExpired:
+        detail = f"no answer within {3 * CONNECT_TIMEOUT}s"
+    else:
+        detail = _one_line(probe.stderr) or f"psql exited with {probe.returncode}"
+        if probe.returncode == 0:
+            user, _, can_create = probe.stdout.strip().rpartition(" ")
+            if can_create == "t":
+                return
+            raise SetupError(
+                f"{named} answers, but its role {user} may not create databases, "
+                f"which Odoo needs: ALTER ROLE {user} CREATEDB (or set PGUSER to a "
+                "role with CREATEDB)."
+            )
+    raise SetupError(
+        f"{named} does not answer or refuses the connection: {detail} -- fix "
+        "PGHOST/PGPORT/PGUSER/PGPASSWORD (a running server, libpq's defaults for what "
+        "is unset), or unset all the PG* variables to use a private throwaway cluster."
+    )
 
 
-@contextlib.contextmanager
-def postgres():
-    """Yield Odoo db_* options for a server that stays up for the block."""
-    external = _external_server()
-    if external:
-        log("using the PostgreSQL server named by the PG* variables")
-        yield external
-        return
+def drop_database(name: str, *, force=False, strict=True):
+    """Drop ``name`` on the PG* server if it exists. ``force``: if sessions are left
+    on it, end them (dropdb --force) -- only after a plain drop failed, since a plain
+    drop waits for autovacuum where --force fails on it for a role without
+    pg_signal_backend. When dropping fails: a SetupError, or with ``strict=False``
+    (a clean-up) a logged line."""
+    try:
+        cmd = [_client("dropdb"), "-w", "--if-exists"]
+    except SetupError as exc:
+        message = f"could not drop the database {name}: {exc}"
+    else:
+        for extra in [[], ["--force"]] if force else [[]]:
+            result = run(
+                [*cmd, *extra, name], capture_output=True, text=True, check=False
+            )
+            if result.returncode == 0:
+                return
+        message = f"could not drop the database {name}: {_one_line(result.stderr)}"
+    if strict:
+        raise SetupError(message)
+    log(message)
+
+
+def _private_cluster_tools():
+    """The PostgreSQL server binaries and, when running as root, the user to run
+    them as (initdb and postgres refuse root)."""
     bindir = _pg_bindir()
     if not bindir:
         raise SetupError(
@@ -318,23 +449,51 @@ def postgres():
             "apt-get install postgresql) or point PGHOST/PGPORT/PGUSER/PGPASSWORD at a "
             "running server."
         )
+    if os.geteuid() != 0:
+        return bindir, None
+    try:
+        return bindir, pwd.getpwnam("postgres")
+    except KeyError as exc:
+        raise SetupError(
+            "Running as root and there is no 'postgres' system user to own a "
+            "private cluster: create one (useradd postgres) or set PG* variables."
+        ) from exc
+
+
+def _run_cluster_step(cmd, what, server_log: Path | None = None):
+    result = run(cmd, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        output = (result.stdout + result.stderr).strip()
+        if server_log and server_log.exists():
+            output += "\n" + "\n".join(server_log.read_text().splitlines()[-20:])
+        raise SetupError(f"the private PostgreSQL cluster could not {what}:\n{output}")
+
+
+@contextlib.contextmanager
+def postgres():
+    """Yield a ``PostgresServer`` that stays up for the block: the server named by
+    the PG* variables when any is set (private=False), else a throwaway cluster
+    started here (private=True) and removed after the block."""
+    settings = pg_settings()
+    if settings:
+        _probe_server(settings)
+        log(f"using the PostgreSQL server named by {_describe(settings)}")
+        options = {
+            PG_VARIABLES[name]: value
+            for name, value in settings.items()
+            if PG_VARIABLES[name]
+        }
+        yield PostgresServer(options, private=False)
+        return
+    bindir, owner = _private_cluster_tools()
     workdir = Path(tempfile.mkdtemp(prefix="amazon-connector-pg-"))
-    owner = None
-    if os.geteuid() == 0:
-        # initdb and postgres refuse to run as root: run the cluster as 'postgres'.
-        try:
-            owner = pwd.getpwnam("postgres")
-        except KeyError as exc:
-            raise SetupError(
-                "Running as root and there is no 'postgres' system user to own a "
-                "private cluster: create one (useradd postgres) or set PG* variables."
-            ) from exc
+    if owner:
         os.chown(workdir, owner.pw_uid, owner.pw_gid)
     as_owner = ["runuser", "-u", owner.pw_name, "--"] if owner else []
     data = workdir / "data"
-    port = "54329"
+    server_log = workdir / "server.log"
     try:
-        run(
+        _run_cluster_step(
             [
                 *as_owner,
                 bindir / "initdb",
@@ -347,29 +506,34 @@ def postgres():
                 "UTF8",
                 "--locale=C.UTF-8",
             ],
-            stdout=subprocess.DEVNULL,
+            f"be created in {data}",
         )
         options = (
-            f"-k {workdir} -p {port} -c listen_addresses='' -c fsync=off "
+            f"-k {workdir} -p {PRIVATE_PORT} -c listen_addresses='' -c fsync=off "
             "-c full_page_writes=off -c synchronous_commit=off -c max_connections=100"
         )
-        run(
+        _run_cluster_step(
             [
                 *as_owner,
-                *(bindir / "pg_ctl", "-D", data, "-l", workdir / "server.log"),
+                *(bindir / "pg_ctl", "-D", data, "-l", server_log),
                 *("-o", options, "-w", "start"),
             ],
-            stdout=subprocess.DEVNULL,
+            "start",
+            server_log,
         )
         log(f"private PostgreSQL cluster up in {workdir}")
-        yield {"db_host": str(workdir), "db_port": port, "db_user": "odoo"}
-    finally:
-        run(
-            [*as_owner, bindir / "pg_ctl", "-D", data, "-m", "immediate", "stop"],
-            check=False,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+        yield PostgresServer(
+            {"db_host": str(workdir), "db_port": PRIVATE_PORT, "db_user": "odoo"},
+            private=True,
         )
+    finally:
+        if (data / "postmaster.pid").exists():
+            run(
+                [*as_owner, bindir / "pg_ctl", "-D", data, "-m", "immediate", "stop"],
+                check=False,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
         shutil.rmtree(workdir, ignore_errors=True)
 
 
@@ -445,6 +609,8 @@ class FreshDatabase:
 def fresh_database(prefix):
     """Yield a brand-new database with amazon_connector installed (Odoo source,
     virtualenv and PostgreSQL set up as needed); it is gone after the block."""
+    started = time.monotonic()
+    check_postgres()  # bad PG* settings fail now, not after the virtualenv's build
     odoo_src = odoo_source()
     env_path = venv(odoo_src)
     with postgres() as db, tempfile.TemporaryDirectory() as tmp:
@@ -452,14 +618,23 @@ def fresh_database(prefix):
         name = f"{prefix}_{os.getpid()}_{int(time.time())}"
         config = tmp / "odoo.conf"
         write_config(config, odoo_src, db, name, tmp / "data")
-        create_database(
-            env_path, odoo_src, config, name, "amazon_connector", tmp / "install.log"
-        )
         try:
+            create_database(
+                env_path,
+                odoo_src,
+                config,
+                name,
+                "amazon_connector",
+                tmp / "install.log",
+            )
+            log(
+                f"set-up took {time.monotonic() - started:.0f}s (Odoo source, "
+                "virtualenv, PostgreSQL, database)"
+            )
             yield FreshDatabase(env_path, odoo_src, config, name)
         finally:
-            if _uses_external_server():  # a private cluster goes away whole
-                run(["dropdb", "--if-exists", name], check=False)
+            if not db.private:  # a private cluster goes away whole
+                drop_database(name, strict=False)
 
 
 def main(argv=None):

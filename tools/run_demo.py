@@ -169,19 +169,19 @@ def simulator(env_path: Path, port: int, log_path: Path):
 
 
 @contextlib.contextmanager
-def demo_database(db: dict, db_name: str):
+def demo_database(db: devenv.PostgresServer, db_name: str):
     """Make room for a fresh ``db_name``; on a PG* server, drop it again at the end.
 
-    A private cluster is thrown away as a whole, the database with it.
+    A private cluster (``db.private``: the set-up started it) is thrown away as a
+    whole, the database with it.
     """
-    external = not db["db_host"].startswith(tempfile.gettempdir())
-    if external:
-        devenv.run(["dropdb", "--if-exists", db_name])
+    if not db.private:
+        devenv.drop_database(db_name)  # an old demo's, left by a killed run
     try:
         yield
     finally:
-        if external:
-            devenv.run(["dropdb", "--if-exists", "--force", db_name], check=False)
+        if not db.private:
+            devenv.drop_database(db_name, force=True, strict=False)
 
 
 def run_setup(env_path: Path, config: Path, db_name: str, sim: dict) -> dict:
@@ -425,6 +425,7 @@ def run(args, stack: contextlib.ExitStack) -> int:
         raise devenv.SetupError(f"AMAZON_DEMO_DB={db_name} is not a database name")
     http_port = port_setting("ODOO_HTTP_PORT", 8069)
     sim_port = port_setting("AMAZON_SIM_PORT", 8899)
+    devenv.check_postgres()  # bad PG* settings fail now, not after the long steps
     ensure_port_free(http_port, "Odoo", "ODOO_HTTP_PORT")
     ensure_port_free(sim_port, "the Amazon simulator", "AMAZON_SIM_PORT")
 
