@@ -43,6 +43,8 @@ DEFAULT_INCLUDED_DATA = (
     "CANCELLATION",
     "FULFILLMENT",
     "PACKAGES",
+    # The facilitator marker (tax.taxCollections) and the reporting scheme.
+    "TAX",
 )
 
 # Local error codes (Amazon's own codes are passed through untouched).

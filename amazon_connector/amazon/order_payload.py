@@ -164,6 +164,7 @@ class OrderItem:
     amounts_include_tax: bool
     tax_collected_by_marketplace: bool
     tax_responsible_party: str | None
+    tax_reporting_scheme: str | None  # UOSS / IOSS (EU one-stop shops), from TAX
     points_value: Money | None
     gift_message: str | None = field(repr=False)
     gift_wrap_level: str | None
@@ -190,6 +191,24 @@ class OrderItem:
     @property
     def is_gift(self) -> bool:
         return bool(self.gift_message or self.gift_wrap_level)
+
+    @property
+    def tax_stated(self) -> bool:
+        """Amazon sent a ``TAX`` breakdown for this item (possibly 0). Without one
+        (the ITEM-only shape of sellers who do not use Amazon's VAT calculation)
+        the amounts are what the buyer paid, and the tax is the seller's to
+        compute."""
+        return any(
+            amount is not None
+            for amount in (
+                self.item_tax,
+                self.shipping_tax,
+                self.gift_wrap_tax,
+                self.cod_fee_tax,
+                self.other_tax,
+                self.discount_tax,
+            )
+        )
 
 
 @dataclass(frozen=True)
@@ -605,6 +624,7 @@ class _OrderParser:
             **amounts,
             tax_collected_by_marketplace=tax_collected,
             tax_responsible_party=responsible_party,
+            tax_reporting_scheme=self.reporting_scheme(raw, prefix),
             points_value=self.money(
                 raw, "expense.pointsCost.pointsGranted.pointsMonetaryValue", prefix
             ),
@@ -641,6 +661,20 @@ class _OrderParser:
                     collection, "responsibleParty", collection_prefix
                 )
         return False, None
+
+    def reporting_scheme(self, raw: dict, prefix: str) -> str | None:
+        """The item's tax reporting scheme (UOSS, IOSS), when Amazon gives one."""
+        for index, breakdown in enumerate(
+            self.array(raw, "tax.taxCalculationBreakdowns", prefix)
+        ):
+            scheme = self.text(
+                breakdown,
+                "reportingScheme",
+                f"{prefix}.tax.taxCalculationBreakdowns[{index}]",
+            )
+            if scheme:
+                return scheme
+        return None
 
     def item_amounts(self, raw: dict, prefix: str, item_id: str) -> dict:
         """Read the item's proceeds breakdowns into OrderItem's amount fields."""

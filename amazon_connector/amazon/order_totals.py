@@ -34,6 +34,12 @@ account. In the sandbox the US ``TAX`` breakdown is inside ``proceedsTotal`` and
 ``grandTotal`` leaves the facilitator tax out (to the cent), the ``facilitator_tax``
 lines are left out too. :func:`facilitator_tax_total` gives the amount either way.
 
+**Items without a TAX breakdown** (the ITEM-only shape Amazon sends sellers who do not
+use its VAT calculation): their lines carry ``tax_amount`` 0 and ``tax_stated`` False;
+on tax-included marketplaces the amounts are what the buyer paid, tax included, and the
+Odoo layer applies the taxes Odoo itself would (the product's, through the customer's
+fiscal position), as price-included taxes.
+
 **Order-level charges** (``DELIVERY_TIP``): an ``other`` line each, without
 ``order_item_id``, unless ``grandTotal`` leaves them out (to the cent).
 
@@ -87,6 +93,9 @@ class LineAmounts:
     tax_amount: Decimal  # Amazon's seller-collected tax for the whole line
     description_extra: str | None
     price_includes_tax: bool
+    # False when Amazon stated no tax for the line's item (no TAX breakdown): the
+    # Odoo layer applies the taxes Odoo itself would (tax-included marketplaces).
+    tax_stated: bool = True
 
     @property
     def total(self) -> Decimal:
@@ -213,7 +222,9 @@ class _LineBuilder:
             return quantize(amount, self.currency)
         return amount.quantize(self.step)
 
-    def line(self, kind, item_id, sku, quantity, price_unit, tax, extra) -> LineAmounts:
+    def line(
+        self, kind, item_id, sku, quantity, price_unit, tax, extra, tax_stated=True
+    ) -> LineAmounts:
         return LineAmounts(
             kind=kind,
             order_item_id=item_id,
@@ -223,6 +234,7 @@ class _LineBuilder:
             tax_amount=self.round(tax),
             description_extra=extra,
             price_includes_tax=self.tax_included,
+            tax_stated=tax_stated,
         )
 
     def item_lines(
@@ -285,6 +297,7 @@ class _LineBuilder:
         ]
         lines: list[LineAmounts] = []
         facilitator_amount = ZERO
+        tax_stated = facilitator or item.tax_stated
         for kind, amount, tax, extra in components:
             if kind != "product" and not amount and not tax:
                 continue
@@ -297,7 +310,9 @@ class _LineBuilder:
                 price_total = gross if self.tax_included else net
                 seller_tax = tax
             if kind == "product":
-                lines += self.product_lines(item, price_total, seller_tax, extra)
+                lines += self.product_lines(
+                    item, price_total, seller_tax, extra, tax_stated
+                )
             else:
                 lines.append(
                     self.line(
@@ -308,6 +323,7 @@ class _LineBuilder:
                         price_total,
                         seller_tax,
                         extra,
+                        tax_stated,
                     )
                 )
         facilitator_line = None
@@ -324,7 +340,12 @@ class _LineBuilder:
         return lines, facilitator_line
 
     def product_lines(
-        self, item: OrderItem, price_total: Decimal, tax: Decimal, extra: str | None
+        self,
+        item: OrderItem,
+        price_total: Decimal,
+        tax: Decimal,
+        extra: str | None,
+        tax_stated: bool = True,
     ) -> list[LineAmounts]:
         """One product line, or two when the amount does not divide by the quantity
         in the currency's decimals (``2 x 3.33 + 1 x 3.34`` for 10.00)."""
@@ -334,7 +355,14 @@ class _LineBuilder:
             # still has to reach the total.
             lines = [
                 self.line(
-                    "product", item.order_item_id, item.sku, ZERO, ZERO, ZERO, extra
+                    "product",
+                    item.order_item_id,
+                    item.sku,
+                    ZERO,
+                    ZERO,
+                    ZERO,
+                    extra,
+                    tax_stated,
                 )
             ]
             if price_total or tax:
@@ -347,6 +375,7 @@ class _LineBuilder:
                         price_total,
                         tax,
                         None,
+                        tax_stated,
                     )
                 )
             return lines
@@ -362,6 +391,7 @@ class _LineBuilder:
                     base,
                     tax,
                     extra,
+                    tax_stated,
                 )
             ]
         low_quantity = quantity - remainder_units
@@ -375,6 +405,7 @@ class _LineBuilder:
                 base,
                 low_tax,
                 extra,
+                tax_stated,
             ),
             self.line(
                 "product",
@@ -384,6 +415,7 @@ class _LineBuilder:
                 base + self.step,
                 tax - low_tax,
                 extra,
+                tax_stated,
             ),
         ]
 

@@ -1,10 +1,20 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0.html)
 
-from odoo import api, models
+from odoo import api, fields, models
 
 
 class AccountTax(models.Model):
     _inherit = "account.tax"
+
+    amazon_excluded_tax_id = fields.Many2one(
+        "account.tax",
+        string="Price-included Twin Of",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="This tax was made for Amazon orders sent without tax: the same tax as "
+        "this one, but included in the price.",
+    )
 
     @api.model
     def _amazon_sale_tax(self, company, rate, price_include):
@@ -42,4 +52,39 @@ class AccountTax(models.Model):
                     ),
                 }
             )
+        )
+
+    def _amazon_price_included(self):
+        """These taxes as they apply to an amount that already includes them: each
+        price-included tax as it is, each price-excluded percent tax replaced by
+        its price-included twin (same rate, country, tax group, accounts and tax
+        grids, so the tax reports are unchanged), found or made once. Other kinds
+        (fixed amounts, groups) cannot be taken out of a total and are left out.
+        """
+        result = self.browse()
+        for tax in self.sudo():
+            if tax.price_include:
+                result |= tax
+            elif tax.amount_type == "percent":
+                result |= tax._amazon_price_included_twin()
+        return result.with_env(self.env)
+
+    def _amazon_price_included_twin(self):
+        self.ensure_one()
+        twin = self.with_context(active_test=False).search(
+            [
+                ("amazon_excluded_tax_id", "=", self.id),
+                ("company_id", "=", self.company_id.id),
+            ],
+            limit=1,
+        )
+        if twin:
+            return twin
+        return self.copy(
+            {
+                "name": self.env._("%s (incl.)", self.name),
+                "price_include_override": "tax_included",
+                "amazon_excluded_tax_id": self.id,
+                "sequence": self.sequence,
+            }
         )

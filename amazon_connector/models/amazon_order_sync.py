@@ -123,12 +123,12 @@ class AmazonOrderSync(models.AbstractModel):
 
     def _create(self, batch, order):
         marketplace = batch.marketplace(order)
+        customer = self._customer_values(batch, order)
+        lines, review = self._line_values(batch, order, customer)
         values = {
             **self._header_values(batch, order, marketplace),
-            **self._customer_values(batch, order),
-            "order_line": [
-                Command.create(line) for line in self._line_values(batch, order)
-            ],
+            **customer,
+            "order_line": [Command.create(line) for line in lines],
         }
         if order.is_pending:
             values.update(
@@ -158,6 +158,8 @@ class AmazonOrderSync(models.AbstractModel):
         self._check_total(batch, sale_order, order)
         if not order.is_pending:
             self._confirm(batch, sale_order, order)
+        if review:
+            sale_order._amazon_flag_for_review(*review)
         return ("created_pending" if order.is_pending else "created"), sale_order
 
     def _update(self, batch, sale_order, order):
@@ -168,13 +170,13 @@ class AmazonOrderSync(models.AbstractModel):
         if order.status in SHIPPED_STATUSES and sale_order.state == "draft":
             # The Pending quotation becomes the real order: same record, completed.
             sale_order.order_line.unlink()
+            customer = self._customer_values(batch, order)
+            lines, review = self._line_values(batch, order, customer)
             sale_order.write(
                 {
                     **values,
-                    **self._customer_values(batch, order),
-                    "order_line": [
-                        Command.create(line) for line in self._line_values(batch, order)
-                    ],
+                    **customer,
+                    "order_line": [Command.create(line) for line in lines],
                     "amazon_reserved": False,
                     "amazon_last_action": self.env._(
                         "Confirmed by Amazon: order completed and confirmed"
@@ -183,6 +185,8 @@ class AmazonOrderSync(models.AbstractModel):
             )
             self._check_total(batch, sale_order, order)
             self._confirm(batch, sale_order, order)
+            if review:
+                sale_order._amazon_flag_for_review(*review)
             return "confirmed", sale_order
         if sale_order.amazon_status != values.get("amazon_status") or (
             sale_order.amazon_status_raw != values.get("amazon_status_raw")
@@ -201,24 +205,15 @@ class AmazonOrderSync(models.AbstractModel):
             lambda p: p.state == "done" and p.picking_type_code == "outgoing"
         )
         if shipped:
-            sale_order.write(
-                {
-                    **values,
-                    "amazon_needs_review": True,
-                    "amazon_last_action": self.env._(
-                        "Canceled by Amazon after shipping: to review"
-                    ),
-                }
-            )
-            sale_order.activity_schedule(
-                "mail.mail_activity_data_todo",
-                summary=self.env._("Amazon canceled a shipped order"),
-                note=self.env._(
+            sale_order.write(values)
+            sale_order._amazon_flag_for_review(
+                self.env._("Amazon canceled a shipped order"),
+                self.env._(
                     "Amazon canceled order %s after part of it shipped: check the "
                     "delivery, the return and the invoice.",
                     sale_order.amazon_order_ref,
                 ),
-                user_id=(sale_order.user_id or self.env.user).id,
+                last_action=self.env._("Canceled by Amazon after shipping: to review"),
             )
             return "review"
         was_reserved = sale_order.amazon_reserved
@@ -301,6 +296,10 @@ class AmazonOrderSync(models.AbstractModel):
                 else False
             ),
             "amazon_is_prime": order.is_prime,
+            "amazon_tax_reporting_scheme": ", ".join(
+                sorted({i.tax_reporting_scheme for i in order.items} - {None})
+            )
+            or False,
             "amazon_is_business": order.is_business,
             "amazon_latest_ship_date": _naive(order.latest_ship_date),
             "amazon_last_update": _naive(order.last_updated_time),
@@ -343,13 +342,20 @@ class AmazonOrderSync(models.AbstractModel):
             "partner_shipping_id": delivery.id,
         }
 
-    def _line_values(self, batch, order):
+    def _line_values(self, batch, order, customer):
+        """The sale-order lines of ``order`` for ``customer`` (partner values), and
+        what the seller must review (a summary and a note), or None."""
         marketplace = batch.marketplace(order)
         currency = order.currency or marketplace.currency_id.name
         decimals = currency_decimals(currency)
+        fiscal_position = batch.fiscal_position(
+            customer["partner_id"], customer["partner_shipping_id"]
+        )
         values = []
         item_by_id = {item.order_item_id: item for item in order.items}
         item_rates = {}
+        item_taxes = {}
+        untaxed = []
         for sequence, line in enumerate(
             compute_lines(
                 order,
@@ -382,6 +388,19 @@ class AmazonOrderSync(models.AbstractModel):
                     taxes = batch.tax(rate, line.price_includes_tax)
                     if line.kind == "product":
                         item_rates.setdefault(line.order_item_id, rate)
+            elif not line.tax_stated and line.price_includes_tax:
+                # Amazon sent no TAX: the buyer paid the amount tax included, the
+                # tax is what Odoo itself applies to the product for this customer.
+                # Shipping, gift wrap and promotions follow their item.
+                if line.kind == "product":
+                    taxes = batch.included_taxes(product, fiscal_position)
+                    item_taxes.setdefault(line.order_item_id, taxes)
+                    # No tax at all on the product: the seller must decide (a
+                    # fiscal position that maps the taxes away is a decision).
+                    if line.quantity and not batch.product_taxes(product):
+                        untaxed.append(product.display_name)
+                else:
+                    taxes = item_taxes.get(line.order_item_id) or taxes
             values.append(
                 {
                     "product_id": product.id,
@@ -395,7 +414,19 @@ class AmazonOrderSync(models.AbstractModel):
             )
         if not values:
             raise AmazonDataError(f"Amazon order {order.order_id}: no items")
-        return values
+        review = None
+        if untaxed:
+            review = (
+                self.env._("Amazon order without VAT: set the product's sales tax"),
+                self.env._(
+                    "Amazon sent no tax for order %(ref)s and these products have no "
+                    "sales tax, so their lines carry none: %(products)s. Set the "
+                    "products' sales taxes, then correct this order's lines.",
+                    ref=order.order_id,
+                    products=", ".join(sorted(set(untaxed))),
+                ),
+            )
+        return values, review
 
     def _line_description(self, batch, line, item, product):
         _ = self.env._
@@ -483,6 +514,8 @@ class _Batch:
         self._marketplaces = {m.marketplace_id: m for m in account.marketplace_ids}
         self._pricelists = {}
         self._taxes = {}
+        self._fiscal_positions = {}
+        self._included_taxes = {}
         self._known_rates = {}
         self._countries = {}
         self._records = {}
@@ -592,6 +625,33 @@ class _Batch:
                 {Decimal(str(tax.amount)) for tax in taxes}, reverse=True
             )
         return self._known_rates[price_include]
+
+    def fiscal_position(self, partner_id, delivery_id):
+        key = (partner_id, delivery_id)
+        if key not in self._fiscal_positions:
+            Partner = self.env["res.partner"]
+            self._fiscal_positions[key] = (
+                self.env["account.fiscal.position"]
+                .with_company(self.company)
+                ._get_fiscal_position(
+                    Partner.browse(partner_id), delivery=Partner.browse(delivery_id)
+                )
+            )
+        return self._fiscal_positions[key]
+
+    def included_taxes(self, product, fiscal_position):
+        """The sales taxes Odoo applies to ``product`` for a customer of
+        ``fiscal_position``, each as its price-included twin (Amazon's amounts
+        include the tax)."""
+        key = (product.id, fiscal_position.id)
+        if key not in self._included_taxes:
+            mapped = fiscal_position.map_tax(self.product_taxes(product))
+            self._included_taxes[key] = mapped._amazon_price_included()
+        return self._included_taxes[key]
+
+    def product_taxes(self, product):
+        """The product's sales taxes in the account's company."""
+        return product.sudo().taxes_id._filter_taxes_by_company(self.company)
 
     def tax(self, rate, price_include):
         key = (rate, price_include)

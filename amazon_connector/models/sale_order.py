@@ -48,6 +48,13 @@ class SaleOrder(models.Model):
         copy=False,
     )
     amazon_is_prime = fields.Boolean(string="Prime", readonly=True, copy=False)
+    amazon_tax_reporting_scheme = fields.Char(
+        string="Tax Reporting Scheme",
+        readonly=True,
+        copy=False,
+        help="The EU VAT one-stop shop Amazon reports the items under: UOSS (goods "
+        "held in the EU) or IOSS (imported goods).",
+    )
     amazon_is_business = fields.Boolean(
         string="Business Order", readonly=True, copy=False
     )
@@ -83,6 +90,23 @@ class SaleOrder(models.Model):
             "This Amazon order is already imported for this account.",
         ),
     ]
+
+    def _amazon_flag_for_review(self, summary, note, last_action=None):
+        """Flag the order for the seller's review: Needs Review, the last action,
+        and a to-do activity for the salesperson saying what to check."""
+        for order in self:
+            order.write(
+                {
+                    "amazon_needs_review": True,
+                    "amazon_last_action": (last_action or summary)[:250],
+                }
+            )
+            order.activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=summary,
+                note=note,
+                user_id=(order.user_id or self.env.user).id,
+            )
 
     def _message_subscribe(self, partner_ids=None, subtype_ids=None, customer_ids=None):
         # Confirming an order makes its customer a follower; Amazon talks to its

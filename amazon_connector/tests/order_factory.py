@@ -91,8 +91,16 @@ def order(
     state_or_region=None,
     programs=(),
     pending_without_prices=True,
+    item_only=False,
+    facilitator=False,
+    reporting_scheme=None,
 ):
-    """A full v2026 order dict (every includedData block)."""
+    """A full v2026 order dict (every includedData block).
+
+    ``item_only``: Amazon's other shape, one ``ITEM`` (and ``SHIPPING``...)
+    breakdown per charge holding what the buyer paid and no ``TAX`` (sellers who do
+    not use Amazon's VAT calculation). ``facilitator``: the items carry Amazon's
+    ``MARKETPLACE_FACILITATOR`` marker; ``reporting_scheme``: UOSS or IOSS."""
     mp_id, mp_name, currency, mp_country, rate, included = MARKETPLACES[marketplace]
     number = next(_ids)
     order_id = order_id or f"302-{number:07d}-{number * 7 % 10**7:07d}"
@@ -114,6 +122,8 @@ def order(
             charges.append(("GIFT_WRAP", spec["gift_wrap"]))
         for kind, gross in charges:
             net, tax = _split(gross, rate, currency, included)
+            if item_only:
+                net, tax = gross, Decimal(0)
             breakdowns.append({"type": kind, "subtotal": _money(net, currency)})
             total += net
             taxes.append((kind, tax))
@@ -121,6 +131,8 @@ def order(
             if not spec.get(key):
                 continue
             net, tax = _split(spec[key], rate, currency, included)
+            if item_only:
+                net, tax = spec[key], Decimal(0)
             breakdowns.append(
                 {
                     "type": "DISCOUNT",
@@ -168,6 +180,19 @@ def order(
                     "giftWrapLevel": "Classic",
                 }
             }
+        if facilitator or reporting_scheme:
+            line["tax"] = {}
+            if facilitator:
+                line["tax"]["taxCollections"] = [
+                    {
+                        "model": "MARKETPLACE_FACILITATOR",
+                        "responsibleParty": "Amazon Services, Inc.",
+                    }
+                ]
+            if reporting_scheme:
+                line["tax"]["taxCalculationBreakdowns"] = [
+                    {"reportingScheme": reporting_scheme}
+                ]
         if spec["discount"] or spec.get("shipping_discount"):
             line["promotion"] = {
                 "breakdowns": [{"promotionId": f"PROMO-{number}-{index}"}]
