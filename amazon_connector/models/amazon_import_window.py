@@ -171,6 +171,9 @@ class AmazonImportWindow(models.Model):
         account._lock_for_import()
         if (self.page_token or False) != (page_token or False):
             return _("Nothing to do: this page was already imported.")
+        if self.phase == "updates" and self.updated_after >= self.updated_before:
+            # Nothing can have changed yet (an "import orders from" in the future).
+            return self._close(account)
         try:
             with account._amazon_session(
                 max_wait=PAGE_JOB_MAX_WAIT, max_attempts=PAGE_JOB_ATTEMPTS

@@ -233,6 +233,45 @@ class TestOrderImportWindows(AmazonOrderCommon):
         self.assertEqual(len(self.account_orders()), 2)
         self.assertTrue(self.account.orders_high_water_mark)
 
+    # ------------------------------------------------------------------ dates
+
+    def new_account(self, import_orders_from):
+        return self.simulator_account(
+            "Just created",
+            "eu",
+            self.marketplace_de,
+            seller_id="A1JUSTCREATED",
+            import_orders_from=import_orders_from,
+        )
+
+    def test_account_created_now_imports_at_once_within_amazons_two_minutes(self):
+        """Amazon refuses a "before" later than now - 2 min (the simulator too):
+        an admin who creates an account and clicks Import Orders Now gets no
+        error, whatever the account's start moment."""
+        account = self.new_account(fields.Datetime.now())
+        recent = f.order(
+            [f.item("SKU-A")], created=minutes_ago(1), updated=minutes_ago(1)
+        )
+        self.publish(recent)
+        with self.watch_pages():
+            result = self.import_orders(account)
+        self.assertIn("Imported", result)
+        self.assertFalse(account.last_error)
+        self.assertTrue(account.orders_high_water_mark)
+        self.assertLessEqual(
+            account.orders_high_water_mark, fields.Datetime.now() - timedelta(minutes=2)
+        )
+        self.assertFalse(self.sale_order(recent, account), "Amazon hides it 2 min")
+
+    def test_import_start_in_the_future_asks_amazon_nothing_it_would_refuse(self):
+        account = self.new_account(fields.Datetime.now() + timedelta(days=3))
+        with self.watch_pages():
+            result = self.import_orders(account)
+        self.assertIn("Imported", result)
+        self.assertFalse(account.last_error)
+        # The sweep of orders Unshipped at the start (clamped to now - 2 min) only.
+        self.assertEqual(len(self.served), 1)
+
 
 @tagged("post_install", "-at_install")
 class TestJobsOfUnusableAccounts(AmazonOrderCommon):

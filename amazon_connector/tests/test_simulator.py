@@ -248,7 +248,7 @@ def test_pagination_walks_every_order_once_and_tokens_expire(sim, http, clock):
     assert expired.json()["errors"][0]["code"] == "InvalidInput"
 
 
-def test_search_filters(sim, http):
+def test_search_filters(sim, http, clock):
     sim.state.generate_orders(60)
     statuses = _search(http, fulfillmentStatuses="UNSHIPPED,PARTIALLY_SHIPPED").json()
     assert statuses["orders"]
@@ -264,6 +264,16 @@ def test_search_filters(sim, http):
 
     changed = _order_with(sim, "UNSHIPPED", DE)
     sim.state.advance(changed["orderId"], "SHIPPED", at=NOW + timedelta(minutes=1))
+    # Amazon's two-minute rule: a "before" later than 2 minutes ago is refused.
+    too_recent = _search(
+        http,
+        createdAfter=None,
+        lastUpdatedAfter="2026-11-20T12:00:30Z",
+        lastUpdatedBefore="2026-11-20T12:01:30Z",
+    )
+    assert too_recent.status_code == 400
+    assert "120 seconds before now" in too_recent.json()["errors"][0]["message"]
+    clock.now = NOW + timedelta(minutes=4)
     recent = _search(
         http,
         createdAfter=None,

@@ -115,7 +115,8 @@ class SimulatorState:
         self.pagination_token_ttl = timedelta(hours=24)
         self.feed_processing_polls = 2
         self.result_compression = "alternate"
-        self.visibility_delay = timedelta(0)
+        # Amazon refuses a createdBefore/lastUpdatedBefore later than 2 min ago.
+        self.visibility_delay = timedelta(minutes=2)
         self._withheld: dict[str, dict] = {}
         self._faults = FaultBook()
         self._pages: dict[str, dict] = {}
