@@ -1,6 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0.html)
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 
 class AccountTax(models.Model):
@@ -36,6 +37,16 @@ class AccountTax(models.Model):
         )
         if tax:
             return tax
+        country = company.account_fiscal_country_id
+        if not country:
+            raise UserError(
+                self.env._(
+                    "The company %s has no country, so no tax of %s%% can be made for "
+                    "its Amazon orders: set its country (Settings > Companies).",
+                    company.name,
+                    f"{rate:g}",
+                )
+            )
         label = self.env._("incl.") if price_include else self.env._("excl.")
         return (
             self.sudo()
@@ -44,6 +55,8 @@ class AccountTax(models.Model):
                 {
                     "name": f"Amazon {rate:g}% {label}",
                     "company_id": company.id,
+                    "tax_group_id": self._amazon_tax_group(company, country).id,
+                    "country_id": country.id,
                     "type_tax_use": "sale",
                     "amount_type": "percent",
                     "amount": float(rate),
@@ -52,6 +65,26 @@ class AccountTax(models.Model):
                     ),
                 }
             )
+        )
+
+    @api.model
+    def _amazon_tax_group(self, company, country):
+        """A tax group for the taxes made for Amazon orders: the company's first
+        (its chart's), or one made when the company has none (no chart yet)."""
+        Group = self.env["account.tax.group"].sudo()
+        group = Group.search(
+            [
+                ("company_id", "=", company.id),
+                ("country_id", "in", (country.id, False)),
+            ],
+            limit=1,
+        )
+        return group or Group.create(
+            {
+                "name": self.env._("Amazon taxes"),
+                "company_id": company.id,
+                "country_id": country.id,
+            }
         )
 
     def _amazon_price_included(self):

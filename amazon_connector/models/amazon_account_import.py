@@ -121,7 +121,9 @@ class AmazonAccount(models.Model):
         """Fetch one order by its Amazon number (getOrder) and import it, whatever
         its date: the user asked for it."""
         self.ensure_one()
-        # The connector's work, like _import_orders: run as superuser.
+        # Only for an account the user may read (its company's); then the
+        # connector's work, like _import_orders: run as superuser.
+        self.check_access("read")
         record = self.sudo()._fetch_and_import_order(amazon_order_ref)
         if record.state == "failed":
             raise UserError(

@@ -1,5 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0.html)
 
+import contextlib
 import logging
 from collections import Counter
 from decimal import Decimal
@@ -56,7 +57,7 @@ class AmazonOrderSync(models.AbstractModel):
                 str(payload.get("orderId") or "?") if isinstance(payload, dict) else "?"
             )
             try:
-                with self.env.cr.savepoint():
+                with batch.unit_of_work(), self.env.cr.savepoint():
                     order = parse_order(payload)
                     outcome, sale_order = self._sync_order(batch, order, force, initial)
             except psycopg2.IntegrityError as error:
@@ -520,6 +521,36 @@ class _Batch:
         self._countries = {}
         self._records = {}
         self._placeholders = None
+
+    # -- units of work
+
+    # What an order may add to the caches (records it creates, lookups it makes).
+    _CACHES = (
+        "orders",
+        "offers",
+        "offer_any",
+        "_pricelists",
+        "_taxes",
+        "_fiscal_positions",
+        "_included_taxes",
+        "_known_rates",
+        "_countries",
+    )
+
+    @contextlib.contextmanager
+    def unit_of_work(self):
+        """One order's work: when it fails (and its savepoint rolls back), the
+        caches forget what it added, which no longer exists, so the next orders of
+        the page and the page's bookkeeping never touch a rolled-back record."""
+        saved = {name: dict(getattr(self, name)) for name in self._CACHES}
+        placeholders = self._placeholders
+        try:
+            yield
+        except BaseException:
+            for name, value in saved.items():
+                setattr(self, name, value)
+            self._placeholders = placeholders
+            raise
 
     # -- catalogue
 
