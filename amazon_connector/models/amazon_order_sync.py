@@ -59,7 +59,9 @@ class AmazonOrderSync(models.AbstractModel):
             try:
                 with batch.unit_of_work(), self.env.cr.savepoint():
                     order = parse_order(payload)
-                    outcome, sale_order = self._sync_order(batch, order, force, initial)
+                    outcome, sale_order, reason = self._sync_order(
+                        batch, order, force, initial
+                    )
             except psycopg2.IntegrityError as error:
                 if any(name in str(error) for name in CONCURRENCY_CONSTRAINTS):
                     raise RetryableJobError(
@@ -79,18 +81,21 @@ class AmazonOrderSync(models.AbstractModel):
             else:
                 batch.record(
                     order.order_id,
-                    "skipped" if outcome.startswith("skipped") else "done",
+                    "skipped" if outcome == "skipped" else "done",
                     sale_order=sale_order,
                     last_update=order.last_updated_time,
-                    error=outcome if outcome.startswith("skipped") else False,
+                    error=reason or False,
                 )
-                outcomes[outcome.split(":")[0]] += 1
+                outcomes[outcome] += 1
         batch.flush()
         return outcomes
 
     # ------------------------------------------------------------------ one order
 
     def _sync_order(self, batch, order: AmazonOrder, force, initial):
+        """Apply one order; return its outcome (created, created_pending,
+        confirmed, updated, unchanged, canceled, review, skipped), its sales order
+        and, for a skipped order, why."""
         sale_order = batch.orders.get(order.order_id)
         if (
             sale_order
@@ -98,13 +103,13 @@ class AmazonOrderSync(models.AbstractModel):
             and sale_order.amazon_last_update
             and _naive(order.last_updated_time) <= sale_order.amazon_last_update
         ):
-            return "unchanged", sale_order
+            return "unchanged", sale_order, None
         if not sale_order:
             reason = self._skip_reason(batch.account, order, initial)
             if reason:
-                return f"skipped: {reason}", sale_order
-            return self._create(batch, order)
-        return self._update(batch, sale_order, order)
+                return "skipped", sale_order, reason
+            return *self._create(batch, order), None
+        return *self._update(batch, sale_order, order), None
 
     @api.model
     def _skip_reason(self, account, order, initial):
@@ -196,25 +201,61 @@ class AmazonOrderSync(models.AbstractModel):
                 "Amazon status: %s", order.status.replace("_", " ").capitalize()
             )
         sale_order.write(values)
+        if (
+            values["amazon_items_shipped"]
+            and not order.is_fulfilled_by_amazon
+            and not sale_order.amazon_needs_review
+            and not sale_order._amazon_done_deliveries()
+        ):
+            sale_order._amazon_flag_for_review(
+                self.env._("Amazon shipped what Odoo did not deliver"),
+                self.env._(
+                    "Amazon reports %(count)s unit(s) of order %(ref)s shipped, but no "
+                    "delivery of it is done in Odoo (shipped outside Odoo?): validate "
+                    "the delivery with what left, or cancel it.",
+                    count=values["amazon_items_shipped"],
+                    ref=order.order_id,
+                ),
+                last_action=self.env._(
+                    "Shipped outside Odoo (Amazon: %s unit(s)): to review",
+                    values["amazon_items_shipped"],
+                ),
+            )
+            outcome = "review"
         return outcome, sale_order
 
     def _cancel(self, sale_order, values):
         if sale_order.state == "cancel":
             sale_order.write(values)
             return "unchanged"
-        shipped = sale_order.picking_ids.filtered(
-            lambda p: p.state == "done" and p.picking_type_code == "outgoing"
-        )
-        if shipped:
+        if sale_order._amazon_done_deliveries():
+            # What left stays delivered; what had not left will not.
+            open_deliveries = sale_order._amazon_open_deliveries()
+            open_deliveries.action_cancel()
             sale_order.write(values)
             sale_order._amazon_flag_for_review(
                 self.env._("Amazon canceled a shipped order"),
                 self.env._(
-                    "Amazon canceled order %s after part of it shipped: check the "
-                    "delivery, the return and the invoice.",
-                    sale_order.amazon_order_ref,
+                    "Amazon canceled order %(ref)s after part of it shipped: "
+                    "%(canceled)s. Check the shipped units (return?) and the invoice.",
+                    ref=sale_order.amazon_order_ref,
+                    canceled=(
+                        self.env._(
+                            "its open deliveries %s are canceled",
+                            ", ".join(open_deliveries.mapped("name")),
+                        )
+                        if open_deliveries
+                        else self.env._("nothing was left to deliver")
+                    ),
                 ),
-                last_action=self.env._("Canceled by Amazon after shipping: to review"),
+                last_action=(
+                    self.env._(
+                        "Canceled by Amazon after shipping: backorder canceled, "
+                        "to review"
+                    )
+                    if open_deliveries
+                    else self.env._("Canceled by Amazon after shipping: to review")
+                ),
             )
             return "review"
         was_reserved = sale_order.amazon_reserved

@@ -91,6 +91,18 @@ class SaleOrder(models.Model):
         ),
     ]
 
+    def _amazon_done_deliveries(self):
+        return self.picking_ids.filtered(
+            lambda p: p.state == "done" and p.picking_type_code == "outgoing"
+        )
+
+    def _amazon_open_deliveries(self):
+        return self.picking_ids.filtered(
+            lambda p: (
+                p.state not in ("done", "cancel") and p.picking_type_code == "outgoing"
+            )
+        )
+
     def _amazon_flag_for_review(self, summary, note, last_action=None):
         """Flag the order for the seller's review: Needs Review, the last action,
         and a to-do activity for the salesperson saying what to check."""

@@ -217,7 +217,88 @@ class TestOrderImport(AmazonOrderCommon):
         self.assertEqual(order.amazon_status, "partially_shipped")
         self.assertEqual(order.amazon_items_shipped, 1)
         self.assertEqual(order.amazon_items_unshipped, 2)
+
+    def test_partial_shipment_delivered_in_odoo_is_reflected(self):
+        payload = f.order([f.item("SKU-A", 3)], created=minutes_ago(60))
+        self.publish(payload)
+        self.import_orders()
+        order = self.imported(payload)
+        self.deliver(order, 1)
+        self.publish(
+            f.with_status(
+                payload, "PARTIALLY_SHIPPED", updated=minutes_ago(3), shipped=1
+            )
+        )
+        self.import_orders()
+        self.assertEqual(order.amazon_status, "partially_shipped")
+        self.assertEqual(order.amazon_items_shipped, 1)
         self.assertEqual(order.amazon_last_action, "Amazon status: Partially shipped")
+        self.assertFalse(order.amazon_needs_review)
+
+    def test_units_shipped_outside_odoo_are_flagged(self):
+        payload = f.order([f.item("SKU-A", 3)], created=minutes_ago(60))
+        self.publish(payload)
+        self.import_orders()
+        order = self.imported(payload)
+        self.publish(
+            f.with_status(
+                payload, "PARTIALLY_SHIPPED", updated=minutes_ago(3), shipped=1
+            )
+        )
+        self.import_orders()
+        self.assertTrue(order.amazon_needs_review)
+        self.assertIn("Shipped outside Odoo", order.amazon_last_action)
+        self.assertEqual(len(order.activity_ids), 1)
+        self.assertIn("no delivery of it is done in Odoo", order.activity_ids.note)
+        self.assertEqual(order.picking_ids.state, "assigned", "nothing is undone")
+
+    def test_cancel_of_the_rest_after_part_shipped_cancels_the_backorder(self):
+        payload = f.order([f.item("SKU-A", 3)], created=minutes_ago(60))
+        self.publish(payload)
+        self.import_orders()
+        order = self.imported(payload)
+        shipped = self.deliver(order, 1)
+        backorder = order.picking_ids - shipped
+        self.assertEqual(backorder.move_ids.product_uom_qty, 2)
+        self.publish(f.with_status(payload, "CANCELLED", updated=minutes_ago(3)))
+        self.import_orders()
+        self.assertEqual(shipped.state, "done", "the shipped unit stays")
+        self.assertEqual(backorder.state, "cancel")
+        self.assertEqual(order.state, "sale")
+        self.assertTrue(order.amazon_needs_review)
+        self.assertIn("backorder canceled", order.amazon_last_action)
+        self.assertEqual(len(order.activity_ids), 1)
+        self.assertIn(backorder.name, order.activity_ids.note)
+        self.assertEqual(
+            self.product_a.with_context(warehouse_id=self.warehouse.id).free_qty,
+            49,
+            "the two units of the backorder are free again",
+        )
+
+    def test_orders_first_seen_canceled_or_unfulfillable_are_skipped(self):
+        for status in ("CANCELLED", "UNFULFILLABLE"):
+            payload = f.order(
+                [f.item("SKU-A")],
+                status=status,
+                created=minutes_ago(20),
+                updated=minutes_ago(5),
+            )
+            self.publish(payload)
+            self.import_orders()
+            self.assertFalse(self.sale_order(payload))
+            record = self.import_record(payload)
+            self.assertEqual(record.state, "skipped", status)
+            self.assertEqual(record.error, "canceled before it was imported")
+
+    def deliver(self, order, quantity):
+        """Validate ``quantity`` units of the order's delivery, with a backorder
+        for the rest; return the done delivery."""
+        picking = order.picking_ids
+        picking.move_ids.quantity = quantity
+        picking.move_ids.picked = True
+        picking.with_context(cancel_backorder=False)._action_done()
+        self.assertEqual(picking.state, "done")
+        return picking
 
     def test_fba_orders_wait_for_shipped_and_never_touch_own_stock(self):
         unshipped = f.order(
