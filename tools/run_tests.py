@@ -3,18 +3,152 @@
 Sets everything up (see devenv.py), installs amazon_connector on a brand-new database
 so a broken record or access rule fails the run, then runs every test with pytest and
 pytest-odoo: one pytest summary line counts them all. Extra arguments go to pytest.
+
+After a full pytest run that passed, the addon's Odoo tests run once more with Odoo's
+own runner (``odoo-bin -u amazon_connector --test-tags /amazon_connector``, what OCA's
+CI runs), on a copy of the fresh database taken before pytest ran: the run fails
+unless that runner found tests and none failed. ``AMAZON_ODOO_RUNNER=0`` leaves that
+step out; ``AMAZON_ODOO_RUNNER=1`` runs it even after a selection of tests (pytest
+arguments naming files or node ids, ``-k``, ``-m``...).
 """
 
+import contextlib
 import os
+import re
+import socket
 import subprocess
 import sys
+import tempfile
+import time
+from pathlib import Path
 
 import devenv
 
+ODOO_RUNNER_ENV = "AMAZON_ODOO_RUNNER"
+#: pytest options after which the run is a selection, not the whole suite.
+SELECTING = ("-k", "-m", "--lf", "--ff", "--sw", "--deselect", "--co")
+SUMMARY = re.compile(
+    r"(\d+) failed, (\d+) error\(s\) of (\d+) tests when loading database"
+)
+FAILURE = re.compile(r" (ERROR|CRITICAL) .*?: (FAIL|ERROR): ")
+
+
+def say(message):
+    print(f"[run-tests] {message}", file=sys.stderr, flush=True)
+
+
+def _whole_suite(pytest_args) -> bool:
+    """Whether the pytest arguments run every test (no file, node id, -k...)."""
+    for arg in pytest_args:
+        if arg.split("=")[0] in SELECTING or arg.startswith("--collect-only"):
+            return False
+        if not arg.startswith("-") and (devenv.REPO / arg.split("::")[0]).exists():
+            return False
+    return True
+
+
+def _odoo_runner_skipped(pytest_args) -> str | None:
+    """Why Odoo's own runner is left out of this run, or ``None``."""
+    wanted = os.environ.get(ODOO_RUNNER_ENV, "")
+    if wanted == "0":
+        return f"{ODOO_RUNNER_ENV}=0"
+    if wanted != "1" and not _whole_suite(pytest_args):
+        return f"a selection of tests; {ODOO_RUNNER_ENV}=1 runs it"
+    return None
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def pristine_copy(database):
+    """A copy (with its filestore) of the freshly installed ``database``, taken before
+    pytest commits anything in it; dropped after the block."""
+    name = f"{database.name}_odoo"
+    odoo_db = [*devenv.odoo_bin(database.env_path, database.odoo_src), "db"]
+    odoo_db += ["-c", database.config]
+    started = time.monotonic()
+    copied = devenv.run(
+        [*odoo_db, "duplicate", database.name, name],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if copied.returncode != 0:
+        raise devenv.SetupError(
+            f"copying {database.name} to {name} failed:\n{copied.stderr[-3000:]}"
+        )
+    say(
+        f"{name}: a copy of the fresh database for Odoo's own test runner, in "
+        f"{time.monotonic() - started:.0f}s"
+    )
+    try:
+        yield name
+    finally:
+        devenv.run([*odoo_db, "drop", name], capture_output=True, check=False)
+
+
+def odoo_runner(database, db_name) -> int:
+    """Run the addon's tests with odoo-bin on ``db_name``; 0 when it ran tests and
+    none failed. Says what it ran, what it skipped and what failed."""
+    started = time.monotonic()
+    handle, name = tempfile.mkstemp(
+        prefix="amazon-connector-odoo-tests-", suffix=".log"
+    )
+    os.close(handle)
+    log_file = Path(name)
+    result = devenv.run(
+        [
+            *devenv.odoo_bin(database.env_path, database.odoo_src),
+            *("-c", database.config, "-d", db_name),
+            *("-u", "amazon_connector", "--test-tags", "/amazon_connector"),
+            "--stop-after-init",
+            f"--http-port={_free_port()}",
+            "--log-level=info",
+            f"--logfile={log_file}",
+        ],
+        check=False,
+        stderr=subprocess.DEVNULL,  # the log file has it all; the failures are below
+    )
+    text = log_file.read_text(errors="replace")
+    elapsed = time.monotonic() - started
+    lines = text.splitlines()
+    found = SUMMARY.findall(text)
+    failed, errors, tests = (int(n) for n in found[-1]) if found else (0, 0, 0)
+    skipped = [ln.split(" skipped ", 1)[1] for ln in lines if " skipped " in ln]
+    say(
+        f"Odoo's own test runner (odoo-bin --test-tags /amazon_connector): {tests} "
+        f"tests, {failed} failed, {errors} error(s), {len(skipped)} skipped, "
+        f"in {elapsed:.0f}s"
+    )
+    for line in skipped:
+        say(f"  skipped {line}")
+    if result.returncode == 0 and found and tests > 0 and not failed and not errors:
+        log_file.unlink()
+        return 0
+    why = "it ran no test" if not tests else "tests failed"
+    if not found:
+        why = f"it ended without a test summary (exit code {result.returncode})"
+    say(f"Odoo's own test runner failed: {why}")
+    problems = [ln for ln in lines if FAILURE.search(ln)]
+    print("\n".join(problems or lines[-60:]), file=sys.stderr)
+    say(f"its whole log: {log_file}")
+    return 1
+
 
 def main(pytest_args):
+    skip_odoo_runner = _odoo_runner_skipped(pytest_args)
     try:
-        with devenv.fresh_database("amazon_connector_test") as database:
+        with (
+            devenv.fresh_database("amazon_connector_test") as database,
+            contextlib.ExitStack() as stack,
+        ):
+            copy = None
+            if not skip_odoo_runner:
+                copy = stack.enter_context(pristine_copy(database))
             code = subprocess.call(
                 [
                     database.python(),
@@ -31,12 +165,18 @@ def main(pytest_args):
                 cwd=devenv.REPO,
                 env=dict(os.environ, ODOO_RC=str(database.config)),
             )
+            if code == 5:
+                print("error: pytest collected no test", file=sys.stderr)
+                return 1
+            if skip_odoo_runner:
+                say(f"Odoo's own test runner: not run ({skip_odoo_runner})")
+            elif code != 0:
+                say("Odoo's own test runner: not run (pytest failed)")
+            else:
+                code = odoo_runner(database, copy)
     except devenv.SetupError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    if code == 5:
-        print("error: pytest collected no test", file=sys.stderr)
-        return 1
     return code
 
 

@@ -1,0 +1,22 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0.html)
+# Odoo's test runner (odoo-bin --test-tags /amazon_connector) runs the test classes of
+# the modules imported here: every module holding Odoo test cases (TransactionCase...).
+# The plain pytest modules of the wire layer (adapter, payload parsing, simulator...)
+# are not listed: pytest alone runs them. test_odoo_test_loader.py fails naming any
+# Odoo test module missing here.
+from . import test_account
+from . import test_api_log
+from . import test_connection
+from . import test_i18n
+from . import test_marketplace_data
+from . import test_neutralize
+from . import test_order_import
+from . import test_order_import_access
+from . import test_order_import_companies
+from . import test_order_import_money
+from . import test_order_import_robustness
+from . import test_order_import_vat
+from . import test_order_import_windows
+from . import test_order_views
+from . import test_security
+from . import test_settings

@@ -1,17 +1,19 @@
 """Parsing of Orders API v2026-01-01 orders (pure Python, no database).
 
 The official sandbox examples of ``orders_2026-01-01.json`` are parsed as they are; the
-models directory is found through ``AMAZON_SHARED_DIR`` or next to the repository.
+models directory is found by ``amazon_simulator.models.shared_models_dir()``
+(``AMAZON_SHARED_DIR``, ``../shared``, the download cache): the tests that need it skip,
+saying so, when it cannot be had.
 """
 
 import copy
 import json
-import os
 from datetime import datetime, timezone
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from amazon_simulator.models import SharedModelsNotFound, shared_models_dir
 
 from ..amazon.errors import AmazonDataError
 from ..amazon.money import (
@@ -27,23 +29,12 @@ MODEL_FILE = "orders_2026-01-01.json"
 
 
 def models_dir() -> Path:
-    """The sp-api-models directory: ``$AMAZON_SHARED_DIR`` (the shared directory or
-    its ``sp-api-models``), else a ``shared/sp-api-models`` next to a parent of this
-    file. Fails, never skips, when it is not there."""
-    candidates = []
-    if os.environ.get("AMAZON_SHARED_DIR"):
-        shared = Path(os.environ["AMAZON_SHARED_DIR"])
-        candidates += [shared / "sp-api-models", shared]
-    here = Path(__file__)
-    for parent in (*here.parents, *here.resolve().parents):
-        candidates.append(parent / "shared" / "sp-api-models")
-    for candidate in candidates:
-        if (candidate / MODEL_FILE).is_file():
-            return candidate
-    pytest.fail(
-        f"{MODEL_FILE} not found: set AMAZON_SHARED_DIR to the directory holding "
-        "sp-api-models/ (looked in: " + ", ".join(str(c) for c in candidates) + ")"
-    )
+    """The official sp-api-models directory; the calling test skips, naming what is
+    missing and how to provide it, when it cannot be had."""
+    try:
+        return shared_models_dir()
+    except SharedModelsNotFound as error:
+        pytest.skip(str(error))
 
 
 def sandbox_orders() -> dict[str, dict]:

@@ -6,6 +6,7 @@ built from the model's ``definitions`` (swagger 2.0). Objects are checked strict
 """
 
 import copy
+import functools
 import gzip
 import json
 from pathlib import Path
@@ -35,21 +36,23 @@ ALL_MARKETPLACES = ",".join(
 )
 
 
+@functools.cache
 def _models_dir() -> Path:
-    """shared/sp-api-models: AMAZON_SHARED_DIR, else beside a parent of this file."""
+    return shared_models_dir()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def official_models():
+    """Every test here validates against the official models: without them, each
+    skips, naming what is missing and how to provide it."""
     try:
-        return shared_models_dir(start=__file__)
+        return _models_dir()
     except SharedModelsNotFound as error:
-        pytest.fail(
-            f"{error} (the official models are required by these contract tests)"
-        )
-
-
-MODELS = _models_dir()
+        pytest.skip(str(error))
 
 
 def _load(name: str) -> dict:
-    return json.loads((MODELS / name).read_text(encoding="utf-8"))
+    return json.loads((_models_dir() / name).read_text(encoding="utf-8"))
 
 
 def _strict(node):
@@ -69,10 +72,17 @@ class Model:
 
     def __init__(self, name: str, strict: bool = True):
         self.name = name
-        self.document = _load(name)
-        contents = _strict(self.document) if strict else self.document
+        self.strict = strict
+
+    @functools.cached_property
+    def document(self) -> dict:
+        return _load(self.name)
+
+    @functools.cached_property
+    def registry(self) -> Registry:
+        contents = _strict(self.document) if self.strict else self.document
         resource = Resource.from_contents(contents, default_specification=DRAFT4)
-        self.registry = Registry().with_resource(f"urn:{name}", resource)
+        return Registry().with_resource(f"urn:{self.name}", resource)
 
     def validate(self, definition: str, instance) -> None:
         schema = {"$ref": f"urn:{self.name}#/definitions/{definition}"}

@@ -6,12 +6,13 @@ with AmazonSimulator(seed=42) as sim:
     ...  # point the SP-API client at sim.url and sim.token_url
 """
 
-from .models import SharedModelsNotFound, shared_models_dir
+from .models import SharedModelsMisconfigured, SharedModelsNotFound, shared_models_dir
 from .simulator import AmazonSimulator
 from .state import SimulatorState
 
 __all__ = [
     "AmazonSimulator",
+    "SharedModelsMisconfigured",
     "SharedModelsNotFound",
     "SimulatorState",
     "shared_models_dir",
