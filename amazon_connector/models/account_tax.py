@@ -41,10 +41,11 @@ class AccountTax(models.Model):
         if not country:
             raise UserError(
                 self.env._(
-                    "The company %s has no country, so no tax of %s%% can be made for "
-                    "its Amazon orders: set its country (Settings > Companies).",
-                    company.name,
-                    f"{rate:g}",
+                    "The company %(company)s has no country, so no tax of %(rate)s%% "
+                    "can be made for its Amazon orders: set its country (Settings > "
+                    "Companies).",
+                    company=company.name,
+                    rate=f"{rate:g}",
                 )
             )
         label = self.env._("incl.") if price_include else self.env._("excl.")

@@ -24,6 +24,32 @@ class AmazonAccount(models.Model):
         compute="_compute_order_count", string="Failed Imports"
     )
 
+    import_progress = fields.Char(
+        compute="_compute_import_progress",
+        string="Import in Progress",
+        help="The order import window being read, one page per job.",
+    )
+
+    def _compute_import_progress(self):
+        windows = {
+            window.account_id: window
+            for window in self.env["amazon.import.window"]
+            .sudo()
+            .search([("account_id", "in", self.ids)])
+        }
+        for account in self:
+            window = windows.get(account)
+            account.import_progress = (
+                self.env._(
+                    "%(phase)s up to %(end)s: %(pages)s page(s) read",
+                    phase=dict(window._fields["phase"].selection)[window.phase],
+                    end=fields.Datetime.to_string(window.updated_before),
+                    pages=window.pages_read,
+                )
+                if window
+                else False
+            )
+
     def _compute_order_count(self):
         orders = dict(
             self.env["sale.order"]._read_group(

@@ -150,6 +150,7 @@ class TestOrderImportWindows(AmazonOrderCommon):
         self.assertEqual(len(self.account_orders()), 2)
         self.assertEqual(self.account.orders_high_water_mark, self.mark)
         self.assertEqual(self.window().pages_read, 2)
+        self.assertIn("2 page(s) read", self.account.import_progress)
         # Amazon calms down; the next scheduled run reads the window again from
         # the mark (the failed job is not coming back): nothing lost or doubled.
         state.clear_faults()
