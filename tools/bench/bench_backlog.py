@@ -59,7 +59,9 @@ def set_up(env, sim):
         {
             "name": "Backlog benchmark",
             "region": "eu",
-            "seller_id": credentials["seller_id"],
+            # Not the simulator's seller: the order-import benchmark's account is,
+            # in the same database (one account per seller, region and company).
+            "seller_id": "A1BACKLOGBENCH",
             "lwa_client_id": credentials["client_id"],
             "lwa_client_secret": credentials["client_secret"],
             "refresh_token": credentials["refresh_token"],

@@ -73,7 +73,8 @@ def pool_sku(number):
 
 class PayloadMaker:
     """Merchant-fulfilled UNSHIPPED orders with 2-3 items over DE, FR and UK, each
-    from a new buyer; seeded."""
+    from a new buyer, in both of Amazon's shapes (ITEM + TAX, and ITEM only, whose
+    VAT the connector takes from the products' taxes); seeded."""
 
     def __init__(self, seed):
         self.rng = random.Random(seed)
@@ -108,6 +109,8 @@ class PayloadMaker:
             city={"DE": "Berlin", "FR": "Paris", "UK": "London"}[marketplace],
             postal_code={"DE": "10115", "FR": "75001", "UK": "SW1A 1AA"}[marketplace],
             state_or_region="Bayern" if marketplace == "DE" else None,
+            # Both shapes on every marketplace: 0-2 ITEM + TAX, 3-5 ITEM only...
+            item_only=(index // len(MARKETPLACES)) % 2 == 1,
         )
 
     def price(self, quantity, rate):
@@ -491,7 +494,8 @@ def _measure(args, registry, sim, began):
     say()
     say(
         f"Order import benchmark: {n} merchant-fulfilled Unshipped orders, 2-3 items, "
-        f"{'/'.join(MARKETPLACES)}, a new customer each"
+        f"{'/'.join(MARKETPLACES)}, half ITEM + TAX and half ITEM only, a new "
+        "customer each"
     )
     say(f"{'measure':<40} {'value':>10}   goal")
     say("-" * 66)
