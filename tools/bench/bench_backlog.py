@@ -20,7 +20,6 @@ Exits 1 when an order is missing or doubled.
 """
 
 import argparse
-import importlib.util
 import sys
 import time
 from collections import Counter
@@ -31,21 +30,12 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "tools"))
 
 from amazon_simulator import AmazonSimulator  # noqa: E402
+from bench_import import factory  # noqa: E402  (the tests' payload factory)
 
 import odoo  # noqa: E402
 from odoo import SUPERUSER_ID, Command, api, fields  # noqa: E402
 from odoo.modules.registry import Registry  # noqa: E402
 
-
-def _load_order_factory():
-    path = REPO / "amazon_connector" / "tests" / "order_factory.py"
-    spec = importlib.util.spec_from_file_location("bench_order_factory", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-factory = _load_order_factory()
 FAST = (1000.0, 1000)
 
 
