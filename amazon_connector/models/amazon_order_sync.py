@@ -178,10 +178,15 @@ class AmazonOrderSync(models.AbstractModel):
             sale_order.order_line.unlink()
             customer = self._customer_values(batch, order)
             lines, review = self._line_values(batch, order, customer)
+            marketplace = batch.marketplace(order)
             sale_order.write(
                 {
                     **values,
                     **customer,
+                    # Set again with the buyer: Odoo recomputes them from the partner.
+                    "pricelist_id": batch.pricelist(marketplace, order).id,
+                    "team_id": batch.account.team_id.id,
+                    "user_id": batch.account.team_id.user_id.id,
                     "order_line": [Command.create(line) for line in lines],
                     "amazon_reserved": False,
                     "amazon_last_action": self.env._(
