@@ -87,10 +87,13 @@ class AmazonOrderCommon(AmazonSimulatorCommon):
             self.simulator.state.orders.clear()
         self.simulator.state.clear_faults()
 
-    def publish(self, *payloads):
-        """Make orders visible in the simulator's searchOrders."""
+    def publish(self, *payloads, validate=True):
+        """Make orders visible in the simulator's searchOrders. Each must be an
+        ``Order`` of Amazon's official model (the simulator refuses any other,
+        naming the field); ``validate=False`` only for a payload a test makes
+        unlike Amazon's on purpose."""
         for payload in payloads:
-            self.simulator.state.add_order(payload)
+            self.simulator.state.add_order(payload, validate=validate)
 
     def import_orders(self, account=None, *, retry=False):
         """Run the account's import as its jobs would run (one job per page, in

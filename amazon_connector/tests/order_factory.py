@@ -16,6 +16,7 @@ MARKETPLACES = {
     "UK": ("A1F83G8C2ARO7P", "Amazon.co.uk", "GBP", "GB", Decimal("20"), True),
     "JP": ("A1VC38T7YXB528", "Amazon.co.jp", "JPY", "JP", Decimal("10"), True),
     "US": ("ATVPDKIKX0DER", "Amazon.com", "USD", "US", Decimal("8.875"), False),
+    "CA": ("A2EUQ1WTGCTBG2", "Amazon.ca", "CAD", "CA", Decimal("13"), False),
 }
 _ids = itertools.count(1)
 

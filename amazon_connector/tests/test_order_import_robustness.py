@@ -204,14 +204,17 @@ class TestOrderImportRobustness(AmazonOrderCommon):
         self.publish(payload)
         self.import_orders()
         order = self.imported(payload)
-        self.publish(f.with_status(payload, "ON_HOLD", updated=minutes_ago(5)))
+        # A status Amazon may add one day: not (yet) in the model's enum.
+        self.publish(
+            f.with_status(payload, "ON_HOLD", updated=minutes_ago(5)), validate=False
+        )
         fresh = f.order(
             [f.item("SKU-B")],
             status="ON_HOLD",
             created=minutes_ago(6),
             updated=minutes_ago(5),
         )
-        self.publish(fresh)
+        self.publish(fresh, validate=False)
         self.import_orders()
         self.assertEqual(self.sale_order(payload), order)
         self.assertEqual(order.state, "sale")

@@ -15,6 +15,7 @@ import httpx
 import jsonschema
 import pytest
 from amazon_simulator import AmazonSimulator, SharedModelsNotFound, shared_models_dir
+from amazon_simulator.schemas import strict as _strict  # the simulator's own rule
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4, DRAFT7
 
@@ -53,18 +54,6 @@ def official_models():
 
 def _load(name: str) -> dict:
     return json.loads((_models_dir() / name).read_text(encoding="utf-8"))
-
-
-def _strict(node):
-    """Copy of a schema where objects with properties reject unknown properties."""
-    if isinstance(node, dict):
-        result = {k: _strict(v) for k, v in node.items()}
-        if "properties" in result and "additionalProperties" not in result:
-            result["additionalProperties"] = False
-        return result
-    if isinstance(node, list):
-        return [_strict(v) for v in node]
-    return node
 
 
 class Model:

@@ -7,12 +7,12 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import jsonschema
 from lxml import etree
 
 from . import listings
 from .errors import SpApiError
 from .models import try_load_model
+from .schemas import schema_errors as _schema_errors
 from .timeutil import parse_iso
 
 LISTINGS_FEED = "JSON_LISTINGS_FEED"
@@ -57,16 +57,6 @@ def fatal_outcome(message: str) -> FeedOutcome:
 
 
 # -- JSON_LISTINGS_FEED
-def _schema_errors(schema: dict | None, instance) -> list[str]:
-    if schema is None:
-        return []
-    validator = jsonschema.Draft7Validator(schema)
-    return [
-        f"{'/'.join(str(p) for p in error.absolute_path) or '(root)'}: {error.message}"[
-            :300
-        ]
-        for error in validator.iter_errors(instance)
-    ]
 
 
 def process_listings_feed(
@@ -142,6 +132,33 @@ def process_listings_feed(
     )
 
 
+#: What the message schema requires of each operation, beyond messageId, sku and
+#: operationType: checked by hand when the official schema is not available.
+_REQUIRED_BY_OPERATION = {
+    "UPDATE": ("productType", "attributes"),
+    "PARTIAL_UPDATE": ("productType", "attributes"),
+    "PATCH": ("productType", "patches"),
+    "DELETE": (),
+}
+
+
+def _basic_message_errors(message) -> list[str]:
+    """The message schema's main rules, for when the schema is not available."""
+    if not isinstance(message, dict):
+        return ["(root): a message must be an object"]
+    missing = [k for k in ("messageId", "sku", "operationType") if not message.get(k)]
+    if missing:
+        return [f"(root): '{key}' is a required property" for key in missing]
+    operation = message["operationType"]
+    if not isinstance(operation, str) or operation not in _REQUIRED_BY_OPERATION:
+        return [f"operationType: {operation!r} is not a valid operation"]
+    return [
+        f"(root): '{key}' is a required property of {operation} messages"
+        for key in _REQUIRED_BY_OPERATION[operation]
+        if key not in message
+    ]
+
+
 def _check_message(message, schema: dict | None) -> list[dict]:
     message_id = message.get("messageId") if isinstance(message, dict) else None
     base = {"severity": "ERROR"}
@@ -150,9 +167,10 @@ def _check_message(message, schema: dict | None) -> list[dict]:
     sku = message.get("sku") if isinstance(message, dict) else None
     if isinstance(sku, str) and sku:
         base["sku"] = sku
-    errors = _schema_errors(schema, message)
-    if schema is None and not (isinstance(message, dict) and sku and message_id):
-        errors = ["messageId, sku and operationType are required"]
+    if schema is None:
+        errors = _basic_message_errors(message)
+    else:
+        errors = _schema_errors(schema, message)
     if errors:
         return [{**base, "code": listings.CODE_SCHEMA, "message": e} for e in errors]
     return [

@@ -3,13 +3,21 @@
 Every order is internally consistent: each item's ``proceedsTotal`` is the sum of its
 breakdowns, the order's ``grandTotal`` the sum of its items' totals. ``DISCOUNT``
 breakdowns are negative, ``TAX`` is added on top of the taxed amounts (as in the
-official sandbox examples); Japanese prices include consumption tax (no TAX block).
+official sandbox examples).
+
+On the marketplaces whose prices include the tax (all but the US) Amazon sends two
+shapes, and the generator alternates them per marketplace (see
+:meth:`OrderGenerator.states_tax`): ``ITEM`` + ``TAX`` (Amazon calculates the VAT),
+and ``ITEM`` only, with no ``TAX`` breakdown, the amounts being what the buyer paid
+(sellers who calculate their VAT themselves; the official Amazon.co.uk and
+Amazon.co.jp examples). US orders always carry their ``TAX``.
 """
 
 from __future__ import annotations
 
 import random
 import string
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -137,11 +145,25 @@ class GeneratedOrder:
 
 
 class OrderGenerator:
-    """Makes orders from a random generator; same seed, same orders."""
+    """Makes orders from a random generator; same seed, same orders.
 
-    def __init__(self, rng: random.Random, seller_id: str):
+    ``shapes`` counts the orders made per marketplace (give the same ``Counter`` to
+    the generators of one simulator so the tax shapes keep alternating)."""
+
+    def __init__(
+        self, rng: random.Random, seller_id: str, shapes: Counter | None = None
+    ):
         self.rng = rng
         self.seller_id = seller_id
+        self.shapes = shapes if shapes is not None else Counter()
+
+    def states_tax(self, marketplace: Marketplace) -> bool:
+        """Whether the next order of ``marketplace`` has ``TAX`` breakdowns: always
+        on a marketplace whose prices exclude the tax; else every other order
+        (the first one does), without drawing from the random generator."""
+        count = self.shapes[marketplace.code]
+        self.shapes[marketplace.code] += 1
+        return not marketplace.prices_include_tax or count % 2 == 0
 
     # -- identifiers
     def _order_id(self, marketplace: Marketplace) -> str:
@@ -224,8 +246,10 @@ class OrderGenerator:
         shipping: Decimal,
         gift_wrap: Decimal,
         discount: Decimal,
+        with_tax: bool = True,
     ) -> dict:
-        """Breakdowns of one item; ``discount`` is a positive amount taken off."""
+        """Breakdowns of one item; ``discount`` is a positive amount taken off;
+        without ``with_tax``, no ``TAX`` breakdown (the ITEM-only shape)."""
         cur = marketplace.currency
         item = quantize(unit_price * quantity, cur)
         breakdowns = [{"type": "ITEM", "subtotal": money(item, cur)}]
@@ -244,7 +268,7 @@ class OrderGenerator:
                 }
             )
         rate = Decimal(marketplace.tax_rate)
-        if rate:
+        if rate and with_tax:
             parts = [
                 ("ITEM", quantize((item - discount) * rate, cur)),
                 ("SHIPPING", quantize(shipping * rate, cur)),
@@ -273,6 +297,7 @@ class OrderGenerator:
         prime = rng.random() < 0.4
         promoted = rng.random() < 0.2
         gift = not afn and rng.random() < 0.12
+        with_tax = self.states_tax(marketplace)
         if afn:
             status = rng.choices(("SHIPPED", "PENDING", "CANCELLED"), (70, 15, 15))[0]
         else:
@@ -312,7 +337,13 @@ class OrderGenerator:
                 "measurement": {"unit": "COUNT", "value": quantity},
                 "product": product,
                 "proceeds": self._item_proceeds(
-                    marketplace, unit, quantity, shipping, Decimal(wrap), discount
+                    marketplace,
+                    unit,
+                    quantity,
+                    shipping,
+                    Decimal(wrap),
+                    discount,
+                    with_tax,
                 ),
                 "fulfillment": {
                     "quantityFulfilled": 0,

@@ -16,7 +16,8 @@ class Marketplace:
     domain: str
     #: Rate from EUR, used to price the catalogue in the local currency.
     eur_rate: str
-    #: Sales tax (US) or VAT rate applied on top of the item price, as a string.
+    #: Sales tax (US), VAT or consumption tax rate of Amazon's ``TAX`` breakdown,
+    #: applied on top of the item price, as a string.
     tax_rate: str
     #: Order id prefixes Amazon uses in this region.
     order_prefixes: tuple[str, ...]
@@ -25,6 +26,10 @@ class Marketplace:
     #: Encoding of the settlement flat file and the charset announced with it.
     encoding: str = "utf-8"
     charset: str = "UTF-8"
+    #: Buyers see prices tax included (all but the US): Amazon sends its orders in
+    #: two shapes there, ITEM + TAX (Amazon calculates the VAT) or ITEM only (the
+    #: seller does, and the amounts are what the buyer paid).
+    prices_include_tax: bool = True
 
     @property
     def decimals(self) -> int:
@@ -45,6 +50,7 @@ MARKETPLACES: dict[str, Marketplace] = {
             "1.08",
             "0.0825",
             ("111", "112", "113", "114"),
+            prices_include_tax=False,
         ),
         Marketplace(
             "UK",
@@ -119,7 +125,7 @@ MARKETPLACES: dict[str, Marketplace] = {
             "ja_JP",
             "amazon.co.jp",
             "160",
-            "0",
+            "0.10",
             ("249", "250", "503"),
             encoding="cp932",
             charset="Windows-31J",

@@ -12,6 +12,7 @@ import itertools
 import random
 import secrets
 import threading
+from collections import Counter
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
@@ -28,6 +29,7 @@ from .orders import (
     SearchFilter,
     project,
 )
+from .schemas import ORDER_REQUIRED, InvalidOrderPayload, check_order
 from .settlement import REPORT_TYPE as SETTLEMENT_REPORT_TYPE
 from .settlement import build_settlement
 from .timeutil import iso, parse_iso, utcnow
@@ -122,6 +124,7 @@ class SimulatorState:
         self._pages: dict[str, dict] = {}
         self._rng = random.Random(seed)
         self._generations = itertools.count(1)
+        self._shapes: Counter = Counter()  # generated orders per marketplace
         self._ids = itertools.count(1)
 
     # -- helpers
@@ -151,7 +154,7 @@ class SimulatorState:
             if seed is None:
                 seed = self.seed * 1000 + next(self._generations)
             rng = random.Random(seed)
-            generator = OrderGenerator(rng, self.seller_id)
+            generator = OrderGenerator(rng, self.seller_id, shapes=self._shapes)
             codes = [by_code(c) for c in marketplaces]
             now = now or self.now()
             ids = []
@@ -160,23 +163,29 @@ class SimulatorState:
                 order_id = generated.order["orderId"]
                 if order_id in self.orders:
                     continue
-                self.orders[order_id] = generated.order
+                self.add_order(generated.order)  # the one way in, validated
                 if generated.withheld:
                     self._withheld[order_id] = generated.withheld
                 ids.append(order_id)
             return ids
 
-    def add_order(self, order: dict) -> str:
-        """Add a hand-made order (a full v2026 order dict)."""
-        for key in (
-            "orderId",
-            "createdTime",
-            "lastUpdatedTime",
-            "salesChannel",
-            "orderItems",
-        ):
-            if key not in order:
-                raise ValueError(f"order lacks {key!r}")
+    def add_order(self, order: dict, *, validate: bool = True) -> str:
+        """Add an order (a full v2026 order dict), or replace the order of the same
+        id: the one way orders enter the simulator, hand-made by a test or
+        generated (``generate_orders``, the demo's).
+
+        The order must be an ``Order`` of Amazon's official Orders API model
+        (``schemas.check_order``): ``InvalidOrderPayload`` names each offending
+        field. ``validate=False`` is for the tests that feed the connector what
+        Amazon's model does not allow (a status Amazon may add one day); the fields
+        the simulator itself needs are checked all the same.
+        """
+        if validate:
+            check_order(order)
+        else:
+            missing = [key for key in ORDER_REQUIRED if key not in order]
+            if missing:
+                raise InvalidOrderPayload(f"order lacks {', '.join(missing)}")
         with self.lock:
             self.orders[order["orderId"]] = copy.deepcopy(order)
             return order["orderId"]

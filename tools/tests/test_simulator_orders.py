@@ -1,0 +1,275 @@
+"""The orders that enter the simulator are Amazon's shape: every one, hand-made by a
+test or generated for the demo, is validated against the ``Order`` of Amazon's official
+Orders API v2026-01-01 model (``SimulatorState.add_order``); the generator makes both of
+Amazon's tax shapes on the marketplaces whose prices include the tax."""
+
+import copy
+import logging
+import random
+from collections import Counter
+from datetime import datetime, timezone
+from decimal import Decimal
+
+import pytest
+from amazon_simulator import SimulatorState, models, schemas
+from amazon_simulator.generator import OrderGenerator
+from amazon_simulator.marketplaces import DEFAULT_CODES, MARKETPLACES
+from amazon_simulator.models import SharedModelsNotFound
+from amazon_simulator.schemas import InvalidOrderPayload
+
+NOW = datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc)
+ORDERS_MODEL = "orders_2026-01-01.json"
+
+
+@pytest.fixture
+def official_models():
+    """The tests that validate need the official models: without them, they skip,
+    naming what is missing and how to provide it."""
+    try:
+        return models.load_model(ORDERS_MODEL)
+    except SharedModelsNotFound as error:
+        pytest.skip(str(error))
+
+
+def _order(**changes):
+    """A small valid order (the shape of the official sandbox's UK example)."""
+    order = {
+        "orderId": "202-0000001-0000001",
+        "createdTime": "2026-11-20T10:00:00Z",
+        "lastUpdatedTime": "2026-11-20T10:05:00Z",
+        "salesChannel": {
+            "channelName": "AMAZON",
+            "marketplaceId": "A1F83G8C2ARO7P",
+            "marketplaceName": "Amazon.co.uk",
+        },
+        "fulfillment": {"fulfillmentStatus": "UNSHIPPED", "fulfilledBy": "MERCHANT"},
+        "orderItems": [
+            {
+                "orderItemId": "20200000000001",
+                "quantityOrdered": 1,
+                "product": {"asin": "B000TEST01", "sellerSku": "SKU-1"},
+                "proceeds": {
+                    "proceedsTotal": {"amount": "34.99", "currencyCode": "GBP"},
+                    "breakdowns": [
+                        {
+                            "type": "ITEM",
+                            "subtotal": {"amount": "34.99", "currencyCode": "GBP"},
+                        }
+                    ],
+                },
+            }
+        ],
+        "proceeds": {"grandTotal": {"amount": "34.99", "currencyCode": "GBP"}},
+    }
+    order.update(changes)
+    return order
+
+
+def _item_proceeds(generated):
+    """Each item's proceeds, the withheld ones of a pending order included."""
+    withheld = generated.withheld.get("items", {})
+    return [
+        item.get("proceeds") or withheld[item["orderItemId"]]["proceeds"]
+        for item in generated.order["orderItems"]
+    ]
+
+
+def _shape(generated) -> str:
+    """``ITEM+TAX`` or ``ITEM`` (no TAX breakdown on any item)."""
+    types = {b["type"] for p in _item_proceeds(generated) for b in p["breakdowns"]}
+    return "ITEM+TAX" if "TAX" in types else "ITEM"
+
+
+# -- the gate
+def test_a_valid_order_is_stored(official_models):
+    state = SimulatorState()
+    assert state.add_order(_order()) == "202-0000001-0000001"
+    assert state.orders["202-0000001-0000001"]["orderItems"][0]["quantityOrdered"] == 1
+
+
+@pytest.mark.parametrize(
+    ("change", "named"),
+    [
+        # a misspelt field name: the model has sellerSku
+        (
+            lambda o: o["orderItems"][0]["product"].update(sellerSKU="SKU-1"),
+            "orderItems/0/product: Additional properties are not allowed "
+            "('sellerSKU' was unexpected)",
+        ),
+        (
+            lambda o: o["orderItems"][0].update(quantityOrdered="1"),
+            "orderItems/0/quantityOrdered: '1' is not of type 'integer'",
+        ),
+        (
+            lambda o: o["orderItems"][0]["proceeds"]["proceedsTotal"].pop(
+                "currencyCode"
+            ),
+            "orderItems/0/proceeds/proceedsTotal: 'currencyCode' is a required "
+            "property",
+        ),
+        (
+            lambda o: o["proceeds"]["grandTotal"].update(amount=34.99),
+            "proceeds/grandTotal/amount: 34.99 is not of type 'string'",
+        ),
+        (
+            lambda o: o["fulfillment"].update(fulfillmentStatus="ON_HOLD"),
+            "fulfillment/fulfillmentStatus: 'ON_HOLD' is not one of",
+        ),
+        (lambda o: o.pop("lastUpdatedTime"), "(root): 'lastUpdatedTime' is a required"),
+    ],
+)
+def test_an_order_unlike_amazons_is_refused_naming_the_field(
+    official_models, change, named
+):
+    state = SimulatorState()
+    order = _order()
+    change(order)
+    with pytest.raises(InvalidOrderPayload) as refused:
+        state.add_order(order)
+    message = str(refused.value)
+    assert message.startswith(
+        f"order 202-0000001-0000001 is not an Order of {ORDERS_MODEL}: "
+    )
+    assert named in message
+    assert not state.orders, "nothing stored"
+
+
+def test_validate_false_is_for_what_a_test_makes_unlike_amazon_on_purpose(
+    official_models,
+):
+    state = SimulatorState()
+    on_hold = _order()
+    on_hold["fulfillment"]["fulfillmentStatus"] = "ON_HOLD"
+    state.add_order(on_hold, validate=False)
+    assert state.orders[on_hold["orderId"]]["fulfillment"]["fulfillmentStatus"] == (
+        "ON_HOLD"
+    )
+    without_items = {k: v for k, v in _order().items() if k != "orderItems"}
+    with pytest.raises(InvalidOrderPayload, match="order lacks orderItems"):
+        state.add_order(without_items, validate=False)
+
+
+def test_without_the_models_orders_are_stored_with_a_logged_warning(
+    tmp_path, monkeypatch, caplog
+):
+    """The simulator (and so the demo) runs without the official models: the
+    validation is skipped with one warning; what the simulator needs is checked."""
+    monkeypatch.delenv(models.ENV_VAR, raising=False)
+    monkeypatch.setenv("AMAZON_CONNECTOR_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(models, "_download_errors", {})
+    monkeypatch.setattr(models, "RAW_URL", "http://127.0.0.1:9/{path}")  # discard
+    monkeypatch.setattr(models, "REPO", tmp_path / "clone")
+    monkeypatch.setattr(models, "_warned", set())
+    monkeypatch.setattr(schemas, "_registries", {})
+    models.load_model.cache_clear()
+    try:
+        state = SimulatorState()
+        misspelt = _order()
+        misspelt["orderItems"][0]["product"]["sellerSKU"] = "SKU-1"
+        with caplog.at_level(logging.WARNING, logger=models.__name__):
+            state.add_order(misspelt)
+            state.generate_orders(3, now=NOW)
+            with pytest.raises(InvalidOrderPayload, match="'orderId' is a required"):
+                state.add_order({k: v for k, v in _order().items() if k != "orderId"})
+    finally:
+        models.load_model.cache_clear()
+    assert len(state.orders) == 4
+    warnings = [r.getMessage() for r in caplog.records]
+    assert len(warnings) == 1, warnings
+    assert warnings[0].startswith(f"{ORDERS_MODEL} not available, schema validation")
+
+
+# -- the generator
+def test_generated_orders_pass_the_gate(official_models, monkeypatch):
+    checked = []
+    monkeypatch.setattr(
+        "amazon_simulator.state.check_order",
+        lambda order: checked.append(order["orderId"]) or schemas.check_order(order),
+    )
+    state = SimulatorState(seed=5)
+    ids = state.generate_orders(40, now=NOW)
+    assert ids and checked == ids
+
+
+def test_generator_makes_both_tax_shapes_on_each_tax_included_marketplace(
+    official_models,
+):
+    """ITEM + TAX (Amazon calculates the VAT) and ITEM only (the seller does: no TAX
+    breakdown), in turn per marketplace, the same for the same seed; US orders always
+    carry their TAX."""
+    shapes = {}
+    for seed in (1, 1, 2):
+        generator = OrderGenerator(random.Random(seed), "A1SELLER")
+        made = {}
+        for _ in range(6):
+            for code in DEFAULT_CODES:
+                generated = generator.order(MARKETPLACES[code], NOW)
+                assert (
+                    schemas.definition_errors(ORDERS_MODEL, "Order", generated.order)
+                    == []
+                ), generated.order["orderId"]
+                full = copy.deepcopy(generated.order)
+                for item, proceeds in zip(
+                    full["orderItems"], _item_proceeds(generated), strict=True
+                ):
+                    item["proceeds"] = proceeds
+                assert schemas.definition_errors(ORDERS_MODEL, "Order", full) == []
+                made.setdefault(code, []).append(_shape(generated))
+        shapes.setdefault(seed, []).append(made)
+    first, again = shapes[1]
+    assert first == again, "deterministic"
+    for code in DEFAULT_CODES:
+        expected = (
+            ["ITEM+TAX", "ITEM"] * 3
+            if MARKETPLACES[code].prices_include_tax
+            else ["ITEM+TAX"] * 6
+        )
+        assert first[code] == expected, code
+        assert shapes[2][0][code] == expected, code
+    assert not MARKETPLACES["US"].prices_include_tax
+    assert {c for c in DEFAULT_CODES if MARKETPLACES[c].prices_include_tax} == {
+        "DE",
+        "UK",
+        "JP",
+        "FR",
+        "IT",
+        "ES",
+    }
+
+
+def test_item_only_orders_add_up_without_tax():
+    generator = OrderGenerator(random.Random(3), "A1SELLER", shapes=Counter())
+    for code in ("DE", "UK", "JP"):
+        for index in range(8):
+            generated = generator.order(MARKETPLACES[code], NOW)
+            shape = _shape(generated)
+            assert shape == ("ITEM+TAX" if index % 2 == 0 else "ITEM")
+            for proceeds in _item_proceeds(generated):
+                parts = sum(
+                    Decimal(b["subtotal"]["amount"]) for b in proceeds["breakdowns"]
+                )
+                assert parts == Decimal(proceeds["proceedsTotal"]["amount"])
+            order_proceeds = generated.order.get("proceeds") or generated.withheld.get(
+                "proceeds"
+            )
+            if shape == "ITEM" and order_proceeds:
+                types = {b["type"] for b in order_proceeds["breakdowns"]}
+                assert "TAX" not in types
+
+
+def test_shapes_keep_alternating_across_generate_calls():
+    state = SimulatorState(seed=9)
+    first = state.generate_orders(1, now=NOW, marketplaces=("DE",))
+    second = state.generate_orders(1, now=NOW, marketplaces=("DE",))
+    breakdowns = [
+        {
+            b["type"]
+            for item in state.orders[order_id]["orderItems"]
+            for b in (
+                item.get("proceeds")
+                or state._withheld[order_id]["items"][item["orderItemId"]]["proceeds"]
+            )["breakdowns"]
+        }
+        for order_id in first + second
+    ]
+    assert ["TAX" in types for types in breakdowns] == [True, False]
