@@ -14,6 +14,7 @@ from . import test_order_import
 from . import test_order_import_access
 from . import test_order_import_companies
 from . import test_order_import_money
+from . import test_order_import_money_lines
 from . import test_order_import_robustness
 from . import test_order_import_vat
 from . import test_order_import_windows
