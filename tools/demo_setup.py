@@ -120,8 +120,35 @@ def amazon_menus(env):
     return children.sorted("sequence").mapped("name")
 
 
+def seller_catalogue(env):
+    """The seller's products for the simulator's catalogue SKUs (Internal Reference =
+    SKU), with the company's default sales tax as any new product has: orders bind
+    them by SKU, and Amazon's ITEM-only orders take their VAT from them. SKUs outside
+    the catalogue stay unknown (the Amazon Generic Product)."""
+    from amazon_simulator.generator import CATALOGUE  # noqa: PLC0415
+
+    Product = env["product.product"].with_context(active_test=False)
+    existing = set(
+        Product.search([("default_code", "in", list(CATALOGUE))]).mapped("default_code")
+    )
+    Product.create(
+        [
+            {
+                "name": item.title,
+                "default_code": sku,
+                "is_storable": True,
+                "list_price": float(item.base_price_eur),
+            }
+            for sku, item in CATALOGUE.items()
+            if sku not in existing
+        ]
+    )
+    say(f"seller catalogue: {len(CATALOGUE)} products with the simulator's SKUs")
+
+
 def setup(env, sim):
     enable_connector(env)
+    seller_catalogue(env)
     accounts = create_accounts(env, sim)
     # The connection test logs its calls on a separate cursor: the accounts must
     # be visible to it.

@@ -166,6 +166,8 @@ class AmazonOrderSync(models.AbstractModel):
             self._confirm(batch, sale_order, order)
         if review:
             sale_order._amazon_flag_for_review(*review)
+        if self._flag_if_shipped_outside_odoo(sale_order, order):
+            return "review", sale_order
         return ("created_pending" if order.is_pending else "created"), sale_order
 
     def _update(self, batch, sale_order, order):
@@ -206,28 +208,36 @@ class AmazonOrderSync(models.AbstractModel):
                 "Amazon status: %s", order.status.replace("_", " ").capitalize()
             )
         sale_order.write(values)
-        if (
-            values["amazon_items_shipped"]
-            and not order.is_fulfilled_by_amazon
-            and not sale_order.amazon_needs_review
-            and not sale_order._amazon_done_deliveries()
-        ):
-            sale_order._amazon_flag_for_review(
-                self.env._("Amazon shipped what Odoo did not deliver"),
-                self.env._(
-                    "Amazon reports %(count)s unit(s) of order %(ref)s shipped, but no "
-                    "delivery of it is done in Odoo (shipped outside Odoo?): validate "
-                    "the delivery with what left, or cancel it.",
-                    count=values["amazon_items_shipped"],
-                    ref=order.order_id,
-                ),
-                last_action=self.env._(
-                    "Shipped outside Odoo (Amazon: %s unit(s)): to review",
-                    values["amazon_items_shipped"],
-                ),
-            )
+        if self._flag_if_shipped_outside_odoo(sale_order, order):
             outcome = "review"
         return outcome, sale_order
+
+    def _flag_if_shipped_outside_odoo(self, sale_order, order):
+        """Amazon says units of a merchant order shipped while no Odoo delivery of
+        it is done: flag it (once) rather than leave its delivery silently open."""
+        shipped = sum(item.quantity_shipped for item in order.items)
+        if (
+            not shipped
+            or order.is_fulfilled_by_amazon
+            or sale_order.state != "sale"
+            or sale_order.amazon_needs_review
+            or sale_order._amazon_done_deliveries()
+        ):
+            return False
+        sale_order._amazon_flag_for_review(
+            self.env._("Amazon shipped what Odoo did not deliver"),
+            self.env._(
+                "Amazon reports %(count)s unit(s) of order %(ref)s shipped, but no "
+                "delivery of it is done in Odoo (shipped outside Odoo?): validate the "
+                "delivery with what left, or cancel it.",
+                count=shipped,
+                ref=order.order_id,
+            ),
+            last_action=self.env._(
+                "Shipped outside Odoo (Amazon: %s unit(s)): to review", shipped
+            ),
+        )
+        return True
 
     def _cancel(self, sale_order, values):
         if sale_order.state == "cancel":
@@ -444,7 +454,13 @@ class AmazonOrderSync(models.AbstractModel):
                     item_taxes.setdefault(line.order_item_id, taxes)
                     # No tax at all on the product: the seller must decide (a
                     # fiscal position that maps the taxes away is a decision).
-                    if line.quantity and not batch.product_taxes(product):
+                    # (A Pending order has no prices yet: its lines are made again
+                    # when Amazon confirms it.)
+                    if (
+                        line.quantity
+                        and not order.is_pending
+                        and not batch.product_taxes(product)
+                    ):
                         untaxed.append(product.display_name)
                 else:
                     taxes = item_taxes.get(line.order_item_id) or taxes

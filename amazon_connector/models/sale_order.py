@@ -117,8 +117,21 @@ class SaleOrder(models.Model):
                 "mail.mail_activity_data_todo",
                 summary=summary,
                 note=note,
-                user_id=(order.user_id or self.env.user).id,
+                user_id=order._amazon_review_user().id,
             )
+
+    def _amazon_review_user(self):
+        """Who reviews the order: its salesperson, else its team's leader, else an
+        Amazon administrator; never OdooBot, as whom the import jobs run."""
+        self.ensure_one()
+        user = self.user_id or self.team_id.user_id
+        if user and not user._is_superuser():
+            return user
+        admins = self.env.ref("amazon_connector.group_amazon_manager").sudo().users
+        people = admins.filtered(
+            lambda u: u.active and not u._is_superuser() and u._is_internal()
+        )
+        return people[:1] or self.env.user
 
     def _message_subscribe(self, partner_ids=None, subtype_ids=None, customer_ids=None):
         # Confirming an order makes its customer a follower; Amazon talks to its

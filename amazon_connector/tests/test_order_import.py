@@ -252,6 +252,18 @@ class TestOrderImport(AmazonOrderCommon):
         self.assertIn("no delivery of it is done in Odoo", order.activity_ids.note)
         self.assertEqual(order.picking_ids.state, "assigned", "nothing is undone")
 
+    def test_merchant_order_first_seen_shipped_is_flagged(self):
+        payload = f.order([f.item("SKU-A", 2, shipped=2)], status="SHIPPED")
+        self.publish(payload)
+        self.import_orders()
+        order = self.imported(payload)
+        self.assertEqual(order.state, "sale")
+        self.assertTrue(order.amazon_needs_review)
+        self.assertIn(
+            "Shipped outside Odoo (Amazon: 2 unit(s))", order.amazon_last_action
+        )
+        self.assertEqual(len(order.activity_ids), 1)
+
     def test_cancel_of_the_rest_after_part_shipped_cancels_the_backorder(self):
         payload = f.order([f.item("SKU-A", 3)], created=minutes_ago(60))
         self.publish(payload)

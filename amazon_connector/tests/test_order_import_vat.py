@@ -100,41 +100,6 @@ class TestOrderImportVat(AmazonOrderCommon):
 
     # ------------------------------------------------------------------ helpers
 
-    def import_one(self, payload, account=None):
-        self.publish(payload)
-        self.import_orders(account)
-        return self.imported(payload, account)
-
-    def assertLines(self, order, expected):
-        """``expected``: (product, quantity, unit price, taxes) per line, in order."""
-        actual = [
-            (
-                line.product_id,
-                line.product_uom_qty,
-                Decimal(str(line.price_unit)),
-                line.tax_id,
-            )
-            for line in order.order_line.sorted("sequence")
-        ]
-        self.assertEqual(
-            actual,
-            [(p, q, Decimal(price), taxes) for p, q, price, taxes in expected],
-        )
-        self.assertFalse(
-            order.order_line.filtered(
-                lambda line: (
-                    "Rounding difference" in line.name or "Adjustment" in line.name
-                )
-            ),
-            "no rounding or adjustment line",
-        )
-
-    def assertTotal(self, order, payload):
-        self.assertEqual(
-            Decimal(str(order.currency_id.round(order.amount_total))),
-            Decimal(payload["proceeds"]["grandTotal"]["amount"]),
-        )
-
     def twin(self, tax):
         """The price-included twin of a price-excluded tax."""
         twin = self.env["account.tax"].search([("amazon_excluded_tax_id", "=", tax.id)])
@@ -248,6 +213,9 @@ class TestOrderImportVat(AmazonOrderCommon):
         activity = order.activity_ids
         self.assertEqual(len(activity), 1)
         self.assertIn("Untaxed mug", activity.note)
+        # The import runs as OdooBot: a person gets the activity.
+        self.assertFalse(activity.user_id._is_superuser())
+        self.assertTrue(activity.user_id._is_internal())
 
     def test_item_only_us_order_has_no_tax(self):
         payload = f.order(
