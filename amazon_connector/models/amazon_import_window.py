@@ -152,13 +152,13 @@ class AmazonImportWindow(models.Model):
                 account=self.account_id.name,
                 page=self.pages_read + 1,
             ),
-        )._import_page(self.page_token or False)
+        )._import_page(self.page_token or False, self.phase)
         if self.env.context.get("queue_job__no_delay"):
             return job.result
         self.job_uuid = job.uuid
         return _("The next page is queued.")
 
-    def _import_page(self, page_token):
+    def _import_page(self, page_token, phase=None):
         """Job: import one page of the window, then queue the next one (or close
         the window). Idempotent: a job whose page was already read does nothing."""
         self = self.sudo()  # the connector's work (see _import_orders)
@@ -169,7 +169,9 @@ class AmazonImportWindow(models.Model):
         if blocked:
             return blocked
         account._lock_for_import()
-        if (self.page_token or False) != (page_token or False):
+        if (self.page_token or False) != (page_token or False) or (
+            phase and phase != self.phase
+        ):
             return _("Nothing to do: this page was already imported.")
         if self.phase == "updates" and self.updated_after >= self.updated_before:
             # Nothing can have changed yet (an "import orders from" in the future).

@@ -19,23 +19,15 @@ from odoo.addons.queue_job.job import Job
 from ..models.amazon_import_window import PAGE_JOB_ATTEMPTS, PAGE_JOB_MAX_WAIT
 from . import order_factory as f
 from .common_orders import AmazonOrderCommon, minutes_ago
-from .job_runner import run_jobs
+from .job_runner import run_jobs, trap_jobs
 
 
 @tagged("post_install", "-at_install")
 class TestOrderImportWindows(AmazonOrderCommon):
     def setUp(self):
         super().setUp()
-        self.sleeps = []
-        Account = type(self.env["amazon.account"])
-        session = Account._amazon_session
-        sleeps = self.sleeps
-
-        def _amazon_session(account, **options):
-            options.setdefault("sleep", sleeps.append)
-            return session(account, **options)
-
-        self.patch(Account, "_amazon_session", _amazon_session)
+        # The adapter's backoff and Retry-After waits are recorded instead of slept.
+        self.record_sleeps()
         self.mark = fields.Datetime.now() - timedelta(days=1)
         self.account.orders_high_water_mark = self.mark
         # What Amazon answered: the orders of every page served without error.
@@ -223,6 +215,24 @@ class TestOrderImportWindows(AmazonOrderCommon):
         self.assertIn("Nothing to do", again)
         self.assertEqual(len(self.served), 3)
         self.assertEqual(len(self.account_orders()), 3)
+
+    def test_the_sweeps_page_job_run_again_after_the_phase_moved_does_nothing(self):
+        self.account.orders_high_water_mark = False
+        self.backlog(2)
+        with self.page_size(1), self.watch_pages(), trap_jobs() as trap:
+            self.account._import_orders()
+            (sweep,) = trap.enqueued_jobs
+            trap.enqueued_jobs.clear()
+            self.assertEqual(sweep.args, (False, "sweep"))
+            sweep.perform()
+            self.assertEqual(self.window().phase, "updates")
+            self.assertFalse(self.window().page_token)
+            served = len(self.served)
+            # Same token (none), other phase: a duplicate run must not read the
+            # first page of the changes in the updates job's place.
+            self.assertIn("already imported", sweep.perform())
+            self.assertEqual(len(self.served), served, "no page read again")
+            self.assertEqual(self.window().pages_read, 1)
 
     def test_first_import_sweeps_then_reads_the_changes(self):
         self.account.orders_high_water_mark = False
