@@ -3,12 +3,17 @@
 
 import contextlib
 from datetime import datetime, timedelta, timezone
+from decimal import Decimal
 from unittest import mock
 
 from odoo import fields
+from odoo.models import BaseModel
 
 from .common import AmazonSimulatorCommon
 from .job_runner import run_jobs
+
+ROUNDING = "Rounding difference with Amazon"
+ADJUSTMENT = "Adjustment to Amazon's total"
 
 
 def minutes_ago(minutes):
@@ -133,3 +138,99 @@ class AmazonOrderCommon(AmazonSimulatorCommon):
 
     def available(self, product):
         return product.with_context(warehouse_id=self.warehouse.id).qty_available
+
+    def record_sleeps(self):
+        """Record the adapter's backoff and Retry-After waits in ``self.sleeps``
+        instead of sleeping them (for the rest of the test)."""
+        self.sleeps = []
+        Account = type(self.env["amazon.account"])
+        session = Account._amazon_session
+        sleeps = self.sleeps
+
+        def _amazon_session(account, **options):
+            options.setdefault("sleep", sleeps.append)
+            return session(account, **options)
+
+        self.patch(Account, "_amazon_session", _amazon_session)
+
+    # ------------------------------------------------------------------ money
+
+    def import_one(self, payload, account=None):
+        """Publish ``payload``, run the account's import; its sales order."""
+        self.publish(payload)
+        self.import_orders(account)
+        return self.imported(payload, account)
+
+    def assertTotal(self, order, payload):
+        """The order's currency and total are Amazon's ``proceeds.grandTotal``."""
+        grand_total = payload["proceeds"]["grandTotal"]
+        self.assertEqual(order.currency_id.name, grand_total["currencyCode"])
+        self.assertEqual(
+            Decimal(str(order.currency_id.round(order.amount_total))),
+            Decimal(grand_total["amount"]),
+            f"{payload['orderId']}: Odoo's total is Amazon's grandTotal",
+        )
+
+    def assertLines(self, order, expected, *, rounding=None):
+        """The order's lines, in sequence, are ``expected``: one
+        ``(product, quantity, unit price, taxes)`` per line, the unit price a
+        string (``"-5.00"``). ``taxes`` is either an ``account.tax`` recordset
+        (empty: no tax), compared record by record, or a tuple of
+        ``(rate, price_include)`` pairs, e.g. ``((19.0, True),)``, compared by rate
+        (Amazon's inferred tax or the company's own tax of that rate).
+
+        No adjustment line exists. Without ``rounding`` no rounding line exists
+        either; with it, the order has one rounding line of exactly that amount
+        (a string), quantity 1, without tax, after the others."""
+        lines = order.order_line.sorted("sequence")
+        self.assertFalse(
+            lines.filtered(lambda line: line.name.startswith(ADJUSTMENT)),
+            "no adjustment line: Amazon's breakdowns explain the whole total",
+        )
+        rounding_lines = lines.filtered(lambda line: line.name == ROUNDING)
+        if rounding is None:
+            self.assertFalse(rounding_lines, "no rounding line")
+        else:
+            self.assertEqual(len(rounding_lines), 1, "one rounding line")
+            self.assertEqual(
+                (
+                    rounding_lines.product_id,
+                    rounding_lines.product_uom_qty,
+                    Decimal(str(rounding_lines.price_unit)),
+                    rounding_lines.tax_id,
+                ),
+                (
+                    self.company.amazon_promotion_product_id,
+                    1,
+                    Decimal(rounding),
+                    self.env["account.tax"],
+                ),
+                "the rounding line: Amazon's total minus Odoo's, without tax",
+            )
+            self.assertEqual(lines[-1], rounding_lines, "after the order's lines")
+        lines -= rounding_lines
+
+        def taxes_of(line, like):
+            if isinstance(like, BaseModel):
+                return line.tax_id
+            return tuple(sorted((tax.amount, tax.price_include) for tax in line.tax_id))
+
+        def expected_taxes(taxes):
+            return taxes if isinstance(taxes, BaseModel) else tuple(sorted(taxes))
+
+        self.assertEqual(
+            [
+                (
+                    line.product_id,
+                    line.product_uom_qty,
+                    Decimal(str(line.price_unit)),
+                    taxes_of(line, taxes),
+                )
+                for line, (_p, _q, _u, taxes) in zip(lines, expected, strict=False)
+            ]
+            + [("extra line", line.name) for line in lines[len(expected) :]],
+            [
+                (product, quantity, Decimal(price), expected_taxes(taxes))
+                for product, quantity, price, taxes in expected
+            ],
+        )

@@ -75,30 +75,14 @@ class TestOrderImportMoney(AmazonOrderCommon):
             cls.marketplace_us | ref("amazon_connector.marketplace_br"),
         )
         cls.account_fe = cls.simulator_account("Test FE", "fe", cls.marketplace_jp)
+        company = cls.company
+        cls.shipping = company.amazon_shipping_product_id
+        cls.gift_wrap = company.amazon_gift_wrap_product_id
+        cls.promotion = company.amazon_promotion_product_id
+        cls.facilitator = company.amazon_facilitator_tax_product_id
+        cls.no_tax = cls.env["account.tax"]
 
     # ------------------------------------------------------------------ helpers
-
-    def import_one(self, payload, account=None):
-        self.publish(payload)
-        self.import_orders(account)
-        return self.imported(payload, account)
-
-    def assertTotal(self, order, payload):
-        grand_total = payload["proceeds"]["grandTotal"]
-        self.assertEqual(order.currency_id.name, grand_total["currencyCode"])
-        self.assertEqual(
-            Decimal(str(order.currency_id.round(order.amount_total))),
-            Decimal(grand_total["amount"]),
-            f"{payload['orderId']}: Odoo total differs from Amazon's grandTotal",
-        )
-
-    def assertNoRoundingLine(self, order):
-        self.assertFalse(
-            order.order_line.filtered(
-                lambda line: line.name == "Rounding difference with Amazon"
-            ),
-            "Odoo's taxes reproduce Amazon's amounts: no rounding line needed",
-        )
 
     def lines(self, order, product):
         return order.order_line.filtered(lambda line: line.product_id == product)
@@ -114,16 +98,19 @@ class TestOrderImportMoney(AmazonOrderCommon):
             marketplace="DE",
         )
         order = self.import_one(payload)
+        vat = ((19.0, True),)  # Amazon's TAX: 19 % included
+        self.assertLines(
+            order,
+            [
+                (self.product_a, 1, "19.99", vat),
+                (self.product_b, 2, "7.49", vat),
+                (self.shipping, 1, "3.90", vat),
+            ],
+        )
         self.assertTotal(order, payload)
-        self.assertNoRoundingLine(order)
         self.assertEqual(
             Decimal(str(order.amount_tax)), _sum_tax(payload), "VAT to the cent"
         )
-        for line in order.order_line:
-            self.assertEqual(line.tax_id.mapped("amount"), [19.0], line.name)
-            self.assertTrue(line.tax_id.price_include, line.name)
-        chair = self.lines(order, self.product_b)
-        self.assertEqual((chair.product_uom_qty, chair.price_unit), (2, 7.49))
 
     def test_uk_gbp_20_percent_included_with_shipping_and_gift_wrap(self):
         payload = f.order(
@@ -143,19 +130,19 @@ class TestOrderImportMoney(AmazonOrderCommon):
             postal_code="SW1A 1AA",
         )
         order = self.import_one(payload)
+        vat = ((20.0, True),)  # Amazon's TAX: 20 % included
+        self.assertLines(
+            order,
+            [
+                (self.product_a, 1, "24.99", vat),
+                (self.shipping, 1, "3.49", vat),
+                (self.gift_wrap, 1, "1.99", vat),
+            ],
+        )
         self.assertTotal(order, payload)
-        self.assertNoRoundingLine(order)
         self.assertEqual(order.amazon_marketplace_id, self.marketplace_uk)
         self.assertEqual(Decimal(str(order.amount_tax)), _sum_tax(payload))
-        company = self.company
-        shipping = self.lines(order, company.amazon_shipping_product_id)
-        gift_wrap = self.lines(order, company.amazon_gift_wrap_product_id)
-        self.assertEqual(shipping.price_unit, 3.49)
-        self.assertEqual(gift_wrap.price_unit, 1.99)
-        self.assertIn("Cheers", gift_wrap.name)
-        for line in order.order_line:
-            self.assertEqual(line.tax_id.mapped("amount"), [20.0], line.name)
-            self.assertTrue(line.tax_id.price_include, line.name)
+        self.assertIn("Cheers", self.lines(order, self.gift_wrap).name)
 
     def test_jp_jpy_without_decimals_10_percent_included(self):
         payload = f.order(
@@ -166,18 +153,16 @@ class TestOrderImportMoney(AmazonOrderCommon):
         )
         self.assertEqual(payload["proceeds"]["grandTotal"]["amount"], "6290")
         order = self.import_one(payload, self.account_fe)
+        ct = ((10.0, True),)  # Amazon's TAX: 10 % consumption tax included
+        self.assertLines(
+            order,
+            [(self.product_a, 3, "1980", ct), (self.shipping, 1, "350", ct)],
+        )
         self.assertTotal(order, payload)
-        self.assertNoRoundingLine(order)
         self.assertEqual(order.currency_id.name, "JPY")
         self.assertEqual(order.currency_id.decimal_places, 0)
         self.assertEqual(order.amount_total, 6290)
         self.assertEqual(Decimal(str(order.amount_tax)), _sum_tax(payload))
-        product_line = self.lines(order, self.product_a)
-        self.assertEqual(
-            (product_line.product_uom_qty, product_line.price_unit), (3, 1980)
-        )
-        self.assertEqual(product_line.tax_id.amount, 10)
-        self.assertTrue(product_line.tax_id.price_include)
 
     # ------------------------------------------------------------------ US
 
@@ -189,23 +174,26 @@ class TestOrderImportMoney(AmazonOrderCommon):
             postal_code="10001",
             state_or_region="NY",
         )
+        # 8.875 % of 39.98, 5.00 and 3.99, each rounded: 3.55 + 0.44 + 0.35.
         amazon_tax = _sum_tax(payload)
-        self.assertTrue(amazon_tax)
+        self.assertEqual(amazon_tax, Decimal("4.34"))
         order = self.import_one(payload, self.account_na)
+        # The seller collects no tax: every line is before tax, untaxed, and
+        # Amazon's tax is one line of its own.
+        self.assertLines(
+            order,
+            [
+                (self.product_a, 2, "19.99", self.no_tax),
+                (self.shipping, 1, "5.00", self.no_tax),
+                (self.gift_wrap, 1, "3.99", self.no_tax),
+                (self.facilitator, 1, "4.34", self.no_tax),
+            ],
+        )
         self.assertTotal(order, payload)
         self.assertEqual(order.currency_id.name, "USD")
         self.assertEqual(order.partner_shipping_id.state_id.code, "NY")
-        facilitator_product = self.company.amazon_facilitator_tax_product_id
-        facilitator = self.lines(order, facilitator_product)
-        self.assertEqual(len(facilitator), 1)
-        self.assertEqual(Decimal(str(facilitator.price_unit)), amazon_tax)
-        self.assertFalse(facilitator.tax_id)
-        # The seller collects no tax: every line is before tax, untaxed.
-        self.assertFalse(order.order_line.tax_id)
         self.assertEqual(order.amount_tax, 0)
-        product_line = self.lines(order, self.product_a)
-        self.assertEqual(product_line.price_unit, 19.99)
-        self.assertEqual(product_line.product_uom_qty, 2)
+        facilitator_product = self.facilitator
         # Booked to the clearing account (the test database has a chart).
         company = self.company
         self.assertTrue(
@@ -240,18 +228,17 @@ class TestOrderImportMoney(AmazonOrderCommon):
             [f.item("SKU-A", 3, "3.33", line_total="10.00")], marketplace="DE"
         )
         order = self.import_one(payload)
+        vat = ((19.0, True),)
+        self.assertLines(
+            order,
+            [(self.product_a, 2, "3.33", vat), (self.product_a, 1, "3.34", vat)],
+        )
         self.assertTotal(order, payload)
         self.assertEqual(order.amount_total, 10.00)
-        lines = self.lines(order, self.product_a).sorted("price_unit")
         self.assertEqual(
-            [(line.product_uom_qty, line.price_unit) for line in lines],
-            [(2, 3.33), (1, 3.34)],
-        )
-        self.assertEqual(
-            set(lines.mapped("amazon_order_item_id")),
+            set(order.order_line.mapped("amazon_order_item_id")),
             {payload["orderItems"][0]["orderItemId"]},
         )
-        self.assertEqual(order.order_line.mapped("product_uom_qty"), [2, 1])
 
     def test_three_units_for_ten_on_the_us_marketplace(self):
         payload = f.order(
@@ -261,13 +248,19 @@ class TestOrderImportMoney(AmazonOrderCommon):
             city="San Jose",
             postal_code="95113",
         )
+        # Amazon.com collects the tax: 8.875 % of 10.00 = 0.89, on its own line.
+        self.assertEqual(_sum_tax(payload), Decimal("0.89"))
         order = self.import_one(payload, self.account_na)
-        self.assertTotal(order, payload)
-        lines = self.lines(order, self.product_a).sorted("price_unit")
-        self.assertEqual(
-            [(line.product_uom_qty, line.price_unit) for line in lines],
-            [(2, 3.33), (1, 3.34)],
+        self.assertLines(
+            order,
+            [
+                (self.product_a, 2, "3.33", self.no_tax),
+                (self.product_a, 1, "3.34", self.no_tax),
+                (self.facilitator, 1, "0.89", self.no_tax),
+            ],
         )
+        self.assertTotal(order, payload)
+        self.assertEqual(order.amount_tax, 0)
 
     def test_promotions_are_exact_negative_lines(self):
         payload = f.order(
@@ -285,10 +278,25 @@ class TestOrderImportMoney(AmazonOrderCommon):
             marketplace="DE",
         )
         order = self.import_one(payload)
+        # A promotion reduces the VAT too: same 19 % tax as what it reduces (a
+        # promotion line without VAT: amazon_order_sync._line_values gave
+        # infer_rate a negative amount and tax). The shipping promotion is on the
+        # shipping product.
+        vat = ((19.0, True),)
+        self.assertLines(
+            order,
+            [
+                (self.product_a, 1, "29.99", vat),
+                (self.promotion, 1, "-5.00", vat),
+                (self.product_b, 2, "12.50", vat),
+                (self.shipping, 1, "4.99", vat),
+                (self.promotion, 1, "-2.00", vat),
+                (self.shipping, 1, "-4.99", vat),
+            ],
+        )
         self.assertTotal(order, payload)
-        self.assertNoRoundingLine(order)
-        promotion = self.company.amazon_promotion_product_id
-        shipping_product = self.company.amazon_shipping_product_id
+        promotion = self.promotion
+        shipping_product = self.shipping
         first_item = payload["orderItems"][0]["orderItemId"]
         second_item = payload["orderItems"][1]["orderItemId"]
         discount = order.order_line.filtered(
@@ -347,7 +355,32 @@ class TestOrderImportMoney(AmazonOrderCommon):
         (self.account_na | self.account_fe).write({"import_orders_from": start})
         accounts = self.account | self.account_na | self.account_fe
         examples = sandbox_orders()
-        self.assertGreaterEqual(len(examples), 6)
+        # No product of this database has the sandbox's SKUs: the lines are on the
+        # generic product, which has no sales tax (ITEM-only orders then carry
+        # none); Amazon.com's TAX is the facilitator's.
+        generic = self.company._amazon_ensure_placeholders().amazon_generic_product_id
+        self.assertFalse(generic.taxes_id)
+        none = self.no_tax
+        expected_lines = {
+            # Amazon.co.jp, FBA, ITEM only: 1 x 5980 and 2 x 6980.
+            "250-1234567-8901234": [
+                (generic, 1, "5980", none),
+                (generic, 2, "6980", none),
+            ],
+            # Amazon.co.uk, ITEM only.
+            "202-7654321-1098765": [(generic, 1, "34.99", none)],
+            # Amazon.com.br, ITEM only.
+            "171-2345678-9012345": [(generic, 1, "1599.90", none)],
+            "171-9876543-2109876": [(generic, 1, "299.90", none)],
+            # Amazon.com.tr, MARKETPLACE_FACILITATOR (IOSS), no TAX breakdown.
+            "028-1234567-8901234": [(generic, 2, "62.50", none)],
+            # Amazon.com: ITEM 39.99 + TAX 10.00, the facilitator's.
+            "114-9876543-1234567": [
+                (generic, 1, "39.99", none),
+                (self.facilitator, 1, "10.00", none),
+            ],
+        }
+        self.assertEqual(set(examples), set(expected_lines), "the sandbox's orders")
         marketplace_ids = set(accounts.marketplace_ids.mapped("marketplace_id"))
         for payload in examples.values():
             self.assertIn(
@@ -369,8 +402,8 @@ class TestOrderImportMoney(AmazonOrderCommon):
                 order = self.imported(payload, account)
                 self.assertEqual(order.client_order_ref, order_id)
                 self.assertIn(order.state, ("sale", "draft"))
-                if payload.get("proceeds", {}).get("grandTotal"):
-                    self.assertTotal(order, payload)
+                self.assertLines(order, expected_lines[order_id])
+                self.assertTotal(order, payload)
         fba = self.imported({"orderId": "250-1234567-8901234"}, self.account_fe)
         self.assertEqual(fba.amazon_fulfilled_by, "amazon")
         self.assertEqual(fba.picking_ids.state, "done")

@@ -38,16 +38,7 @@ class TestOrderImportRobustness(AmazonOrderCommon):
     def setUp(self):
         super().setUp()
         # The adapter's backoff and Retry-After waits are recorded instead of slept.
-        self.sleeps = []
-        Account = type(self.env["amazon.account"])
-        session = Account._amazon_session
-        sleeps = self.sleeps
-
-        def _amazon_session(account, **options):
-            options.setdefault("sleep", sleeps.append)
-            return session(account, **options)
-
-        self.patch(Account, "_amazon_session", _amazon_session)
+        self.record_sleeps()
         self.mark = fields.Datetime.now() - timedelta(days=1)
 
     # ------------------------------------------------------------------ helpers
