@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from unittest import mock
 
-from odoo import fields
+from odoo import Command, fields
 from odoo.models import BaseModel
 
 from .common import AmazonSimulatorCommon
@@ -154,6 +154,35 @@ class AmazonOrderCommon(AmazonSimulatorCommon):
         self.patch(Account, "_amazon_session", _amazon_session)
 
     # ------------------------------------------------------------------ money
+
+    @classmethod
+    def sales_tax(cls, name, amount, account):
+        """A price-excluded percent sales tax of the company booked to ``account``,
+        as a seller sets them up."""
+        lines = [
+            Command.create({"repartition_type": "base"}),
+            Command.create({"repartition_type": "tax", "account_id": account.id}),
+        ]
+        return cls.env["account.tax"].create(
+            {
+                "name": name,
+                "amount": amount,
+                "amount_type": "percent",
+                "type_tax_use": "sale",
+                "price_include_override": "tax_excluded",
+                "company_id": cls.company.id,
+                "invoice_repartition_line_ids": lines,
+                "refund_repartition_line_ids": lines,
+            }
+        )
+
+    def twin(self, tax):
+        """The price-included twin the import made of a price-excluded tax."""
+        twin = self.env["account.tax"].search([("amazon_excluded_tax_id", "=", tax.id)])
+        self.assertEqual(len(twin), 1, f"one twin of {tax.name}")
+        self.assertTrue(twin.price_include)
+        self.assertEqual(twin.amount, tax.amount)
+        return twin
 
     def import_one(self, payload, account=None):
         """Publish ``payload``, run the account's import; its sales order."""

@@ -61,12 +61,12 @@ class TestOrderImportMoneyLines(AmazonOrderCommon):
                 "account_type": "liability_current",
             }
         )
-        cls.vat_de = cls.sales_tax("Test VAT DE 19%", 19.0)
-        cls.vat_fr = cls.sales_tax("Test VAT FR OSS 20%", 20.0)
-        cls.vat_uk = cls.sales_tax("Test VAT UK 20%", 20.0)
-        cls.ct_jp = cls.sales_tax("Test consumption tax JP 10%", 10.0)
-        cls.icms_br = cls.sales_tax("Test ICMS SP 18%", 18.0)
-        cls.kdv_tr = cls.sales_tax("Test KDV TR 20%", 20.0)
+        cls.vat_de = cls.sales_tax("Test VAT DE 19%", 19.0, cls.vat_account)
+        cls.vat_fr = cls.sales_tax("Test VAT FR OSS 20%", 20.0, cls.vat_account)
+        cls.vat_uk = cls.sales_tax("Test VAT UK 20%", 20.0, cls.vat_account)
+        cls.ct_jp = cls.sales_tax("Test consumption tax JP 10%", 10.0, cls.vat_account)
+        cls.icms_br = cls.sales_tax("Test ICMS SP 18%", 18.0, cls.vat_account)
+        cls.kdv_tr = cls.sales_tax("Test KDV TR 20%", 20.0, cls.vat_account)
         cls.product_a.taxes_id = cls.vat_de
         cls.product_b.taxes_id = cls.vat_de
         cls.env["account.fiscal.position"].create(
@@ -98,37 +98,7 @@ class TestOrderImportMoneyLines(AmazonOrderCommon):
         cls.promotion = cls.company.amazon_promotion_product_id
         cls.facilitator = cls.company.amazon_facilitator_tax_product_id
 
-    @classmethod
-    def sales_tax(cls, name, amount):
-        """A price-excluded sales tax of the company, as a seller sets them up."""
-        lines = [
-            Command.create({"repartition_type": "base"}),
-            Command.create(
-                {"repartition_type": "tax", "account_id": cls.vat_account.id}
-            ),
-        ]
-        return cls.env["account.tax"].create(
-            {
-                "name": name,
-                "amount": amount,
-                "amount_type": "percent",
-                "type_tax_use": "sale",
-                "price_include_override": "tax_excluded",
-                "company_id": cls.company.id,
-                "invoice_repartition_line_ids": lines,
-                "refund_repartition_line_ids": lines,
-            }
-        )
-
     # ------------------------------------------------------------------ helpers
-
-    def twin(self, tax):
-        """The price-included twin of a price-excluded tax."""
-        twin = self.env["account.tax"].search([("amazon_excluded_tax_id", "=", tax.id)])
-        self.assertEqual(len(twin), 1, f"one twin of {tax.name}")
-        self.assertTrue(twin.price_include)
-        self.assertEqual(twin.amount, tax.amount)
-        return twin
 
     # ------------------------------------------------------------------ Amazon.ca
 

@@ -22,7 +22,6 @@ class TestOrderImportVat(AmazonOrderCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        Tax = cls.env["account.tax"]
         cls.account_tax = cls.env["account.account"].create(
             {
                 "code": "VATOUT",
@@ -31,40 +30,9 @@ class TestOrderImportVat(AmazonOrderCommon):
             }
         )
 
-        def tax(name, amount, **values):
-            return Tax.create(
-                {
-                    "name": name,
-                    "amount": amount,
-                    "amount_type": "percent",
-                    "type_tax_use": "sale",
-                    "price_include_override": "tax_excluded",
-                    "company_id": cls.company.id,
-                    "invoice_repartition_line_ids": [
-                        Command.create({"repartition_type": "base"}),
-                        Command.create(
-                            {
-                                "repartition_type": "tax",
-                                "account_id": cls.account_tax.id,
-                            }
-                        ),
-                    ],
-                    "refund_repartition_line_ids": [
-                        Command.create({"repartition_type": "base"}),
-                        Command.create(
-                            {
-                                "repartition_type": "tax",
-                                "account_id": cls.account_tax.id,
-                            }
-                        ),
-                    ],
-                    **values,
-                }
-            )
-
-        cls.vat_de = tax("Test VAT DE 19%", 19.0)
-        cls.vat_fr = tax("Test VAT FR OSS 20%", 20.0)
-        cls.vat_de_7 = tax("Test VAT DE 7%", 7.0)
+        cls.vat_de = cls.sales_tax("Test VAT DE 19%", 19.0, cls.account_tax)
+        cls.vat_fr = cls.sales_tax("Test VAT FR OSS 20%", 20.0, cls.account_tax)
+        cls.vat_de_7 = cls.sales_tax("Test VAT DE 7%", 7.0, cls.account_tax)
         cls.product_a.taxes_id = cls.vat_de
         cls.product_b.taxes_id = cls.vat_de_7
         cls.product_untaxed = cls.env["product.product"].create(
@@ -99,12 +67,6 @@ class TestOrderImportVat(AmazonOrderCommon):
         cls.account_na = cls.simulator_account("Test NA VAT", "na", cls.marketplace_us)
 
     # ------------------------------------------------------------------ helpers
-
-    def twin(self, tax):
-        """The price-included twin of a price-excluded tax."""
-        twin = self.env["account.tax"].search([("amazon_excluded_tax_id", "=", tax.id)])
-        self.assertEqual(len(twin), 1, f"one twin of {tax.name}")
-        return twin
 
     # ------------------------------------------------------------------ ITEM only
 
