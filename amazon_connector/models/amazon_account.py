@@ -273,11 +273,7 @@ class AmazonAccount(models.Model):
         """Return the account's credentials, or raise naming the missing field."""
         self.ensure_one()
         account = self.sudo()
-        missing = [
-            account._fields[name].string
-            for name in ("lwa_client_id", "lwa_client_secret", "refresh_token")
-            if not (account[name] or "").strip()
-        ]
+        missing = account._amazon_missing_credentials()
         if missing:
             raise UserError(
                 _(
@@ -291,6 +287,16 @@ class AmazonAccount(models.Model):
             client_secret=account.lwa_client_secret.strip(),
             refresh_token=account.refresh_token.strip(),
         )
+
+    def _amazon_missing_credentials(self):
+        """The labels of the credential fields left empty (read as superuser)."""
+        self.ensure_one()
+        account = self.sudo()
+        return [
+            account._fields[name].string
+            for name in ("lwa_client_id", *SECRET_FIELDS)
+            if not (account[name] or "").strip()
+        ]
 
     def _amazon_job_blocker(self):
         """Why a job may not call Amazon for this account now, or None.
@@ -313,11 +319,7 @@ class AmazonAccount(models.Model):
                 "(Test Connection first).",
                 account.name,
             )
-        missing = [
-            account._fields[name].string
-            for name in (*SECRET_FIELDS, "lwa_client_id")
-            if not (account[name] or "").strip()
-        ]
+        missing = account._amazon_missing_credentials()
         if missing:
             return self.env._(
                 "Nothing done: the Amazon account %(account)s has no %(fields)s.",

@@ -405,9 +405,6 @@ class AmazonOrderSync(models.AbstractModel):
         marketplace = batch.marketplace(order)
         currency = order.currency or marketplace.currency_id.name
         decimals = currency_decimals(currency)
-        fiscal_position = batch.fiscal_position(
-            customer["partner_id"], customer["partner_shipping_id"]
-        )
         values = []
         item_by_id = {item.order_item_id: item for item in order.items}
         item_rates = {}
@@ -450,6 +447,10 @@ class AmazonOrderSync(models.AbstractModel):
                 # tax is what Odoo itself applies to the product for this customer.
                 # Shipping, gift wrap and promotions follow their item.
                 if line.kind == "product":
+                    # Looked up only here: orders whose tax Amazon states need none.
+                    fiscal_position = batch.fiscal_position(
+                        customer["partner_id"], customer["partner_shipping_id"]
+                    )
                     taxes = batch.included_taxes(product, fiscal_position)
                     item_taxes.setdefault(line.order_item_id, taxes)
                     # No tax at all on the product: the seller must decide (a
