@@ -255,10 +255,20 @@ def test_confirm_shipment(adapter, sim):
         "order_id": order_id,
         "body": {"marketplaceId": marketplace_id, "packageDetail": package},
     }
-    # Shipping the same units again: Amazon's 400 becomes a permanent error.
+    # The same package again (a retry after a lost answer): Amazon edits the
+    # package it has, nothing ships twice.
+    adapter.confirm_shipment(
+        order_id, marketplace_id=marketplace_id, package_detail=package
+    )
+    assert len(sim.state.orders[order_id]["packages"]) == 1
+    # A new package with more units than ordered: Amazon's 400 is permanent.
+    extra = {**package, "packageReferenceId": "2"}
+    extra["orderItems"] = [
+        {**line, "quantity": line["quantity"] + 1} for line in package["orderItems"]
+    ]
     with pytest.raises(AmazonPermanentError) as caught:
         adapter.confirm_shipment(
-            order_id, marketplace_id=marketplace_id, package_detail=package
+            order_id, marketplace_id=marketplace_id, package_detail=extra
         )
     assert caught.value.status == 400
     assert caught.value.code == "InvalidInput"

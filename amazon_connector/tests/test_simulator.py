@@ -11,7 +11,7 @@ from types import SimpleNamespace
 
 import httpx
 import pytest
-from amazon_simulator import AmazonSimulator
+from amazon_simulator import AmazonSimulator, SharedModelsNotFound, shared_models_dir
 from lxml import etree
 from sp_api.api import Orders, Sellers
 from sp_api.auth import AccessTokenClient
@@ -395,8 +395,172 @@ def test_confirm_shipment_ships_partially_then_fully(sim, http, clock):
     assert http.post(url, json=body).status_code == 204
     assert stored["fulfillment"]["fulfillmentStatus"] == "SHIPPED"
     assert [c["order_id"] for c in sim.state.shipment_confirmations] == [order_id] * 2
-    again = http.post(url, json=_confirmation(order, first_item, 1))
-    assert again.status_code == 400
+    # package 1 again, unchanged (a retry after a lost answer): accepted, Amazon
+    # edits the package it has, nothing ships twice
+    again = http.post(url, json=_confirmation(order, first_item, partial))
+    assert again.status_code == 204
+    assert len(stored["packages"]) == 2
+    assert stored["fulfillment"]["fulfillmentStatus"] == "SHIPPED"
+    # a new package shipping more than was ordered
+    more = _confirmation(order, first_item, first_quantity + 1, packageReferenceId="3")
+    refused = http.post(url, json=more)
+    assert refused.status_code == 400
+    assert "exceeds" in refused.json()["errors"][0]["message"]
+    assert len(sim.state.shipment_confirmations) == 3
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"trackingNo": "1234"}, "trackingNo"),
+        ({"trackingNumber": 1234}, "trackingNumber"),
+        ({"packageReferenceId": 1}, "packageReferenceId"),
+        ({"orderItems": [{"orderItemId": "1", "quantity": "1"}]}, "quantity"),
+        ({"orderItems": [{"orderItemID": "1", "quantity": 1}]}, "orderItemID"),
+    ],
+)
+def test_confirm_shipment_body_is_checked_against_the_model(sim, http, change, field):
+    try:
+        shared_models_dir()
+    except SharedModelsNotFound as error:
+        pytest.skip(str(error))
+    sim.state.generate_orders(40)
+    order = _order_with(sim, "UNSHIPPED")
+    body = _confirmation(order, order["orderItems"][0], 1)
+    body["packageDetail"].update(change)
+    response = http.post(
+        f"/orders/v0/orders/{order['orderId']}/shipmentConfirmation", json=body
+    )
+    assert response.status_code == 400
+    error = response.json()["errors"][0]
+    assert error["code"] == "InvalidInput"
+    assert "ConfirmShipmentRequest" in error["message"]
+    assert field in error["message"]
+    assert sim.state.shipment_confirmations == []
+
+
+def test_confirm_shipment_needs_a_carrier_name_for_other(sim, http):
+    sim.state.generate_orders(40)
+    order = _order_with(sim, "UNSHIPPED")
+    url = f"/orders/v0/orders/{order['orderId']}/shipmentConfirmation"
+    body = _confirmation(order, order["orderItems"][0], 1, carrierCode="Other")
+    assert http.post(url, json=body).status_code == 400
+    body["packageDetail"]["carrierName"] = "Spedizioni Rossi"
+    assert http.post(url, json=body).status_code == 204
+    assert sim.state.orders[order["orderId"]]["packages"][-1]["carrier"] == (
+        "Spedizioni Rossi"
+    )
+
+
+def test_confirm_shipment_with_a_known_reference_edits_the_package(sim, http, clock):
+    sim.state.generate_orders(80)
+    order = _order_with(sim, "UNSHIPPED", min_units=3)
+    order_id = order["orderId"]
+    url = f"/orders/v0/orders/{order_id}/shipmentConfirmation"
+    stored = sim.state.orders[order_id]
+    lines = [
+        {"orderItemId": i["orderItemId"], "quantity": i["quantityOrdered"]}
+        for i in stored["orderItems"]
+    ]
+    body = _confirmation(order, stored["orderItems"][0], 1)
+    body["packageDetail"]["orderItems"] = lines
+    assert http.post(url, json=body).status_code == 204
+    assert stored["fulfillment"]["fulfillmentStatus"] == "SHIPPED"
+    created = stored["packages"][0]["createdTime"]
+
+    # new carrier and tracking number, same package
+    clock.now = NOW + timedelta(minutes=10)
+    body["packageDetail"].update(carrierCode="UPS", trackingNumber="1Z999AA10123")
+    assert http.post(url, json=body).status_code == 204
+    assert len(stored["packages"]) == 1
+    package = stored["packages"][0]
+    assert (package["carrier"], package["trackingNumber"]) == ("UPS", "1Z999AA10123")
+    assert package["createdTime"] == created
+    assert stored["lastUpdatedTime"] == "2026-11-20T12:10:00Z"
+    for item in stored["orderItems"]:  # not shipped a second time
+        assert item["fulfillment"]["quantityFulfilled"] == item["quantityOrdered"]
+        assert item["fulfillment"]["quantityUnfulfilled"] == 0
+
+    # fewer units in the package: the difference is unshipped again
+    first = lines[0]
+    smaller = (
+        [{**first, "quantity": first["quantity"] - 1}] if first["quantity"] > 1 else []
+    )
+    body["packageDetail"]["orderItems"] = smaller + lines[1:]
+    assert http.post(url, json=body).status_code == 204
+    assert stored["fulfillment"]["fulfillmentStatus"] == "PARTIALLY_SHIPPED"
+    item = stored["orderItems"][0]
+    assert item["fulfillment"]["quantityFulfilled"] == item["quantityOrdered"] - 1
+    assert item["fulfillment"]["quantityUnfulfilled"] == 1
+    assert stored["packages"][0]["packageItems"] == body["packageDetail"]["orderItems"]
+
+    # and a second package ships the unit left
+    second = _confirmation(
+        order, item, 1, packageReferenceId="2", trackingNumber="1Z999AA10124"
+    )
+    assert http.post(url, json=second).status_code == 204
+    assert stored["fulfillment"]["fulfillmentStatus"] == "SHIPPED"
+    assert [p["packageReferenceId"] for p in stored["packages"]] == ["1", "2"]
+    assert len(sim.state.shipment_confirmations) == 4
+
+
+def test_a_shipped_order_takes_a_replacement_package(sim, http, clock):
+    sim.state.generate_orders(80)
+    order = _order_with(sim, "UNSHIPPED")
+    order_id = order["orderId"]
+    url = f"/orders/v0/orders/{order_id}/shipmentConfirmation"
+    stored = sim.state.orders[order_id]
+    item = stored["orderItems"][0]
+    body = _confirmation(order, item, 1)
+    body["packageDetail"]["orderItems"] = [
+        {"orderItemId": i["orderItemId"], "quantity": i["quantityOrdered"]}
+        for i in stored["orderItems"]
+    ]
+    assert http.post(url, json=body).status_code == 204
+    assert stored["fulfillment"]["fulfillmentStatus"] == "SHIPPED"
+
+    clock.now = NOW + timedelta(days=9)
+    reship = _confirmation(
+        order,
+        item,
+        item["quantityOrdered"],
+        packageReferenceId="2",
+        trackingNumber="RESHIP1",
+        shipDate="2026-11-29T09:00:00Z",
+    )
+    assert http.post(url, json=reship).status_code == 204
+    assert stored["fulfillment"]["fulfillmentStatus"] == "SHIPPED"
+    assert [p["trackingNumber"] for p in stored["packages"]] == [
+        "1234567890",
+        "RESHIP1",
+    ]
+    assert item["fulfillment"]["quantityFulfilled"] == item["quantityOrdered"]
+    assert item["fulfillment"]["quantityUnfulfilled"] == 0
+    # the replacement can be corrected too, still within what was ordered
+    reship["packageDetail"]["trackingNumber"] = "RESHIP2"
+    assert http.post(url, json=reship).status_code == 204
+    assert stored["packages"][1]["trackingNumber"] == "RESHIP2"
+    too_many = _confirmation(
+        order, item, item["quantityOrdered"] + 1, packageReferenceId="3"
+    )
+    refused = http.post(url, json=too_many)
+    assert refused.status_code == 400
+    assert "exceeds the quantity ordered" in refused.json()["errors"][0]["message"]
+    assert len(stored["packages"]) == 2
+
+
+def test_a_canceled_order_cannot_be_shipped(sim, http):
+    sim.state.generate_orders(80)
+    order = _order_with(sim, "CANCELLED")
+    response = http.post(
+        f"/orders/v0/orders/{order['orderId']}/shipmentConfirmation",
+        json=_confirmation(order, order["orderItems"][0], 1),
+    )
+    assert response.status_code == 400
+    error = response.json()["errors"][0]
+    assert error["code"] == "InvalidInput"
+    assert "is canceled" in error["message"]
+    assert not sim.state.orders[order["orderId"]].get("packages")
 
 
 # -- feeds
@@ -564,6 +728,282 @@ def test_order_fulfillment_feed_ships_and_reports_in_xml(sim, http):
     parsed = sim.state.feeds[feed_id]["parsed"]
     assert parsed[0]["amazon_order_id"] == order["orderId"]
     assert parsed[0]["carrier_code"] == "UPS"
+
+
+def _report_results(content):
+    """(summary, {MessageID: [(ResultCode, description)]}) of an XML report."""
+    report = etree.fromstring(content).find("Message/ProcessingReport")
+    summary = {child.tag: int(child.text) for child in report.find("ProcessingSummary")}
+    results = {}
+    for result in report.findall("Result"):
+        results.setdefault(result.findtext("MessageID"), []).append(
+            (result.findtext("ResultCode"), result.findtext("ResultDescription"))
+        )
+    return summary, results
+
+
+def _package_fulfillment_xml(order, merchant_fulfillment_id, tracking, items):
+    envelope = etree.fromstring(_fulfillment_xml("A1SIMSELLER0001", [(order, items)]))
+    fulfillment = envelope.find("Message/OrderFulfillment")
+    mfid = etree.Element("MerchantFulfillmentID")
+    mfid.text = merchant_fulfillment_id
+    fulfillment.insert(1, mfid)
+    fulfillment.find("FulfillmentData/ShipperTrackingNumber").text = tracking
+    return etree.tostring(envelope, xml_declaration=True, encoding="UTF-8")
+
+
+def test_fulfillment_feed_resent_for_a_package_edits_it(sim, http):
+    sim.state.generate_orders(60)
+    sim.state.feed_processing_polls = 0
+    order = _order_with(sim, "UNSHIPPED")
+    items = [(i["orderItemId"], i["quantityOrdered"]) for i in order["orderItems"]]
+    for tracking in ("1Z999", "1Z999", "1Z777"):  # re-sent as is, then corrected
+        content = _package_fulfillment_xml(order["orderId"], "7", tracking, items)
+        feed_id = _submit(http, "POST_ORDER_FULFILLMENT_DATA", content, "text/xml")
+        feed = http.get(f"/feeds/2021-06-30/feeds/{feed_id}").json()
+        summary, results = _report_results(_result(http, feed))
+        assert (summary["MessagesProcessed"], summary["MessagesWithError"]) == (1, 0)
+        assert results == {}
+    stored = sim.state.orders[order["orderId"]]
+    assert [
+        (p["packageReferenceId"], p["trackingNumber"]) for p in stored["packages"]
+    ] == [("7", "1Z777")]
+    assert stored["fulfillment"]["fulfillmentStatus"] == "SHIPPED"
+    for item in stored["orderItems"]:
+        assert item["fulfillment"]["quantityFulfilled"] == item["quantityOrdered"]
+
+
+def _acknowledgement_xml(messages, seller="A1SIMSELLER0001"):
+    """``messages``: (order id, StatusCode, [(item id, CancelReason, Quantity)])."""
+    envelope = etree.Element("AmazonEnvelope")
+    header = etree.SubElement(envelope, "Header")
+    etree.SubElement(header, "DocumentVersion").text = "1.01"
+    etree.SubElement(header, "MerchantIdentifier").text = seller
+    etree.SubElement(envelope, "MessageType").text = "OrderAcknowledgement"
+    for number, (order_id, status, items) in enumerate(messages, start=1):
+        message = etree.SubElement(envelope, "Message")
+        etree.SubElement(message, "MessageID").text = str(number)
+        acknowledgement = etree.SubElement(message, "OrderAcknowledgement")
+        etree.SubElement(acknowledgement, "AmazonOrderID").text = order_id
+        etree.SubElement(acknowledgement, "StatusCode").text = status
+        for item_id, reason, quantity in items:
+            item = etree.SubElement(acknowledgement, "Item")
+            etree.SubElement(item, "AmazonOrderItemCode").text = item_id
+            if reason:
+                etree.SubElement(item, "CancelReason").text = reason
+            if quantity is not None:
+                etree.SubElement(item, "Quantity").text = str(quantity)
+    return etree.tostring(envelope, xml_declaration=True, encoding="UTF-8")
+
+
+def _acknowledge(http, messages):
+    content = _acknowledgement_xml(messages)
+    feed_id = _submit(http, "POST_ORDER_ACKNOWLEDGEMENT_DATA", content, "text/xml")
+    feed = http.get(f"/feeds/2021-06-30/feeds/{feed_id}").json()
+    assert feed["processingStatus"] == "DONE"
+    return feed_id, _report_results(_result(http, feed))
+
+
+def _merchant_orders(sim, status, predicate=lambda o: True):
+    return [
+        o
+        for o in sim.state.orders.values()
+        if o["fulfillment"]["fulfillmentStatus"] == status
+        and o["fulfillment"]["fulfilledBy"] == "MERCHANT"
+        and predicate(o)
+    ]
+
+
+def test_acknowledgement_feed_cancels_orders_and_items(sim, http, clock):
+    sim.state.generate_orders(120)
+    sim.state.feed_processing_polls = 0
+    whole, partial, every = _merchant_orders(
+        sim,
+        "UNSHIPPED",
+        lambda o: len(o["orderItems"]) > 1 or o["orderItems"][0]["quantityOrdered"] > 1,
+    )[:3]
+    first = partial["orderItems"][0]
+    keep_one = first["quantityOrdered"] - 1 if first["quantityOrdered"] > 1 else None
+    clock.now = NOW + timedelta(minutes=7)
+    feed_id, (summary, results) = _acknowledge(
+        http,
+        [
+            (
+                whole["orderId"],
+                "Failure",
+                [(i["orderItemId"], "NoInventory", None) for i in whole["orderItems"]],
+            ),
+            (
+                partial["orderId"],
+                "Success",
+                [(first["orderItemId"], "BuyerCanceled", keep_one)],
+            ),
+            (
+                every["orderId"],
+                "Success",
+                [
+                    (i["orderItemId"], "ShippingAddressUndeliverable", None)
+                    for i in every["orderItems"]
+                ],
+            ),
+        ],
+    )
+    assert summary["MessagesProcessed"] == 3 and summary["MessagesWithError"] == 0
+    assert results == {}
+
+    assert whole["fulfillment"]["fulfillmentStatus"] == "CANCELLED"
+    assert whole["lastUpdatedTime"] == "2026-11-20T12:07:00Z"
+    for item in whole["orderItems"]:
+        assert item["fulfillment"]["quantityUnfulfilled"] == 0
+        assert item["cancellation"] == {
+            "cancellationExecution": {
+                "cancelledBy": "MERCHANT",
+                "cancelReason": "NoInventory",
+            }
+        }
+
+    assert partial["fulfillment"]["fulfillmentStatus"] == "UNSHIPPED"
+    canceled = keep_one or first["quantityOrdered"]
+    assert first["fulfillment"]["quantityUnfulfilled"] == (
+        first["quantityOrdered"] - canceled
+    )
+    assert first["cancellation"]["cancellationRequest"] == {
+        "requester": "BUYER",
+        "cancelReason": "BuyerCanceled",
+    }
+    assert all("cancellation" not in i for i in partial["orderItems"][1:])
+
+    assert every["fulfillment"]["fulfillmentStatus"] == "CANCELLED"
+    assert [
+        (a["message_id"], a["status_code"], a["error"])
+        for a in sim.state.acknowledgements
+    ] == [
+        ("1", "Failure", None),
+        ("2", "Success", None),
+        ("3", "Success", None),
+    ]
+    assert {a["feed_id"] for a in sim.state.acknowledgements} == {feed_id}
+
+
+def test_acknowledgement_feed_refusals_land_by_message_id(sim, http):
+    sim.state.generate_orders(120)
+    sim.state.feed_processing_polls = 0
+    shipped = _merchant_orders(sim, "SHIPPED")[0]
+    unshipped, partly = _merchant_orders(sim, "UNSHIPPED")[:2]
+    item = unshipped["orderItems"][0]
+    _feed_id, (summary, results) = _acknowledge(
+        http,
+        [
+            ("999-0000000-0000000", "Failure", []),
+            (shipped["orderId"], "Failure", []),
+            (
+                unshipped["orderId"],
+                "Success",
+                [(item["orderItemId"], "TooExpensive", None)],
+            ),
+            (
+                unshipped["orderId"],
+                "Success",
+                [(item["orderItemId"], "NoInventory", item["quantityOrdered"] + 1)],
+            ),
+            (
+                partly["orderId"],
+                "Success",
+                [(partly["orderItems"][0]["orderItemId"], None, None)],
+            ),
+        ],
+    )
+    assert summary == {
+        "MessagesProcessed": 5,
+        "MessagesSuccessful": 1,
+        "MessagesWithError": 4,
+        "MessagesWithWarning": 0,
+    }
+    assert set(results) == {"1", "2", "3", "4"}
+    assert "not found" in results["1"][0][1]
+    assert "already shipped" in results["2"][0][1]
+    assert "TooExpensive" in results["3"][0][1]
+    assert "exceeds" in results["4"][0][1]
+    assert all(kind == "Error" for found in results.values() for kind, _ in found)
+    assert shipped["fulfillment"]["fulfillmentStatus"] == "SHIPPED"
+    assert unshipped["fulfillment"]["fulfillmentStatus"] == "UNSHIPPED"
+    assert "cancellation" not in item
+    assert partly["fulfillment"]["fulfillmentStatus"] == "UNSHIPPED"  # acknowledged
+    errors = [a["error"] for a in sim.state.acknowledgements]
+    assert [e is None for e in errors] == [False, False, False, False, True]
+
+
+@pytest.mark.parametrize(
+    "feed_type", ["POST_ORDER_FULFILLMENT_DATA", "JSON_LISTINGS_FEED"]
+)
+def test_fault_fatal_feed(sim, http, feed_type):
+    sim.state.generate_orders(60)
+    sim.state.feed_processing_polls = 1
+    order = _order_with(sim, "UNSHIPPED")
+    sim.state.inject_fault("createFeed", "fatal")
+    if feed_type == "JSON_LISTINGS_FEED":
+        doc = {
+            "header": {"sellerId": "A1SIMSELLER0001", "version": "2.0"},
+            "messages": [_stock_message(1, "SKU-0007", 4)],
+        }
+        content, content_type = json.dumps(doc).encode(), "application/json"
+    else:
+        items = [(i["orderItemId"], i["quantityOrdered"]) for i in order["orderItems"]]
+        content = _fulfillment_xml("A1SIMSELLER0001", [(order["orderId"], items)])
+        content_type = "text/xml"
+    feed_id = _submit(http, feed_type, content, content_type)
+    feed = http.get(f"/feeds/2021-06-30/feeds/{feed_id}").json()
+    assert feed["processingStatus"] == "FATAL"
+    report = _result(http, feed)
+    if feed_type == "JSON_LISTINGS_FEED":
+        assert json.loads(report)["errors"][0]["code"] == "FATAL"
+        assert "SKU-0007" not in sim.state.listings
+    else:
+        summary, results = _report_results(report)
+        assert summary["MessagesProcessed"] == 0
+        assert results["0"][0][0] == "Error" and "FATAL" in results["0"][0][1]
+        assert order["fulfillment"]["fulfillmentStatus"] == "UNSHIPPED"
+    # one feed only
+    again = _submit(http, feed_type, content, content_type)
+    assert (
+        http.get(f"/feeds/2021-06-30/feeds/{again}").json()["processingStatus"]
+        == "DONE"
+    )
+
+
+def test_fault_unclear_report_and_feed_type(sim, http):
+    sim.state.generate_orders(60)
+    sim.state.feed_processing_polls = 0
+    order = _order_with(sim, "UNSHIPPED")
+    sim.state.inject_fault(
+        "createFeed", "unclear_report", feed_type="POST_ORDER_FULFILLMENT_DATA"
+    )
+    doc = {
+        "header": {"sellerId": "A1SIMSELLER0001", "version": "2.0"},
+        "messages": [_stock_message(1, "SKU-0008", 4)],
+    }
+    listings = _submit(
+        http, "JSON_LISTINGS_FEED", json.dumps(doc).encode(), "application/json"
+    )
+    listings_feed = http.get(f"/feeds/2021-06-30/feeds/{listings}").json()
+    assert json.loads(_result(http, listings_feed))["summary"]["messagesProcessed"] == 1
+    items = [(i["orderItemId"], i["quantityOrdered"]) for i in order["orderItems"]]
+    content = _fulfillment_xml("A1SIMSELLER0001", [(order["orderId"], items)])
+    feed_id = _submit(http, "POST_ORDER_FULFILLMENT_DATA", content, "text/xml")
+    feed = http.get(f"/feeds/2021-06-30/feeds/{feed_id}").json()
+    assert feed["processingStatus"] == "DONE"
+    summary, results = _report_results(_result(http, feed))
+    assert summary["MessagesProcessed"] == 0 and results == {}
+    # processed all the same: only the report does not say so
+    assert order["fulfillment"]["fulfillmentStatus"] == "SHIPPED"
+    assert sim.state.summary()["faults"] == []
+
+
+def test_feed_faults_are_for_create_feed_only(sim):
+    with pytest.raises(ValueError):
+        sim.state.inject_fault("getFeed", "fatal")
+    with pytest.raises(ValueError):
+        sim.state.inject_fault("createFeed", "gremlins")
 
 
 # -- settlement reports

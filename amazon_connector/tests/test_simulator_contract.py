@@ -259,6 +259,117 @@ def test_confirm_shipment_answers_validate(sim, http):
     )
 
 
+def _merchant_unshipped(sim, skip: int = 0):
+    return [
+        o
+        for o in sim.state.orders.values()
+        if o["fulfillment"]["fulfillmentStatus"] == "UNSHIPPED"
+        and o["fulfillment"]["fulfilledBy"] == "MERCHANT"
+    ][skip]
+
+
+def _get_order_validates(http, order_id: str) -> dict:
+    return _call(
+        http,
+        ORDERS,
+        "GET",
+        "/orders/2026-01-01/orders/{orderId}",
+        f"/orders/2026-01-01/orders/{order_id}",
+        params={"includedData": ALL_INCLUDED},
+    ).json()["order"]
+
+
+def test_confirm_shipment_edits_reships_and_refusals_validate(sim, http):
+    template = "/orders/v0/orders/{orderId}/shipmentConfirmation"
+    order = _merchant_unshipped(sim, 1)
+    path = f"/orders/v0/orders/{order['orderId']}/shipmentConfirmation"
+    body = {
+        "marketplaceId": order["salesChannel"]["marketplaceId"],
+        "packageDetail": {
+            "packageReferenceId": "1",
+            "carrierCode": "Other",
+            "carrierName": "Spedizioni Rossi",
+            "shippingMethod": "Express",
+            "trackingNumber": "RS0001",
+            "shipDate": "2026-11-20T10:00:00Z",
+            "orderItems": [
+                {"orderItemId": i["orderItemId"], "quantity": i["quantityOrdered"]}
+                for i in order["orderItems"]
+            ],
+        },
+    }
+    ORDERS_V0.validate("ConfirmShipmentRequest", body)
+    misspelt = copy.deepcopy(body)
+    misspelt["packageDetail"]["trackingNo"] = misspelt["packageDetail"].pop(
+        "trackingNumber"
+    )
+    response = _call(http, ORDERS_V0, "POST", template, path, json=misspelt)
+    assert response.status_code == 400
+    assert "trackingNo" in response.json()["errors"][0]["message"]
+    assert _call(http, ORDERS_V0, "POST", template, path, json=body).status_code == 204
+    edited = copy.deepcopy(body)
+    edited["packageDetail"]["trackingNumber"] = "RS0002"
+    assert _call(http, ORDERS_V0, "POST", template, path, json=edited).status_code == (
+        204
+    )
+    reship = copy.deepcopy(edited)
+    reship["packageDetail"]["packageReferenceId"] = "2"
+    assert _call(http, ORDERS_V0, "POST", template, path, json=reship).status_code == (
+        204
+    )
+    packages = _get_order_validates(http, order["orderId"])["packages"]
+    assert [(p["packageReferenceId"], p["trackingNumber"]) for p in packages] == [
+        ("1", "RS0002"),
+        ("2", "RS0002"),
+    ]
+
+
+def test_orders_canceled_by_acknowledgement_validate(sim, http):
+    whole, partial = _merchant_unshipped(sim, 2), _merchant_unshipped(sim, 3)
+    envelope = (
+        "<?xml version='1.0' encoding='UTF-8'?><AmazonEnvelope><Header>"
+        "<DocumentVersion>1.01</DocumentVersion>"
+        "<MerchantIdentifier>A1SIMSELLER0001</MerchantIdentifier></Header>"
+        "<MessageType>OrderAcknowledgement</MessageType>"
+        "<Message><MessageID>1</MessageID><OrderAcknowledgement>"
+        f"<AmazonOrderID>{whole['orderId']}</AmazonOrderID>"
+        "<StatusCode>Failure</StatusCode></OrderAcknowledgement></Message>"
+        "<Message><MessageID>2</MessageID><OrderAcknowledgement>"
+        f"<AmazonOrderID>{partial['orderId']}</AmazonOrderID>"
+        "<StatusCode>Success</StatusCode><Item>"
+        f"<AmazonOrderItemCode>{partial['orderItems'][0]['orderItemId']}"
+        "</AmazonOrderItemCode><CancelReason>BuyerCanceled</CancelReason>"
+        "<Quantity>1</Quantity></Item></OrderAcknowledgement></Message>"
+        "</AmazonEnvelope>"
+    )
+    feed_id = _submit_feed(
+        http,
+        "POST_ORDER_ACKNOWLEDGEMENT_DATA",
+        envelope.encode(),
+        "text/xml; charset=UTF-8",
+    )
+    feed = _poll_feed(http, feed_id)
+    assert feed["processingStatus"] == "DONE"
+    assert b"<MessagesWithError>0</MessagesWithError>" in _result_document(http, feed)
+    canceled = _get_order_validates(http, whole["orderId"])
+    assert canceled["fulfillment"]["fulfillmentStatus"] == "CANCELLED"
+    item = _get_order_validates(http, partial["orderId"])["orderItems"][0]
+    assert item["cancellation"]["cancellationExecution"]["cancelledBy"] == "MERCHANT"
+
+
+def test_fatal_order_feed_validates(sim, http):
+    sim.state.inject_fault("createFeed", "fatal")
+    feed_id = _submit_feed(
+        http,
+        "POST_ORDER_FULFILLMENT_DATA",
+        b"<AmazonEnvelope/>",
+        "text/xml; charset=UTF-8",
+    )
+    feed = _poll_feed(http, feed_id)
+    assert feed["processingStatus"] == "FATAL"
+    assert b"<MessageID>0</MessageID>" in _result_document(http, feed)
+
+
 def _submit_feed(http, feed_type: str, content: bytes, content_type: str) -> str:
     document = _call(
         http,

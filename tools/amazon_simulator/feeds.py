@@ -1,11 +1,13 @@
-"""Feed processing: JSON_LISTINGS_FEED (JSON report) and POST_ORDER_FULFILLMENT_DATA
-(XML ProcessingReport). XML is parsed and built with lxml only."""
+"""Feed processing: JSON_LISTINGS_FEED (JSON report), POST_ORDER_FULFILLMENT_DATA and
+POST_ORDER_ACKNOWLEDGEMENT_DATA (XML ProcessingReport, one Result per refused message,
+by MessageID). XML is parsed and built with lxml only."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
 
 from lxml import etree
 
@@ -17,6 +19,24 @@ from .timeutil import parse_iso
 
 LISTINGS_FEED = "JSON_LISTINGS_FEED"
 FULFILLMENT_FEED = "POST_ORDER_FULFILLMENT_DATA"
+ACKNOWLEDGEMENT_FEED = "POST_ORDER_ACKNOWLEDGEMENT_DATA"
+XML_FEEDS = frozenset({FULFILLMENT_FEED, ACKNOWLEDGEMENT_FEED})
+XML_REPORT_CONTENT_TYPE = "text/xml; charset=UTF-8"
+#: The order acknowledgement's CancelReason values.
+CANCEL_REASONS = frozenset(
+    {
+        "NoInventory",
+        "ShippingAddressUndeliverable",
+        "CustomerExchange",
+        "BuyerCanceled",
+        "GeneralAdjustment",
+        "CarrierCreditDecision",
+        "RiskAssessmentInformationNotValid",
+        "CarrierCoverageFailure",
+        "CustomerReturn",
+        "MerchandiseNotReceived",
+    }
+)
 #: Listings feed types Amazon removed on 2025-07-31: they now end FATAL.
 REMOVED_FEED_TYPES = frozenset(
     {
@@ -184,13 +204,45 @@ def _check_message(message, schema: dict | None) -> list[dict]:
     ]
 
 
-# -- POST_ORDER_FULFILLMENT_DATA
-ShipFunction = Callable[[str, list, dict, object], None]
+# -- XML order feeds: POST_ORDER_FULFILLMENT_DATA and POST_ORDER_ACKNOWLEDGEMENT_DATA
+#: ship(order_id, [{orderItemId, quantity}], package, at); raises SpApiError.
+ShipFunction = Callable[[str, list, dict, datetime], None]
+#: acknowledge(order_id, status_code, items); raises SpApiError.
+AcknowledgeFunction = Callable[[str, str, list], None]
+#: One result of a message: (ResultCode Error|Warning, ResultMessageCode, text).
+Problem = tuple[str, str, str]
+
+
+@dataclass(frozen=True)
+class ReportResult:
+    """One ``Result`` of an XML processing report (MessageID "0": the document)."""
+
+    message_id: str
+    severity: str  # Error or Warning
+    code: str
+    description: str
+    order_id: str | None = None
 
 
 def _text(element, path: str) -> str | None:
+    if element is None:
+        return None
     found = element.find(path)
     return found.text.strip() if found is not None and found.text else None
+
+
+def _envelope_messages(content: bytes, message_type: str):
+    """(merchant identifier, Message elements) of an envelope of ``message_type``;
+    ``ValueError`` when the document is not such an envelope."""
+    try:
+        root = etree.fromstring(content, parser=_SAFE_PARSER)
+    except etree.XMLSyntaxError as error:
+        raise ValueError(f"XML parsing error: {error}") from None
+    if etree.QName(root).localname != "AmazonEnvelope":
+        raise ValueError("The root element must be AmazonEnvelope.")
+    if _text(root, "MessageType") != message_type:
+        raise ValueError(f"MessageType must be {message_type}.")
+    return _text(root, "Header/MerchantIdentifier"), root.findall("Message")
 
 
 def parse_fulfillment_feed(content: bytes) -> tuple[str | None, list[dict]]:
@@ -198,42 +250,21 @@ def parse_fulfillment_feed(content: bytes) -> tuple[str | None, list[dict]]:
 
     Raises ``ValueError`` when the document is not such an envelope.
     """
-    try:
-        root = etree.fromstring(content, parser=_SAFE_PARSER)
-    except etree.XMLSyntaxError as error:
-        raise ValueError(f"XML parsing error: {error}") from None
-    if etree.QName(root).localname != "AmazonEnvelope":
-        raise ValueError("The root element must be AmazonEnvelope.")
-    if _text(root, "MessageType") != "OrderFulfillment":
-        raise ValueError("MessageType must be OrderFulfillment.")
+    merchant, elements = _envelope_messages(content, "OrderFulfillment")
     messages = []
-    for message in root.findall("Message"):
+    for message in elements:
         fulfillment = message.find("OrderFulfillment")
         data = fulfillment.find("FulfillmentData") if fulfillment is not None else None
         messages.append(
             {
                 "message_id": _text(message, "MessageID"),
-                "amazon_order_id": _text(fulfillment, "AmazonOrderID")
-                if fulfillment is not None
-                else None,
-                "merchant_fulfillment_id": _text(fulfillment, "MerchantFulfillmentID")
-                if fulfillment is not None
-                else None,
-                "fulfillment_date": _text(fulfillment, "FulfillmentDate")
-                if fulfillment is not None
-                else None,
-                "carrier_code": _text(data, "CarrierCode")
-                if data is not None
-                else None,
-                "carrier_name": _text(data, "CarrierName")
-                if data is not None
-                else None,
-                "shipping_method": _text(data, "ShippingMethod")
-                if data is not None
-                else None,
-                "tracking_number": _text(data, "ShipperTrackingNumber")
-                if data is not None
-                else None,
+                "amazon_order_id": _text(fulfillment, "AmazonOrderID"),
+                "merchant_fulfillment_id": _text(fulfillment, "MerchantFulfillmentID"),
+                "fulfillment_date": _text(fulfillment, "FulfillmentDate"),
+                "carrier_code": _text(data, "CarrierCode"),
+                "carrier_name": _text(data, "CarrierName"),
+                "shipping_method": _text(data, "ShippingMethod"),
+                "tracking_number": _text(data, "ShipperTrackingNumber"),
                 "items": [
                     {
                         "order_item_id": _text(item, "AmazonOrderItemCode"),
@@ -245,90 +276,256 @@ def parse_fulfillment_feed(content: bytes) -> tuple[str | None, list[dict]]:
                 ],
             }
         )
-    return _text(root, "Header/MerchantIdentifier"), messages
+    return merchant, messages
+
+
+def parse_acknowledgement_feed(content: bytes) -> tuple[str | None, list[dict]]:
+    """(merchant identifier, messages) of an OrderAcknowledgement envelope.
+
+    Raises ``ValueError`` when the document is not such an envelope.
+    """
+    merchant, elements = _envelope_messages(content, "OrderAcknowledgement")
+    messages = []
+    for message in elements:
+        acknowledgement = message.find("OrderAcknowledgement")
+        messages.append(
+            {
+                "message_id": _text(message, "MessageID"),
+                "amazon_order_id": _text(acknowledgement, "AmazonOrderID"),
+                "merchant_order_id": _text(acknowledgement, "MerchantOrderID"),
+                "status_code": _text(acknowledgement, "StatusCode"),
+                "items": [
+                    {
+                        "order_item_id": _text(item, "AmazonOrderItemCode"),
+                        "merchant_order_item_id": _text(item, "MerchantOrderItemID"),
+                        "cancel_reason": _text(item, "CancelReason"),
+                        "quantity": _text(item, "Quantity"),
+                    }
+                    for item in (
+                        acknowledgement.findall("Item")
+                        if acknowledgement is not None
+                        else []
+                    )
+                ],
+            }
+        )
+    return merchant, messages
+
+
+def _process_order_feed(
+    content: bytes,
+    feed_id: str,
+    seller_id: str,
+    parse: Callable[[bytes], tuple[str | None, list[dict]]],
+    apply: Callable[[dict], list[Problem]],
+) -> FeedOutcome:
+    """Parse an XML order feed, ``apply`` each message (its problems; an error
+    refuses the message) and build the XML processing report."""
+    results: list[ReportResult] = []
+    try:
+        merchant, messages = parse(content)
+    except ValueError as error:
+        merchant, messages = None, None
+        results.append(ReportResult("0", "Error", "5001", str(error)[:300]))
+    if messages is not None and merchant != seller_id:
+        results.append(
+            ReportResult("0", "Error", "5000", "MerchantIdentifier does not match.")
+        )
+        messages = []
+    for message in messages or []:
+        for severity, code, description in apply(message):
+            results.append(
+                ReportResult(
+                    message["message_id"] or "0",
+                    severity,
+                    code,
+                    description,
+                    message["amazon_order_id"],
+                )
+            )
+    return _report_outcome(feed_id, seller_id, len(messages or []), results, messages)
+
+
+def _report_outcome(
+    feed_id: str,
+    seller_id: str,
+    processed: int,
+    results: list[ReportResult],
+    parsed=None,
+    *,
+    status: str = "DONE",
+    reported_processed: int | None = None,
+) -> FeedOutcome:
+    with_error = len({r.message_id for r in results if r.severity == "Error"} - {"0"})
+    with_warning = len(
+        {r.message_id for r in results if r.severity == "Warning"} - {"0"}
+    )
+    summary = {
+        "processed": processed if reported_processed is None else reported_processed,
+        "successful": processed - with_error,
+        "with_error": with_error,
+        "with_warning": with_warning,
+    }
+    return FeedOutcome(
+        status=status,
+        parsed=parsed,
+        report=_processing_report_xml(feed_id, seller_id, summary, results),
+        report_content_type=XML_REPORT_CONTENT_TYPE,
+        report_data={
+            **summary,
+            "actually_processed": processed,
+            "results": [asdict(r) for r in results],
+        },
+    )
+
+
+def fatal_xml_outcome(feed_id: str, seller_id: str, message: str) -> FeedOutcome:
+    """A FATAL XML feed: nothing applied, a report with one document-level error."""
+    return _report_outcome(
+        feed_id,
+        seller_id,
+        0,
+        [ReportResult("0", "Error", "5001", message[:300])],
+        status="FATAL",
+    )
+
+
+def misreported(outcome: FeedOutcome, feed_id: str, seller_id: str) -> FeedOutcome:
+    """``outcome`` with a report whose summary does not add up (no message
+    processed); what the feed did stays done."""
+    data = outcome.report_data
+    if outcome.report_content_type == XML_REPORT_CONTENT_TYPE:
+        results = [ReportResult(**r) for r in data["results"]]
+        return _report_outcome(
+            feed_id,
+            seller_id,
+            data["actually_processed"],
+            results,
+            outcome.parsed,
+            status=outcome.status,
+            reported_processed=0,
+        )
+    report = json.loads(json.dumps(data))
+    if isinstance(report.get("summary"), dict):
+        report["summary"]["messagesProcessed"] = 0
+    return FeedOutcome(
+        status=outcome.status,
+        parsed=outcome.parsed,
+        report=json.dumps(report, ensure_ascii=False).encode("utf-8"),
+        report_content_type=outcome.report_content_type,
+        report_data=report,
+        issues=outcome.issues,
+    )
 
 
 def process_fulfillment_feed(
     content: bytes, feed_id: str, seller_id: str, ship: ShipFunction
 ) -> FeedOutcome:
     """Apply each fulfillment message through ``ship(order_id, items, package, at)``
-    (which raises ``SpApiError`` for a refused message) and build the XML report."""
-    results: list[tuple[str, str, str, str | None]] = []
-    try:
-        merchant, messages = parse_fulfillment_feed(content)
-    except ValueError as error:
-        merchant, messages = None, None
-        results.append(("0", "5001", str(error)[:300], None))
-    if messages is not None and merchant != seller_id:
-        results.append(("0", "5000", "MerchantIdentifier does not match.", None))
-        messages = []
-    processed = len(messages or [])
-    for message in messages or []:
-        problem = _apply_fulfillment_message(message, ship)
-        if problem:
-            code, description = problem
-            results.append(
-                (
-                    message["message_id"] or "0",
-                    code,
-                    description,
-                    message["amazon_order_id"],
-                )
-            )
-    with_error = len({r[0] for r in results if r[0] != "0"})
-    report = _processing_report_xml(
-        feed_id, seller_id, processed, processed - with_error, with_error, results
-    )
-    return FeedOutcome(
-        status="DONE",
-        parsed=messages,
-        report=report,
-        report_content_type="text/xml; charset=UTF-8",
-        report_data={
-            "processed": processed,
-            "successful": processed - with_error,
-            "with_error": with_error,
-            "results": results,
-        },
+    and build the XML report.
+
+    The package key is the MerchantFulfillmentID when given: a message re-sent for
+    a package already shipped edits it (carrier, tracking, items).
+    """
+    return _process_order_feed(
+        content,
+        feed_id,
+        seller_id,
+        parse_fulfillment_feed,
+        lambda message: _apply_fulfillment_message(message, ship),
     )
 
 
-def _apply_fulfillment_message(message: dict, ship: ShipFunction):
+def _error(error: SpApiError) -> list[Problem]:
+    return [("Error", "18028" if error.status == 404 else "25", error.message)]
+
+
+def _apply_fulfillment_message(message: dict, ship: ShipFunction) -> list[Problem]:
     if not message["amazon_order_id"]:
-        return "25", "AmazonOrderID is required."
-    if not (message["carrier_code"] or message["carrier_name"]):
-        return "25", "CarrierCode or CarrierName is required."
+        return [("Error", "25", "AmazonOrderID is required.")]
+    code, name = message["carrier_code"], message["carrier_name"]
+    if not (code or name):
+        return [("Error", "25", "CarrierCode or CarrierName is required.")]
+    if code == "Other" and not name:
+        return [("Error", "25", "CarrierName is required when CarrierCode is Other.")]
     try:
         at = parse_iso(message["fulfillment_date"] or "")
     except ValueError:
-        return "25", "FulfillmentDate is not a valid xsd:dateTime."
+        return [("Error", "25", "FulfillmentDate is not a valid xsd:dateTime.")]
     items = []
     for item in message["items"]:
         try:
             quantity = int(item["quantity"] or "")
         except ValueError:
-            return "25", "Item Quantity must be a positive integer."
+            return [("Error", "25", "Item Quantity must be a positive integer.")]
         items.append({"orderItemId": item["order_item_id"], "quantity": quantity})
     package = {
-        "carrier": message["carrier_code"] or message["carrier_name"],
+        "carrier": code if code and code != "Other" else name,
         "trackingNumber": message["tracking_number"] or "",
         "shippingService": message["shipping_method"] or "Standard",
     }
+    if message["merchant_fulfillment_id"]:
+        package["packageReferenceId"] = message["merchant_fulfillment_id"]
     try:
         ship(message["amazon_order_id"], items, package, at)
     except SpApiError as error:
-        code = "18028" if error.status == 404 else "25"
-        return code, error.message
-    return None
+        return _error(error)
+    return []
+
+
+def process_acknowledgement_feed(
+    content: bytes, feed_id: str, seller_id: str, acknowledge: AcknowledgeFunction
+) -> FeedOutcome:
+    """Apply each acknowledgement message through ``acknowledge(order_id,
+    status_code, items)`` (items ``[{orderItemId, cancelReason, quantity}]``,
+    quantity ``None`` for all units) and build the XML report."""
+    return _process_order_feed(
+        content,
+        feed_id,
+        seller_id,
+        parse_acknowledgement_feed,
+        lambda message: _apply_acknowledgement_message(message, acknowledge),
+    )
+
+
+def _apply_acknowledgement_message(
+    message: dict, acknowledge: AcknowledgeFunction
+) -> list[Problem]:
+    if not message["amazon_order_id"]:
+        return [("Error", "25", "AmazonOrderID is required.")]
+    if message["status_code"] not in ("Success", "Failure"):
+        return [("Error", "25", "StatusCode must be Success or Failure.")]
+    items = []
+    for item in message["items"]:
+        if not item["order_item_id"]:
+            return [("Error", "25", "Item AmazonOrderItemCode is required.")]
+        reason = item["cancel_reason"]
+        if reason is not None and reason not in CANCEL_REASONS:
+            return [("Error", "25", f"CancelReason {reason!r} is not valid.")]
+        quantity = None
+        if item["quantity"] is not None:
+            try:
+                quantity = int(item["quantity"])
+            except ValueError:
+                quantity = 0
+            if quantity < 1:
+                return [("Error", "25", "Item Quantity must be a positive integer.")]
+        items.append(
+            {
+                "orderItemId": item["order_item_id"],
+                "cancelReason": reason,
+                "quantity": quantity,
+            }
+        )
+    try:
+        acknowledge(message["amazon_order_id"], message["status_code"], items)
+    except SpApiError as error:
+        return _error(error)
+    return []
 
 
 def _processing_report_xml(
-    feed_id: str,
-    seller_id: str,
-    processed: int,
-    successful: int,
-    with_error: int,
-    results: list,
+    feed_id: str, seller_id: str, summary: dict, results: list[ReportResult]
 ) -> bytes:
     envelope = etree.Element("AmazonEnvelope")
     header = etree.SubElement(envelope, "Header")
@@ -340,18 +537,18 @@ def _processing_report_xml(
     report = etree.SubElement(message, "ProcessingReport")
     etree.SubElement(report, "DocumentTransactionID").text = feed_id
     etree.SubElement(report, "StatusCode").text = "Complete"
-    summary = etree.SubElement(report, "ProcessingSummary")
-    etree.SubElement(summary, "MessagesProcessed").text = str(processed)
-    etree.SubElement(summary, "MessagesSuccessful").text = str(successful)
-    etree.SubElement(summary, "MessagesWithError").text = str(with_error)
-    etree.SubElement(summary, "MessagesWithWarning").text = "0"
-    for message_id, code, description, order_id in results:
+    element = etree.SubElement(report, "ProcessingSummary")
+    etree.SubElement(element, "MessagesProcessed").text = str(summary["processed"])
+    etree.SubElement(element, "MessagesSuccessful").text = str(summary["successful"])
+    etree.SubElement(element, "MessagesWithError").text = str(summary["with_error"])
+    etree.SubElement(element, "MessagesWithWarning").text = str(summary["with_warning"])
+    for item in results:
         result = etree.SubElement(report, "Result")
-        etree.SubElement(result, "MessageID").text = message_id
-        etree.SubElement(result, "ResultCode").text = "Error"
-        etree.SubElement(result, "ResultMessageCode").text = code
-        etree.SubElement(result, "ResultDescription").text = description
-        if order_id:
+        etree.SubElement(result, "MessageID").text = item.message_id
+        etree.SubElement(result, "ResultCode").text = item.severity
+        etree.SubElement(result, "ResultMessageCode").text = item.code
+        etree.SubElement(result, "ResultDescription").text = item.description
+        if item.order_id:
             info = etree.SubElement(result, "AdditionalInfo")
-            etree.SubElement(info, "AmazonOrderID").text = order_id
+            etree.SubElement(info, "AmazonOrderID").text = item.order_id
     return etree.tostring(envelope, xml_declaration=True, encoding="UTF-8")

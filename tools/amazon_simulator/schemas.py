@@ -8,9 +8,11 @@ through it.
 ``check_order`` is the gate every order goes through on its way into the simulator
 (hand-made by a test, generated for the demo): it must be an ``Order`` of the Orders
 API v2026-01-01 model, checked strictly (an object may hold no property the model does
-not define, so a misspelt field name is refused too). When the models are not
-available, the check is skipped with one logged warning (``models.try_load_model``)
-and only the fields the simulator itself needs are checked.
+not define, so a misspelt field name is refused too). ``check_confirm_shipment`` does
+the same for the body of a confirmShipment call (``ConfirmShipmentRequest`` of the
+Orders API v0 model) and answers Amazon's 400. When the models are not available, the
+checks are skipped with one logged warning (``models.try_load_model``) and only the
+fields the simulator itself needs are checked.
 """
 
 from __future__ import annotations
@@ -19,9 +21,11 @@ import jsonschema
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
+from .errors import invalid_input
 from .models import try_load_model
 
 ORDERS_MODEL = "orders_2026-01-01.json"
+ORDERS_V0_MODEL = "ordersV0.json"
 #: What the simulator needs of an order to store and search it.
 ORDER_REQUIRED = (
     "orderId",
@@ -124,4 +128,54 @@ def check_order(order) -> None:
         raise InvalidOrderPayload(
             f"order {order_id or '(no orderId)'} is not an Order of {ORDERS_MODEL}: "
             f"{shown}{more}"
+        )
+
+
+def _basic_confirm_shipment_errors(body) -> list[str]:
+    """What the simulator relies on in a confirmShipment body, for when the model
+    is not available."""
+    if not isinstance(body, dict):
+        return ["(root): the request body must be an object"]
+    errors = [
+        f"(root): {key!r} is a required property"
+        for key in ("marketplaceId", "packageDetail")
+        if key not in body
+    ]
+    detail = body.get("packageDetail")
+    if not isinstance(detail, dict):
+        return errors or ["packageDetail: must be an object"]
+    for key in ("packageReferenceId", "carrierCode", "trackingNumber", "shipDate"):
+        if key not in detail:
+            errors.append(f"packageDetail: {key!r} is a required property")
+        elif not isinstance(detail[key], str):
+            errors.append(f"packageDetail/{key}: must be a string")
+    lines = detail.get("orderItems")
+    if not isinstance(lines, list):
+        errors.append("packageDetail/orderItems: must be an array")
+        return errors
+    for index, line in enumerate(lines):
+        where = f"packageDetail/orderItems/{index}"
+        if not isinstance(line, dict):
+            errors.append(f"{where}: must be an object")
+            continue
+        if not isinstance(line.get("orderItemId"), str):
+            errors.append(f"{where}/orderItemId: must be a string")
+        quantity = line.get("quantity")
+        if not isinstance(quantity, int) or isinstance(quantity, bool):
+            errors.append(f"{where}/quantity: must be an integer")
+    return errors
+
+
+def check_confirm_shipment(body) -> None:
+    """Raise Amazon's 400 ``InvalidInput`` (``SpApiError``) naming each offending
+    field unless ``body`` is a ``ConfirmShipmentRequest`` of the Orders API v0
+    model, checked strictly."""
+    errors = definition_errors(ORDERS_V0_MODEL, "ConfirmShipmentRequest", body)
+    if errors is None:  # no models: what the simulator itself relies on
+        errors = _basic_confirm_shipment_errors(body)
+    if errors:
+        shown = "; ".join(errors[:10])
+        more = f" (and {len(errors) - 10} more)" if len(errors) > 10 else ""
+        raise invalid_input(
+            f"The request body is not a valid ConfirmShipmentRequest: {shown}{more}"
         )

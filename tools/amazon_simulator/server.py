@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from .auth import TokenIssuer, invalid_grant_body
 from .errors import QUOTA_EXCEEDED_MESSAGE, UNAUTHORIZED, SpApiError, invalid_input
-from .faults import Fault
+from .faults import RESPONSE_FAULT_KINDS, Fault
 from .ratelimit import RateLimiter, rate_header
 from .state import SimulatorState
 
@@ -184,7 +184,8 @@ class SimulatorHandler(BaseHTTPRequestHandler):
 
     def _serve(self, operation, handler, args) -> Response | None:
         state = self.server.state
-        fault = state.take_fault(operation)
+        # Feed faults are the state's (createFeed succeeds, the feed ends badly).
+        fault = state.take_fault(operation, lambda f: f.kind in RESPONSE_FAULT_KINDS)
         if fault is not None:
             return self._fault_response(fault, operation)
         if operation not in _NO_AUTH and not self.server.issuer.is_valid(

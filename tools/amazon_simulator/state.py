@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from . import feeds as feed_processing
 from . import listings
 from .errors import SpApiError, invalid_input, not_found
-from .faults import Fault, FaultBook
+from .faults import FEED_FAULT_KINDS, Fault, FaultBook
 from .generator import OrderGenerator, apply_generated_status, ship_lines
 from .marketplaces import BY_ID, DEFAULT_CODES, MARKETPLACES, by_code
 from .orders import (
@@ -29,7 +29,12 @@ from .orders import (
     SearchFilter,
     project,
 )
-from .schemas import ORDER_REQUIRED, InvalidOrderPayload, check_order
+from .schemas import (
+    ORDER_REQUIRED,
+    InvalidOrderPayload,
+    check_confirm_shipment,
+    check_order,
+)
 from .settlement import REPORT_TYPE as SETTLEMENT_REPORT_TYPE
 from .settlement import build_settlement
 from .timeutil import iso, parse_iso, utcnow
@@ -86,8 +91,11 @@ def _int(params: Params, name: str, default: int, low: int, high: int) -> int:
 class SimulatorState:
     """All of the simulated seller's data. Attributes other code may read:
 
-    ``orders``, ``calls``, ``shipment_confirmations``, ``feeds``, ``listings_patches``,
-    ``listings`` (sku -> stock/prices set through feeds and patches), ``reports``.
+    ``orders`` (shipped packages in ``order["packages"]``), ``calls``,
+    ``shipment_confirmations`` (the confirmShipment bodies accepted), ``feeds``,
+    ``acknowledgements`` (each message of the order acknowledgement feeds, with its
+    ``error`` or ``None``), ``listings_patches``, ``listings`` (sku -> stock/prices
+    set through feeds and patches), ``reports``.
     Settings: ``pagination_token_ttl``, ``feed_processing_polls`` (0 = done at once),
     ``result_compression`` ("alternate", "always", "never"), ``visibility_delay``.
     """
@@ -110,6 +118,7 @@ class SimulatorState:
         self.calls: list[dict] = []
         self.shipment_confirmations: list[dict] = []
         self.feeds: dict[str, dict] = {}
+        self.acknowledgements: list[dict] = []
         self.listings_patches: list[dict] = []
         self.listings: dict[str, dict] = {}
         self.reports: dict[str, dict] = {}
@@ -120,6 +129,8 @@ class SimulatorState:
         # Amazon refuses a createdBefore/lastUpdatedBefore later than 2 min ago.
         self.visibility_delay = timedelta(minutes=2)
         self._withheld: dict[str, dict] = {}
+        # (order id, packageReferenceId) of the replacement packages (reships)
+        self._replacements: set[tuple[str, str]] = set()
         self._faults = FaultBook()
         self._pages: dict[str, dict] = {}
         self._rng = random.Random(seed)
@@ -188,6 +199,9 @@ class SimulatorState:
                 raise InvalidOrderPayload(f"order lacks {', '.join(missing)}")
         with self.lock:
             self.orders[order["orderId"]] = copy.deepcopy(order)
+            self._replacements = {
+                key for key in self._replacements if key[0] != order["orderId"]
+            }
             return order["orderId"]
 
     def advance(self, order_id: str, status: str, at: datetime | None = None) -> dict:
@@ -233,12 +247,18 @@ class SimulatorState:
 
     # -- test API: faults and calls
     def inject_fault(self, operation: str, kind: str, count: int = 1, **opts) -> None:
+        """Make the next ``count`` calls of ``operation`` fail the ``kind`` way
+        (``faults.FAULT_KINDS``; ``inject_fault("createFeed", "fatal")`` makes the
+        next feed created end FATAL, ``"unclear_report"`` gives it a report that does
+        not add up; ``feed_type=...`` keeps either for a feed of that type)."""
         with self.lock:
             self._faults.add(operation, kind, count, **opts)
 
-    def take_fault(self, operation: str) -> Fault | None:
+    def take_fault(
+        self, operation: str, accept: Callable[[Fault], bool] | None = None
+    ) -> Fault | None:
         with self.lock:
-            return self._faults.take(operation)
+            return self._faults.take(operation, accept)
 
     def clear_faults(self) -> None:
         with self.lock:
@@ -402,48 +422,50 @@ class SimulatorState:
 
     # -- orders v0 confirmShipment
     def confirm_shipment(self, order_id: str, body) -> None:
+        """confirmShipment: the body must be a ``ConfirmShipmentRequest`` of the
+        official model (checked strictly); the package is shipped by :meth:`ship`.
+        A confirmation that changes nothing of a package already confirmed is
+        refused (400)."""
         with self.lock:
             order = self._order(order_id)
-            if not isinstance(body, dict):
-                raise invalid_input("The request body must be a JSON object.")
+            check_confirm_shipment(body)
             if body.get("marketplaceId") != order["salesChannel"].get("marketplaceId"):
                 raise invalid_input(
                     "marketplaceId is missing or does not match the order."
                 )
-            detail = body.get("packageDetail")
-            if not isinstance(detail, dict):
-                raise invalid_input("packageDetail is required.")
-            reference = detail.get("packageReferenceId")
-            if not (
-                isinstance(reference, str)
-                and reference.isdigit()
-                and int(reference) > 0
-            ):
+            detail = body["packageDetail"]
+            reference = detail["packageReferenceId"]
+            if not (reference.isdigit() and int(reference) > 0):
                 raise invalid_input(
                     "packageReferenceId must be a positive number as a string."
                 )
             for key in ("carrierCode", "trackingNumber"):
-                if not isinstance(detail.get(key), str) or not detail[key].strip():
+                if not detail[key].strip():
                     raise invalid_input(f"packageDetail.{key} is required.")
+            other = detail["carrierCode"] == "Other"
+            if other and not (detail.get("carrierName") or "").strip():
+                raise invalid_input(
+                    "packageDetail.carrierName is required when carrierCode is Other."
+                )
             try:
-                ship_date = parse_iso(str(detail.get("shipDate", "")))
+                ship_date = parse_iso(detail["shipDate"])
             except ValueError:
                 raise invalid_input(
                     "packageDetail.shipDate must be an ISO 8601 date-time."
                 ) from None
-            lines = detail.get("orderItems")
-            if not isinstance(lines, list) or not lines:
+            lines = detail["orderItems"]
+            if not lines:
                 raise invalid_input(
                     "packageDetail.orderItems must list at least one item."
                 )
             package = {
                 "packageReferenceId": reference,
-                "carrier": detail.get("carrierName") or detail["carrierCode"],
+                "carrier": detail["carrierName"] if other else detail["carrierCode"],
                 "trackingNumber": detail["trackingNumber"],
                 "shippingService": detail.get("shippingMethod") or "Standard",
                 "shipTime": iso(ship_date),
             }
-            self.ship(order_id, lines, package, ship_date, require_items=True)
+            self.ship(order_id, lines, package, ship_date)
             self.shipment_confirmations.append(
                 {"order_id": order_id, "body": copy.deepcopy(body)}
             )
@@ -454,10 +476,23 @@ class SimulatorState:
         lines: list,
         package: dict,
         at: datetime,
-        require_items: bool = False,
+        *,
+        unchanged_ok: bool = True,
     ) -> None:
-        """Ship ``lines`` ([{orderItemId, quantity}], empty = everything left) of a
-        merchant-fulfilled order; raises ``SpApiError`` when Amazon would refuse."""
+        """Ship ``lines`` ([{orderItemId, quantity}]) of a merchant-fulfilled order in
+        ``package``; raises ``SpApiError`` when Amazon would refuse.
+
+        - A ``packageReferenceId`` the order already has edits that package
+          (carrier, tracking, items): only the difference in quantities is shipped
+          (or un-shipped). No ``lines`` keeps its items. ``unchanged_ok=False``
+          refuses an edit that changes nothing.
+        - Otherwise a package is added (without a reference, the next free number):
+          no ``lines`` ships everything left.
+        - A new package for an order already SHIPPED is a replacement (a reship
+          after a return): its quantities may not exceed what was ordered (less
+          what was canceled), and nothing is shipped again.
+        - A canceled order, or one not yet confirmable, is refused.
+        """
         with self.lock:
             order = self._order(order_id)
             if order.get("fulfillment", {}).get("fulfilledBy") != "MERCHANT":
@@ -465,46 +500,192 @@ class SimulatorState:
                     f"Order {order_id} is not fulfilled by the merchant."
                 )
             status = order["fulfillment"]["fulfillmentStatus"]
-            if status not in CONFIRMABLE_STATUSES:
+            if status == "CANCELLED":
+                raise invalid_input(
+                    f"Order {order_id} is canceled: it cannot be shipped."
+                )
+            if status not in (*CONFIRMABLE_STATUSES, "SHIPPED"):
                 raise invalid_input(
                     f"Order {order_id} cannot be shipped in status {status}."
                 )
-            items = {i["orderItemId"]: i for i in order["orderItems"]}
-            if not lines and not require_items:
-                lines = [
-                    {"orderItemId": i["orderItemId"], "quantity": _unshipped(i)}
-                    for i in order["orderItems"]
-                    if _unshipped(i)
-                ]
-            resolved, wanted = [], {}
-            for line in lines:
-                if not isinstance(line, dict):
-                    raise invalid_input("Each order item must be an object.")
-                item = items.get(line.get("orderItemId"))
-                quantity = line.get("quantity")
-                if item is None:
-                    raise invalid_input(
-                        f"Unknown orderItemId {line.get('orderItemId')!r}."
-                    )
-                if (
-                    not isinstance(quantity, int)
-                    or isinstance(quantity, bool)
-                    or quantity < 1
-                ):
-                    raise invalid_input("quantity must be a positive integer.")
-                wanted[item["orderItemId"]] = (
-                    wanted.get(item["orderItemId"], 0) + quantity
-                )
-                if wanted[item["orderItemId"]] > _unshipped(item):
-                    raise invalid_input(
-                        f"quantity for orderItemId {item['orderItemId']} exceeds the "
-                        "unshipped quantity."
-                    )
-                resolved.append((item, quantity))
-            ship_lines(order, resolved, at, package)
-            order["lastUpdatedTime"] = iso(
-                max(self.now(), parse_iso(order["lastUpdatedTime"]))
+            packages = order.get("packages", [])
+            reference = package.get("packageReferenceId")
+            index = next(
+                (
+                    i
+                    for i, p in enumerate(packages)
+                    if reference and p.get("packageReferenceId") == reference
+                ),
+                None,
             )
+            existing = packages[index] if index is not None else None
+            if existing is not None:
+                replacement = (order_id, reference) in self._replacements
+            else:
+                replacement = status == "SHIPPED"
+                reference = reference or _next_reference(packages)
+            items = {i["orderItemId"]: i for i in order["orderItems"]}
+            if not lines:
+                if existing is not None:
+                    lines = copy.deepcopy(existing.get("packageItems", []))
+                elif replacement:
+                    raise invalid_input(
+                        f"Order {order_id} is already shipped: a replacement "
+                        "package must list its items."
+                    )
+                else:
+                    lines = [
+                        {"orderItemId": i["orderItemId"], "quantity": _unshipped(i)}
+                        for i in order["orderItems"]
+                        if _unshipped(i)
+                    ]
+            wanted = _wanted_quantities(lines, items)
+            if replacement:
+                deltas: dict[str, int] = {}
+                for item_id, quantity in wanted.items():
+                    limit = _kept(items[item_id])
+                    if quantity > limit:
+                        raise invalid_input(
+                            f"quantity for orderItemId {item_id} exceeds the "
+                            f"quantity ordered ({limit})."
+                        )
+            else:
+                previous: Counter = Counter()
+                for line in (existing or {}).get("packageItems", []):
+                    previous[line["orderItemId"]] += line["quantity"]
+                deltas = {
+                    item_id: wanted.get(item_id, 0) - previous.get(item_id, 0)
+                    for item_id in {*wanted, *previous}
+                }
+                for item_id, delta in deltas.items():
+                    if delta > _unshipped(items[item_id]):
+                        raise invalid_input(
+                            f"quantity for orderItemId {item_id} exceeds the "
+                            "unshipped quantity."
+                        )
+            entry = {
+                "packageReferenceId": reference,
+                "createdTime": existing["createdTime"] if existing else iso(at),
+                "packageStatus": {"status": "SHIPPED"},
+                "carrier": package["carrier"],
+                "shipTime": package.get("shipTime", iso(at)),
+                "shippingService": package.get("shippingService", "Standard"),
+                "trackingNumber": package.get("trackingNumber", ""),
+                "packageItems": [
+                    {"orderItemId": item_id, "quantity": quantity}
+                    for item_id, quantity in wanted.items()
+                ],
+            }
+            if existing is not None and not unchanged_ok and _same(existing, entry):
+                raise invalid_input(
+                    f"Package {reference} of order {order_id} is already confirmed "
+                    "with these details."
+                )
+            ship_lines(
+                order,
+                [(items[i], delta) for i, delta in sorted(deltas.items()) if delta],
+                at,
+                None,
+            )
+            if existing is not None:
+                packages[index] = entry
+            else:
+                order.setdefault("packages", []).append(entry)
+                if replacement:
+                    self._replacements.add((order_id, reference))
+            self._touch(order)
+
+    def _touch(self, order: dict) -> None:
+        order["lastUpdatedTime"] = iso(
+            max(self.now(), parse_iso(order["lastUpdatedTime"]))
+        )
+
+    # -- order acknowledgement (cancellations by the seller)
+    def acknowledge(self, order_id: str, status_code: str, lines: list) -> None:
+        """Apply an OrderAcknowledgement: ``Failure`` cancels the whole order,
+        ``Success`` cancels the listed items that carry a ``cancelReason``
+        (``quantity`` ``None``: all their unshipped units). ``lines`` is
+        ``[{orderItemId, cancelReason, quantity}]``; raises ``SpApiError`` for
+        what Amazon refuses (unknown order or item, an order shipped, canceled,
+        pending or fulfilled by Amazon, more units than are left)."""
+        with self.lock:
+            order = self._order(order_id)
+            if order.get("fulfillment", {}).get("fulfilledBy") != "MERCHANT":
+                raise invalid_input(
+                    f"Order {order_id} is fulfilled by Amazon: it cannot be canceled."
+                )
+            status = order["fulfillment"]["fulfillmentStatus"]
+            if status == "SHIPPED":
+                raise invalid_input(
+                    f"Order {order_id} is already shipped: it cannot be canceled."
+                )
+            if status == "CANCELLED":
+                raise invalid_input(f"Order {order_id} is already canceled.")
+            if status not in CONFIRMABLE_STATUSES:
+                raise invalid_input(
+                    f"Order {order_id} cannot be canceled in status {status}."
+                )
+            items = {i["orderItemId"]: i for i in order["orderItems"]}
+            unknown = [
+                line["orderItemId"]
+                for line in lines
+                if line["orderItemId"] not in items
+            ]
+            if unknown:
+                raise invalid_input(
+                    f"Order {order_id} has no item {', '.join(unknown)}."
+                )
+            cancels: dict[str, tuple[int, str]] = {}
+            if status_code == "Failure":
+                if any(
+                    i.get("fulfillment", {}).get("quantityFulfilled", 0)
+                    for i in order["orderItems"]
+                ):
+                    raise invalid_input(
+                        f"Order {order_id} is partially shipped: cancel its "
+                        "unshipped items instead."
+                    )
+                reasons = {
+                    line["orderItemId"]: line["cancelReason"]
+                    for line in lines
+                    if line["cancelReason"]
+                }
+                default = next(iter(reasons.values()), "GeneralAdjustment")
+                for item_id, item in items.items():
+                    cancels[item_id] = (
+                        _unshipped(item),
+                        reasons.get(item_id, default),
+                    )
+            else:
+                for line in lines:
+                    if not line["cancelReason"]:
+                        continue  # acknowledged, not canceled
+                    item = items[line["orderItemId"]]
+                    already = cancels.get(line["orderItemId"], (0, ""))[0]
+                    quantity = line["quantity"] or _unshipped(item) - already
+                    if quantity < 1 or quantity + already > _unshipped(item):
+                        raise invalid_input(
+                            f"quantity canceled for orderItemId {item['orderItemId']} "
+                            f"exceeds the {_unshipped(item)} unshipped."
+                        )
+                    cancels[line["orderItemId"]] = (
+                        quantity + already,
+                        line["cancelReason"],
+                    )
+            for item_id, (quantity, reason) in cancels.items():
+                item = items[item_id]
+                item["fulfillment"]["quantityUnfulfilled"] -= quantity
+                execution = {"cancelledBy": "MERCHANT", "cancelReason": reason}
+                cancellation = {"cancellationExecution": execution}
+                if reason == "BuyerCanceled":
+                    cancellation["cancellationRequest"] = {
+                        "requester": "BUYER",
+                        "cancelReason": reason,
+                    }
+                item["cancellation"] = cancellation
+            if cancels:
+                _settle_status(order)
+                self._touch(order)
 
     # -- feeds
     def _document_url(self, kind: str, doc_id: str) -> str:
@@ -573,7 +754,25 @@ class SimulatorState:
                 "report_document": None,
                 "polls": 0,
             }
-            outcome = self._process_feed(feed)
+            fault = self._faults.take(
+                "createFeed",
+                lambda f: (
+                    f.kind in FEED_FAULT_KINDS
+                    and f.opts.get("feed_type", feed_type) == feed_type
+                ),
+            )
+            if fault is not None and fault.kind == "fatal":
+                outcome = self._fatal_outcome(
+                    feed, "The feed could not be processed (injected FATAL)."
+                )
+            else:
+                outcome = self._process_feed(feed)
+                if fault is not None:  # unclear_report
+                    outcome = feed_processing.misreported(
+                        outcome, feed_id, self.seller_id
+                    )
+            if feed_type == feed_processing.ACKNOWLEDGEMENT_FEED:
+                self._record_acknowledgements(feed_id, outcome)
             feed["parsed"] = outcome.parsed
             feed["report"] = outcome.report_data
             feed["report_document"] = outcome.report
@@ -584,11 +783,16 @@ class SimulatorState:
                 self._finish_feed(feed)
             return {"feedId": feed_id}
 
+    def _fatal_outcome(self, feed: dict, message: str) -> feed_processing.FeedOutcome:
+        if feed["feedType"] in feed_processing.XML_FEEDS:
+            return feed_processing.fatal_xml_outcome(
+                feed["feedId"], self.seller_id, message
+            )
+        return feed_processing.fatal_outcome(message)
+
     def _process_feed(self, feed: dict) -> feed_processing.FeedOutcome:
         if feed["content"] is None:
-            return feed_processing.fatal_outcome(
-                "The feed document was never uploaded."
-            )
+            return self._fatal_outcome(feed, "The feed document was never uploaded.")
         if feed["feedType"] in feed_processing.REMOVED_FEED_TYPES:
             return feed_processing.fatal_outcome(
                 f"Feed type {feed['feedType']} is no longer supported."
@@ -602,13 +806,35 @@ class SimulatorState:
                 feed["content"],
                 feed["feedId"],
                 self.seller_id,
-                lambda order_id, items, package, at: self.ship(
-                    order_id, items, package, at
-                ),
+                self.ship,
+            )
+        if feed["feedType"] == feed_processing.ACKNOWLEDGEMENT_FEED:
+            return feed_processing.process_acknowledgement_feed(
+                feed["content"], feed["feedId"], self.seller_id, self.acknowledge
             )
         return feed_processing.fatal_outcome(
             f"Feed type {feed['feedType']} is not supported by the simulator."
         )
+
+    def _record_acknowledgements(
+        self, feed_id: str, outcome: feed_processing.FeedOutcome
+    ) -> None:
+        errors: dict[str, str] = {}
+        for result in (outcome.report_data or {}).get("results", []):
+            if result["severity"] == "Error":
+                errors.setdefault(result["message_id"], result["description"])
+        for message in outcome.parsed or []:
+            self.acknowledgements.append(
+                {
+                    "feed_id": feed_id,
+                    "message_id": message["message_id"],
+                    "order_id": message["amazon_order_id"],
+                    "status_code": message["status_code"],
+                    "items": copy.deepcopy(message["items"]),
+                    "error": errors.get(message["message_id"] or "0"),
+                    "at": self.now(),
+                }
+            )
 
     def _finish_feed(self, feed: dict) -> None:
         now = iso(self.now())
@@ -936,6 +1162,62 @@ class SimulatorState:
 
 def _mime(content_type: str | None) -> str:
     return (content_type or "").split(";")[0].strip().lower()
+
+
+def _next_reference(packages: list[dict]) -> str:
+    """The first free package number of an order, from its package count."""
+    taken = {p.get("packageReferenceId") for p in packages}
+    number = len(packages) + 1
+    while str(number) in taken:
+        number += 1
+    return str(number)
+
+
+def _wanted_quantities(lines: list, items: dict[str, dict]) -> dict[str, int]:
+    """Order item id -> quantity of ``lines``, checked like Amazon would."""
+    wanted: dict[str, int] = {}
+    for line in lines:
+        if not isinstance(line, dict):
+            raise invalid_input("Each order item must be an object.")
+        item_id = line.get("orderItemId")
+        quantity = line.get("quantity")
+        if item_id not in items:
+            raise invalid_input(f"Unknown orderItemId {item_id!r}.")
+        if not isinstance(quantity, int) or isinstance(quantity, bool) or quantity < 1:
+            raise invalid_input("quantity must be a positive integer.")
+        wanted[item_id] = wanted.get(item_id, 0) + quantity
+    return wanted
+
+
+def _kept(item: dict) -> int:
+    """The units of an item the buyer still has ordered (ordered less canceled)."""
+    fulfillment = item.get("fulfillment", {})
+    return fulfillment.get("quantityFulfilled", 0) + _unshipped(item)
+
+
+def _same(package: dict, other: dict) -> bool:
+    keys = ("carrier", "trackingNumber", "shippingService", "shipTime")
+
+    def lines(p):
+        return sorted((i["orderItemId"], i["quantity"]) for i in p["packageItems"])
+
+    return all(package.get(k) == other.get(k) for k in keys) and lines(
+        package
+    ) == lines(other)
+
+
+def _settle_status(order: dict) -> None:
+    """After cancellations: nothing shipped nor left is CANCELLED, nothing left
+    with something shipped is SHIPPED; otherwise the status stays."""
+    shipped = sum(
+        i.get("fulfillment", {}).get("quantityFulfilled", 0)
+        for i in order["orderItems"]
+    )
+    left = sum(_unshipped(i) for i in order["orderItems"])
+    if not left:
+        order["fulfillment"]["fulfillmentStatus"] = (
+            "SHIPPED" if shipped else "CANCELLED"
+        )
 
 
 def _unshipped(item: dict) -> int:
