@@ -4,6 +4,7 @@ from . import product_pricelist
 from . import account_tax
 from . import amazon_account
 from . import amazon_account_import
+from . import amazon_feed
 from . import amazon_import_window
 from . import amazon_api_log
 from . import amazon_offer
@@ -12,4 +13,6 @@ from . import amazon_order_sync
 from . import res_partner
 from . import sale_order
 from . import sale_order_line
+from . import stock_move
 from . import stock_picking
+from . import delivery_carrier

@@ -7,9 +7,16 @@ from urllib.parse import urlsplit
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from odoo.addons.queue_job.job import identity_exact
+
 from ..amazon.adapter import SpApiAdapter
 from ..amazon.credentials import AmazonCredentials
 from ..amazon.errors import AmazonAuthError, AmazonError
+from ..amazon.order_feeds import (
+    FULFILLMENT_FEED_TYPE,
+    XML_CONTENT_TYPE,
+    fulfillment_feed,
+)
 from ..const import ACCOUNT_STATE_SELECTION, REGION_SELECTION
 
 SECRET_FIELDS = ("lwa_client_secret", "refresh_token")
@@ -35,6 +42,12 @@ def _url_problem(url):
     if parts.query or parts.fragment:
         return _("it must not carry a query string or fragment")
     return None
+
+
+# How long the first deliveries of a fulfillment feed wait for the others.
+FEED_GATHER_DELAY = 60
+# Amazon accepts big feeds; smaller ones keep a report readable and a retry cheap.
+FEED_MAX_MESSAGES = 10000
 
 
 class AmazonAccount(models.Model):
@@ -167,6 +180,33 @@ class AmazonAccount(models.Model):
     )
     facilitator_tax_product_id = fields.Many2one(
         related="company_id.amazon_facilitator_tax_product_id", readonly=True
+    )
+
+    fulfillment_feed_threshold = fields.Integer(
+        string="Fulfillment Feed Above",
+        default=50,
+        help="When more deliveries than this wait for their confirmation, they go "
+        "to Amazon in one fulfillment feed instead of one call per package "
+        "(deliveries without a tracking number always do).",
+    )
+    invoice_policy = fields.Selection(
+        [("shipped", "When shipped"), ("manual", "Manually")],
+        string="Invoice Amazon Orders",
+        default="shipped",
+        required=True,
+        help="When shipped: each validated delivery (and each FBA order as it is "
+        "imported) makes a posted invoice of what shipped, never e-mailed (Amazon "
+        "bills the buyer). Manually: invoice them yourself as other orders.",
+    )
+    payment_term_id = fields.Many2one(
+        "account.payment.term",
+        string="Payment Terms",
+        check_company=True,
+        default=lambda self: self.env.ref(
+            "amazon_connector.payment_term_amazon_payout", raise_if_not_found=False
+        ),
+        help="The terms of the invoices of Amazon orders: when Amazon pays them out. "
+        "An invoice still open after them is overdue.",
     )
 
     _sql_constraints = [
@@ -397,3 +437,59 @@ class AmazonAccount(models.Model):
                 "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             },
         }
+
+    # ==================================================================
+    # After shipping: shipment confirmations by feed, invoices
+    # ==================================================================
+    # What an account does once an order shipped: confirmations and invoices.
+
+    def _amazon_queue_fulfillment_feed(self, delay=FEED_GATHER_DELAY):
+        """Queue the account's next fulfillment feed (one job at a time: the
+        deliveries queued meanwhile go in the same feed)."""
+        self.ensure_one()
+        return self.with_delay(
+            eta=delay,
+            identity_key=identity_exact,
+            description=_("Send the fulfillment feed of %s", self.name),
+        )._amazon_send_fulfillment_feed()
+
+    def _amazon_send_fulfillment_feed(self):
+        """Job: one POST_ORDER_FULFILLMENT_DATA feed with every delivery of the
+        account waiting for one. Idempotent: a delivery already in a feed is not
+        put in another."""
+        self = self.sudo()
+        blocked = self._amazon_job_blocker()
+        if blocked:
+            return blocked
+        pickings = self.env["stock.picking"].search(
+            [
+                ("amazon_account_id", "=", self.id),
+                ("amazon_sync_state", "=", "to_confirm"),
+                ("amazon_sync_route", "=", "feed"),
+                ("amazon_feed_id", "=", False),
+            ],
+            order="date_done, id",
+            limit=FEED_MAX_MESSAGES,
+        )
+        messages, mapping = pickings._amazon_fulfillment_messages(first_id=1)
+        if not messages:
+            return _("Nothing to send.")
+        sent = self.env["stock.picking"].browse(sorted(set(mapping.values())))
+        feed = self.env["amazon.feed"]._amazon_create(
+            self,
+            FULFILLMENT_FEED_TYPE,
+            fulfillment_feed(self.seller_id, messages),
+            XML_CONTENT_TYPE,
+            sent,
+            mapping,
+        )
+        for picking in sent:
+            picking.write(
+                {
+                    "amazon_feed_id": feed.id,
+                    "amazon_sync_attempts": picking.amazon_sync_attempts + 1,
+                    "amazon_sync_date": fields.Datetime.now(),
+                }
+            )
+        feed._amazon_queue_submit()
+        return _("Fulfillment feed of %(count)s delivery(ies) queued.", count=len(sent))

@@ -10,6 +10,7 @@ from . import test_connection
 from . import test_i18n
 from . import test_marketplace_data
 from . import test_neutralize
+from . import test_order_cancel
 from . import test_order_import
 from . import test_order_import_access
 from . import test_order_import_companies
@@ -21,3 +22,7 @@ from . import test_order_import_windows
 from . import test_order_views
 from . import test_security
 from . import test_settings
+from . import test_shipment_confirmation
+from . import test_shipment_feed
+from . import test_shipment_invoices
+from . import test_shipment_kits

@@ -205,7 +205,15 @@ class TestOrderImportMoney(AmazonOrderCommon):
         clearing = facilitator_product.with_company(company).property_account_income_id
         self.assertEqual(clearing.code, "AMZFT")
         self.assertEqual(clearing.account_type, "liability_current")
-        invoice = order._create_invoices()
+        # Shipped: the account invoices what shipped (Amazon's goods are invoiced
+        # as delivered).
+        delivery = order.picking_ids
+        for move in delivery.move_ids:
+            move.quantity = move.product_uom_qty
+        delivery.move_ids.picked = True
+        delivery.button_validate()
+        invoice = order.invoice_ids
+        self.assertEqual(invoice.state, "posted")
         tax_line = invoice.invoice_line_ids.filtered(
             lambda line: line.product_id == facilitator_product
         )

@@ -436,9 +436,11 @@ class TestImportLock(TransactionCase):
                 """
                 INSERT INTO amazon_account (name, seller_id, region, company_id,
                     customer_creation, state, import_orders_from, active, sequence,
-                    lwa_client_id, lwa_client_secret, refresh_token)
+                    lwa_client_id, lwa_client_secret, refresh_token, invoice_policy,
+                    fulfillment_feed_threshold)
                 SELECT 'Lock test', 'A1LOCKTEST', 'eu', id, 'create', 'connected',
-                    now() AT TIME ZONE 'UTC', true, 10, 'client', 'secret', 'token'
+                    now() AT TIME ZONE 'UTC', true, 10, 'client', 'secret', 'token',
+                    'shipped', 50
                   FROM res_company ORDER BY id LIMIT 1
                 RETURNING id
                 """
