@@ -111,6 +111,64 @@ def import_orders(env, accounts):
     return {"status": "failed" if errors else "done", "orders": count, "errors": errors}
 
 
+def ship_one_delivery(env, accounts):
+    """Validate the delivery of one imported merchant order with a DHL tracking
+    number, as the warehouse would: the connector confirms it to the simulator."""
+    carrier = env["delivery.carrier"].search(
+        [("amazon_carrier_code", "=", "DHL")], limit=1
+    ) or env["delivery.carrier"].create(
+        {
+            "name": "DHL Paket",
+            "product_id": env["product.product"]
+            .create({"name": "DHL Paket", "type": "service"})
+            .id,
+            "amazon_carrier_code": "DHL",
+            "amazon_shipping_method": "Paket",
+        }
+    )
+    pickings = env["stock.picking"].search(
+        [
+            ("amazon_account_id", "in", accounts.ids),
+            ("sale_id.amazon_fulfilled_by", "=", "merchant"),
+            ("picking_type_code", "=", "outgoing"),
+            ("state", "in", ("confirmed", "assigned")),
+        ],
+        order="id",
+    )
+    picking = (
+        pickings.filtered(lambda p: all(m.product_id.is_storable for m in p.move_ids))[
+            :1
+        ]
+        or pickings[:1]
+    )
+    if not picking:
+        say("shipment: no open delivery of a merchant Amazon order to validate")
+        return {"status": "skipped"}
+    picking = picking.with_context(queue_job__no_delay=True)
+    for move in picking.move_ids:
+        if move.product_id.is_storable:
+            env["stock.quant"]._update_available_quantity(
+                move.product_id, picking.location_id, move.product_uom_qty
+            )
+    picking.action_assign()
+    picking.write({"carrier_id": carrier.id, "carrier_tracking_ref": "00340434161094"})
+    for move in picking.move_ids:
+        move.quantity = move.product_uom_qty
+    picking.move_ids.picked = True
+    picking.button_validate()
+    say(
+        f"shipment: {picking.name} of {picking.sale_id.amazon_order_ref} validated, "
+        f"Amazon sync {picking.amazon_sync_state}: {picking.sale_id.amazon_last_action}"
+    )
+    return {
+        "status": "done" if picking.amazon_sync_state == "confirmed" else "failed",
+        "delivery": picking.name,
+        "order": picking.sale_id.amazon_order_ref,
+        "sync_state": picking.amazon_sync_state,
+        "error": picking.amazon_sync_error or "",
+    }
+
+
 def amazon_menus(env):
     """The names under Sales > Amazon, for the banner."""
     root = env.ref("amazon_connector.menu_amazon_root", raise_if_not_found=False)
@@ -157,7 +215,14 @@ def setup(env, sim):
     env.cr.commit()
     imported = import_orders(env, accounts)
     env.cr.commit()
-    return {"accounts": states, "import": imported, "menus": amazon_menus(env)}
+    shipped = ship_one_delivery(env, accounts)
+    env.cr.commit()
+    return {
+        "accounts": states,
+        "import": imported,
+        "shipment": shipped,
+        "menus": amazon_menus(env),
+    }
 
 
 def main(argv=None):

@@ -606,8 +606,8 @@ class FreshDatabase:
 
 
 @contextlib.contextmanager
-def fresh_database(prefix):
-    """Yield a brand-new database with amazon_connector installed (Odoo source,
+def fresh_database(prefix, modules="amazon_connector"):
+    """Yield a brand-new database with ``modules`` installed (Odoo source,
     virtualenv and PostgreSQL set up as needed); it is gone after the block."""
     started = time.monotonic()
     check_postgres()  # bad PG* settings fail now, not after the virtualenv's build
@@ -624,7 +624,7 @@ def fresh_database(prefix):
                 odoo_src,
                 config,
                 name,
-                "amazon_connector",
+                modules,
                 tmp / "install.log",
             )
             log(

@@ -321,7 +321,7 @@ class JsonRpc:
         )
 
 
-def run_checks(base_url, db_name, setup_result) -> bool:
+def run_checks(base_url, db_name, setup_result, sim_url) -> bool:
     """Check the running demo over HTTP; print one line per check; all passed?"""
     results = []
 
@@ -382,14 +382,44 @@ def run_checks(base_url, db_name, setup_result) -> bool:
         )
         return count > 0 and seen == count, f"{seen} Amazon sale order(s)"
 
+    def shipment():
+        shipped = setup_result.get("shipment") or {}
+        if shipped.get("status") != "done":
+            return False, json.dumps(shipped)
+        [picking] = rpc.call_kw(
+            "stock.picking",
+            "search_read",
+            [[("name", "=", shipped["delivery"])]],
+            fields=["amazon_sync_state"],
+        )
+        with rpc.opener.open(sim_url + "/_sim/state", timeout=30) as response:
+            confirmations = json.load(response)["shipmentConfirmations"]
+        return (
+            picking["amazon_sync_state"] == "confirmed" and confirmations >= 1,
+            f"{shipped['delivery']} of {shipped['order']}: "
+            f"{picking['amazon_sync_state']}; the simulator received "
+            f"{confirmations} shipment confirmation(s)",
+        )
+
     check("login page", login_page)
     check("JSON-RPC login admin/admin", authenticate)
     check("demo accounts connected", accounts)
     check("settings show the Amazon Connector", settings_view)
     check("order import", order_import)
+    check("a delivery validated in Odoo is confirmed to Amazon", shipment)
     passed = all(results)
     print(f"{'PASS' if passed else 'FAIL'}: {sum(results)}/{len(results)} checks")
     return passed
+
+
+def shipment_lines(setup_result):
+    shipped = setup_result.get("shipment") or {}
+    if shipped.get("status") != "done":
+        return []
+    return [
+        f"  Delivery {shipped['delivery']} of Amazon order {shipped['order']}: "
+        "validated and confirmed to Amazon (Sales > Amazon > Shipments)"
+    ]
 
 
 def banner(url, sim, setup_result, db_name):
@@ -407,6 +437,7 @@ def banner(url, sim, setup_result, db_name):
         f"  amazon_connector demo is running: {url}",
         f"  Login: {LOGIN} / {PASSWORD}      Database: {db_name}",
         f"  Sales > Amazon > {menus}",
+        *shipment_lines(setup_result),
         "  Settings > Sales > Amazon Connector",
         f"  Amazon simulator: {sim['url']} (seller {sim['seller_id']}; {orders})",
         "  Ctrl-C stops everything and removes the demo database.",
@@ -461,7 +492,7 @@ def run(args, stack: contextlib.ExitStack) -> int:
     )
     wait_until_ready(proc, url + "/web/login", server_log)
     if args.check:
-        return 0 if run_checks(url, db_name, setup_result) else 1
+        return 0 if run_checks(url, db_name, setup_result, sim["url"]) else 1
     banner(url, sim, setup_result, db_name)
     code = proc.wait()
     log(f"Odoo exited with code {code}")

@@ -143,7 +143,12 @@ def main(pytest_args):
     skip_odoo_runner = _odoo_runner_skipped(pytest_args)
     try:
         with (
-            devenv.fresh_database("amazon_connector_test") as database,
+            # mrp beside the addon (which does not depend on it): the kit tests
+            # need phantom bills of materials. The demo and the benchmarks install
+            # the addon alone.
+            devenv.fresh_database(
+                "amazon_connector_test", modules="amazon_connector,mrp"
+            ) as database,
             contextlib.ExitStack() as stack,
         ):
             copy = None
