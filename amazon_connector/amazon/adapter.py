@@ -34,6 +34,11 @@ from .throttle import DEFAULT_REGISTRY, ThrottleRegistry
 
 _logger = logging.getLogger(__name__)
 
+#: Seconds added to a wait for a token: Amazon's bucket refills from the moment a
+#: call reaches it, a few milliseconds after the local bucket booked it, so a call
+#: sent at the very instant the local bucket allows is now and then answered 429.
+THROTTLE_MARGIN = 0.025
+
 DEFAULT_INCLUDED_DATA = (
     "BUYER",
     "RECIPIENT",
@@ -585,6 +590,8 @@ class SpApiAdapter:
         )
         if bucket_wait > self.max_wait:
             raise self._too_long(operation, bucket_wait)
+        if bucket_wait > 0:
+            bucket_wait += THROTTLE_MARGIN
         delay = max(delay, bucket_wait)
         if delay > 0:
             self._sleep(delay)
