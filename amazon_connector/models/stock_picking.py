@@ -217,7 +217,7 @@ class StockPicking(models.Model):
             lines = []
             for package in picking.amazon_packages or []:
                 items = ", ".join(
-                    _(
+                    picking.env._(
                         "%(qty)s x %(product)s (item %(item)s)",
                         qty=qty,
                         product=skus.get(item, "?"),
