@@ -4,8 +4,10 @@ First times the set-up from an empty cache (what ``.ci/run`` does: Odoo source,
 virtualenv, PostgreSQL, a database with the addon; pip's own cache is reused), then
 sets everything up with tools/devenv.py in the usual cache, installs amazon_connector
 on a brand-new database and runs, in the virtualenv, tools/bench/bench_backlog.py (a
-backlog larger than Amazon's burst) and tools/bench/bench_import.py (import cost per
-order). Extra arguments go to bench_import.py (--orders, --rounds, --call-orders);
+backlog larger than Amazon's burst), tools/bench/bench_import.py (import cost per
+order) and tools/bench/bench_shipments.py (shipment confirmations under Amazon's
+confirmShipment rate, and a backlog of untracked shipments in one feed). Extra
+arguments go to bench_import.py (--orders, --rounds, --call-orders);
 ``--no-setup-timing`` skips the first step. Only the standard library is used here: it
 runs before the virtualenv exists.
 """
@@ -55,6 +57,10 @@ def main(args):
                 [database.python(), HERE / "bench_import.py", *options, *args],
                 cwd=devenv.REPO,
             )
+            shipments = subprocess.call(
+                [database.python(), HERE / "bench_shipments.py", *options],
+                cwd=devenv.REPO,
+            )
     except devenv.SetupError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -65,7 +71,7 @@ def main(args):
             + (f"{setup:.0f}s" if setup is not None else "FAILED")
         )
     print(f"run_bench: {time.monotonic() - started:.0f}s in all (set-up included)")
-    return code or backlog or (1 if timing and setup is None else 0)
+    return code or backlog or shipments or (1 if timing and setup is None else 0)
 
 
 if __name__ == "__main__":
