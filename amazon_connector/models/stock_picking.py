@@ -3,9 +3,10 @@
 import logging
 import math
 from collections import defaultdict
-from datetime import timezone
+from datetime import timedelta, timezone
 
 from odoo import _, api, fields, models
+from odoo.tools import str2bool
 
 from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.addons.queue_job.job import identity_exact
@@ -167,6 +168,31 @@ class StockPicking(models.Model):
         )._amazon_to_confirm()
         retry.sudo()._amazon_queue_confirmation()
         return True
+
+    @api.model
+    def _cron_amazon_confirm_waiting(self):
+        """Scheduled action: queue again the confirmation of deliveries still To
+        Confirm an hour after their validation or last attempt, with no feed in
+        flight (their job ran out of retries, or vanished). A job still queued is
+        not doubled (its identity key). Only when the connector is switched on."""
+        enabled = (
+            self.env["ir.config_parameter"].sudo().get_param("amazon_connector.enabled")
+        )
+        if not str2bool(enabled or "False"):
+            return
+        an_hour_ago = fields.Datetime.now() - timedelta(hours=1)
+        waiting = self.sudo().search(
+            [
+                ("amazon_sync_state", "=", "to_confirm"),
+                ("amazon_feed_id", "=", False),
+                ("amazon_account_id.active", "=", True),
+                ("date_done", "<", an_hour_ago),
+                "|",
+                ("amazon_sync_date", "=", False),
+                ("amazon_sync_date", "<", an_hour_ago),
+            ]
+        )
+        waiting._amazon_queue_confirmation()
 
     # ------------------------------------------------------------------ e-mail
 

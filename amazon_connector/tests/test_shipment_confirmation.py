@@ -2,11 +2,14 @@
 """Validated deliveries of merchant Amazon orders are confirmed to Amazon (the
 simulator, over HTTP), one confirmShipment per package, with what is in it."""
 
+from datetime import timedelta
+
+from odoo import fields
 from odoo.tests import tagged
 
 from . import order_factory as factory
 from .common_shipments import AmazonShipmentCommon
-from .job_runner import run_jobs
+from .job_runner import run_jobs, trap_jobs
 
 
 @tagged("post_install", "-at_install")
@@ -341,5 +344,26 @@ class TestShipmentConfirmation(AmazonShipmentCommon):
         payload, order = self.amazon_order()
         picking = self.delivery(order).with_context(queue_job__no_delay=True)
         self.validate(picking, tracking="NOW1")
+        self.assertEqual(picking.amazon_sync_state, "confirmed")
+        self.assertEqual(len(self.confirmations(payload)), 1)
+
+    def test_deliveries_left_to_confirm_are_sent_again_by_the_scheduled_action(self):
+        payload, order = self.amazon_order()
+        picking = self.delivery(order)
+        with trap_jobs():  # its job is gone (it ran out of retries)
+            self.validate(picking, tracking="STUCK1")
+        self.assertEqual(picking.amazon_sync_state, "to_confirm")
+        cron = self.env["stock.picking"]._cron_amazon_confirm_waiting
+        self.env["ir.config_parameter"].set_param("amazon_connector.enabled", "False")
+        with run_jobs() as run:
+            cron()
+        self.assertFalse(run.performed, "the connector is off: nothing")
+        self.env["ir.config_parameter"].set_param("amazon_connector.enabled", "True")
+        with run_jobs() as run:
+            cron()
+        self.assertFalse(run.performed, "validated less than an hour ago: left alone")
+        picking.date_done = fields.Datetime.now() - timedelta(hours=2)
+        with run_jobs(retry=True):
+            cron()
         self.assertEqual(picking.amazon_sync_state, "confirmed")
         self.assertEqual(len(self.confirmations(payload)), 1)
