@@ -136,3 +136,20 @@ def parse_processing_report(
         )
         for message_id in sent
     }
+
+
+def report_excerpt(content: bytes, limit: int = 500) -> str:
+    """A short, readable excerpt of a report (Amazon explains a FATAL feed there):
+    the descriptions of an XML processing report, else the text itself."""
+    try:
+        root = etree.fromstring(content, parser=_PARSER)
+    except (etree.XMLSyntaxError, ValueError):
+        root = None
+    if root is not None:
+        texts = [
+            (element.text or "").strip()
+            for element in root.iter("{*}ResultDescription")
+        ]
+        if any(texts):
+            return " ".join(t for t in texts if t)[:limit]
+    return " ".join(content.decode("utf-8", "replace").split())[:limit]

@@ -4,7 +4,7 @@ import logging
 
 import psycopg2
 
-from odoo import _, fields, models
+from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import str2bool
 
@@ -107,13 +107,18 @@ class AmazonAccount(models.Model):
         action["domain"] = [("account_id", "=", self.id), ("state", "=", "failed")]
         return action
 
-    def _cron_import_orders(self):
-        """Scheduled action: enqueue an import for every active account, when the
-        connector is switched on in Settings."""
+    @api.model
+    def _amazon_connector_enabled(self):
+        """Settings' Amazon Connector switch: the scheduled actions work only when on."""
         enabled = (
             self.env["ir.config_parameter"].sudo().get_param("amazon_connector.enabled")
         )
-        if not str2bool(enabled or "False"):
+        return str2bool(enabled or "False")
+
+    def _cron_import_orders(self):
+        """Scheduled action: enqueue an import for every active account, when the
+        connector is switched on in Settings."""
+        if not self._amazon_connector_enabled():
             return
         self.search([("state", "!=", "draft")]).action_import_orders()
 

@@ -3,17 +3,15 @@
 import base64
 import logging
 
-from lxml import etree
-
 from odoo import _, api, fields, models
 
 from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.addons.queue_job.job import identity_exact
 
 from ..amazon.errors import AmazonAuthError, AmazonPermanentError, AmazonRetryableError
+from ..amazon.processing_report import report_excerpt
 
 _logger = logging.getLogger(__name__)
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
 
 # Seconds before each poll of getFeed: Amazon takes from a minute to an hour to
 # process a feed. The last delay repeats until MAX_POLLS.
@@ -225,7 +223,7 @@ class AmazonFeed(models.Model):
             return self._fail(_("Amazon processed the feed but sent no report."))
         reason = _("Amazon ended the feed %(status)s", status=status or "?")
         if report:
-            reason = f"{reason}: {_report_excerpt(report)}"
+            reason = f"{reason}: {report_excerpt(report)}"
         return self._fail(reason)
 
     def _fail(self, reason):
@@ -240,21 +238,3 @@ class AmazonFeed(models.Model):
 def _retry_later(error):
     """queue_job's retry of a job Amazon throttled, after the wait it asked for."""
     return RetryableJobError(str(error), seconds=max(1, int(error.retry_after + 0.999)))
-
-
-def _report_excerpt(report: bytes) -> str:
-    """A short, readable excerpt of a report (Amazon explains a FATAL feed there):
-    the descriptions of an XML processing report, else the text itself."""
-    try:
-        root = etree.fromstring(report, parser=_PARSER)
-    except etree.XMLSyntaxError:
-        root = None
-    if root is not None:
-        texts = [
-            t.strip()
-            for t in root.xpath("//*[local-name()='ResultDescription']/text()")
-        ]
-        if texts:
-            return " ".join(texts)[:500]
-    text = report.decode("utf-8", "replace")
-    return " ".join(text.split())[:500]

@@ -6,7 +6,6 @@ from collections import defaultdict
 from datetime import timedelta, timezone
 
 from odoo import _, api, fields, models
-from odoo.tools import str2bool
 
 from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.addons.queue_job.job import identity_exact
@@ -175,10 +174,7 @@ class StockPicking(models.Model):
         Confirm an hour after their validation or last attempt, with no feed in
         flight (their job ran out of retries, or vanished). A job still queued is
         not doubled (its identity key). Only when the connector is switched on."""
-        enabled = (
-            self.env["ir.config_parameter"].sudo().get_param("amazon_connector.enabled")
-        )
-        if not str2bool(enabled or "False"):
+        if not self.env["amazon.account"]._amazon_connector_enabled():
             return
         an_hour_ago = fields.Datetime.now() - timedelta(hours=1)
         waiting = self.sudo().search(
@@ -661,10 +657,12 @@ class StockPicking(models.Model):
             results = parse_processing_report(report, mapping)
         except UnclearReport as error:
             return pickings._amazon_feed_unclear(feed, str(error))
+        messages_of = defaultdict(list)
+        for message_id, picking_id in mapping.items():
+            messages_of[picking_id].append(message_id)
         confirmed = self.browse()
         for picking in pickings:
-            ids = [mid for mid, pid in mapping.items() if pid == picking.id]
-            errors = [e for mid in ids for e in results[mid].errors]
+            errors = [e for mid in messages_of[picking.id] for e in results[mid].errors]
             if errors:
                 picking._amazon_sync_failed("; ".join(errors))
             else:

@@ -26,6 +26,7 @@ from ..amazon.processing_report import (
     MessageResult,
     UnclearReport,
     parse_processing_report,
+    report_excerpt,
 )
 from ..amazon.shipment import Carrier, ShipmentError, ShippedItem
 
@@ -561,3 +562,17 @@ def test_simulated_bad_reports_are_unclear(state, kind):
     assert feed["processingStatus"] == ("FATAL" if kind == "fatal" else "DONE")
     with pytest.raises(UnclearReport):
         parse_processing_report(content, [1])
+
+
+def test_report_excerpt_reads_amazons_descriptions_else_the_text():
+    report = (
+        b"<AmazonEnvelope><Message><ProcessingReport><Result><MessageID>0</MessageID>"
+        b"<ResultDescription> XML parsing error </ResultDescription></Result>"
+        b"<Result><ResultDescription>MerchantIdentifier does not match."
+        b"</ResultDescription></Result></ProcessingReport></Message></AmazonEnvelope>"
+    )
+    assert (
+        report_excerpt(report) == "XML parsing error MerchantIdentifier does not match."
+    )
+    assert report_excerpt(b'{"errors":\n  ["bad"]}') == '{"errors": ["bad"]}'
+    assert len(report_excerpt(b"x " * 1000)) == 500
