@@ -1,16 +1,24 @@
 """Faults injected by tests: the next calls of an operation fail in a chosen way.
 
 Two families: the HTTP answer itself (``RESPONSE_FAULT_KINDS``, served by the server
-instead of the operation) and the outcome of a feed (``FEED_FAULT_KINDS``, only for
-``createFeed``: the call succeeds, the feed it creates ends badly):
+instead of the operation) and the outcome of what a call creates
+(``OUTCOME_FAULT_KINDS``: the call succeeds, the feed or report it creates ends
+badly). For ``createFeed`` (``FEED_FAULT_KINDS``):
 
 - ``fatal``: the feed ends ``FATAL``, nothing of it applied, with a processing report
   saying why (XML for the XML feeds);
 - ``unclear_report``: the feed is processed, but its report's summary does not add up
   (``MessagesProcessed`` 0).
 
+For ``createReport`` (``REPORT_FAULT_KINDS``):
+
+- ``fatal``: the report ends ``FATAL``, its document a JSON ``{"errorDetails": ...}``
+  instead of the report;
+- ``cancelled``: the report ends ``CANCELLED``, without a document.
+
 ``feed_type="POST_ORDER_FULFILLMENT_DATA"`` (an option of ``inject_fault``) keeps a
-feed fault for the next feed of that type.
+feed fault for the next feed of that type, ``report_type=...`` a report fault for the
+next report of that type.
 """
 
 from __future__ import annotations
@@ -28,7 +36,15 @@ RESPONSE_FAULT_KINDS = (
     "invalid_grant",
 )
 FEED_FAULT_KINDS = ("fatal", "unclear_report")
-FAULT_KINDS = RESPONSE_FAULT_KINDS + FEED_FAULT_KINDS
+REPORT_FAULT_KINDS = ("fatal", "cancelled")
+#: operation -> the outcome faults it takes.
+OUTCOME_FAULT_KINDS = {
+    "createFeed": FEED_FAULT_KINDS,
+    "createReport": REPORT_FAULT_KINDS,
+}
+FAULT_KINDS = RESPONSE_FAULT_KINDS + tuple(
+    dict.fromkeys(kind for kinds in OUTCOME_FAULT_KINDS.values() for kind in kinds)
+)
 
 
 @dataclass
@@ -51,8 +67,13 @@ class FaultBook:
             raise ValueError(
                 f"Unknown fault kind {kind!r}, expected one of {FAULT_KINDS}"
             )
-        if kind in FEED_FAULT_KINDS and operation != "createFeed":
-            raise ValueError(f"fault kind {kind!r} is for createFeed only")
+        if kind not in RESPONSE_FAULT_KINDS and kind not in OUTCOME_FAULT_KINDS.get(
+            operation, ()
+        ):
+            operations = [op for op, k in OUTCOME_FAULT_KINDS.items() if kind in k]
+            raise ValueError(
+                f"fault kind {kind!r} is for {' and '.join(operations)} only"
+            )
         if count < 1:
             raise ValueError("count must be at least 1")
         fault = Fault(operation, kind, count, opts)

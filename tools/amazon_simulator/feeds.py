@@ -1,6 +1,12 @@
 """Feed processing: JSON_LISTINGS_FEED (JSON report), POST_ORDER_FULFILLMENT_DATA and
 POST_ORDER_ACKNOWLEDGEMENT_DATA (XML ProcessingReport, one Result per refused message,
-by MessageID). XML is parsed and built with lxml only."""
+by MessageID). XML is parsed and built with lxml only.
+
+A JSON_LISTINGS_FEED document is validated against ``listings-feed-schema-v2.json``,
+each message against ``listings-feed-message-schema-v2.json``, then checked and
+applied by ``listings`` (known, rejected and listed SKUs, product types, values): an
+invalid message has its issues in the report and changes nothing, the others are
+applied in order."""
 
 from __future__ import annotations
 
@@ -80,10 +86,22 @@ def fatal_outcome(message: str) -> FeedOutcome:
 
 
 def process_listings_feed(
-    content: bytes, feed_id: str, seller_id: str, listing_state: dict
+    content: bytes,
+    feed_id: str,
+    seller_id: str,
+    listing_state: dict,
+    *,
+    knowledge: listings.Knowledge | None = None,
+    marketplace_ids: list[str] | tuple[str, ...] = (),
 ) -> FeedOutcome:
     """Validate each message, apply the valid ones to ``listing_state`` and build the
-    processing report (listings-feed-processing-report-schema-v2)."""
+    processing report (listings-feed-processing-report-schema-v2).
+
+    ``knowledge`` is what Amazon knows of the listings (default: ``listing_state``
+    only); ``marketplace_ids`` the feed's, the first one being that of an offer
+    without ``marketplace_id``."""
+    knowledge = knowledge or listings.Knowledge(listing_state)
+    marketplace_id = marketplace_ids[0] if marketplace_ids else None
     issues: list[dict] = []
     processed = accepted = 0
     parsed = None
@@ -119,7 +137,9 @@ def process_listings_feed(
             message_schema = try_load_model("listings-feed-message-schema-v2.json")
             for message in messages:
                 processed += 1
-                message_issues = _check_message(message, message_schema)
+                message_issues = _check_message(
+                    message, message_schema, knowledge, marketplace_id
+                )
                 if message_issues:
                     issues.extend(message_issues)
                     continue
@@ -130,6 +150,7 @@ def process_listings_feed(
                     message["operationType"],
                     message.get("attributes"),
                     message.get("patches"),
+                    marketplace_id=marketplace_id,
                 )
     invalid = processed - accepted
     report = {
@@ -179,7 +200,9 @@ def _basic_message_errors(message) -> list[str]:
     ]
 
 
-def _check_message(message, schema: dict | None) -> list[dict]:
+def _check_message(
+    message, schema: dict | None, knowledge: listings.Knowledge, marketplace_id
+) -> list[dict]:
     message_id = message.get("messageId") if isinstance(message, dict) else None
     base = {"severity": "ERROR"}
     if isinstance(message_id, int) and message_id >= 1:
@@ -200,6 +223,9 @@ def _check_message(message, schema: dict | None) -> list[dict]:
             message["operationType"],
             message.get("attributes"),
             message.get("patches"),
+            product_type=message.get("productType"),
+            knowledge=knowledge,
+            marketplace_id=marketplace_id,
         )
     ]
 

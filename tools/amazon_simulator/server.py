@@ -1,4 +1,10 @@
-"""The HTTP side: routing SP-API paths to the state, auth, faults and rate limits."""
+"""The HTTP side: routing SP-API paths to the state, auth, faults and rate limits.
+
+Control endpoints (not SP-API, not recorded as calls): ``GET /_sim/state`` (a summary,
+the listings compactly), ``POST /_sim/advance`` (``{orderId, status}``),
+``POST /_sim/generate`` (``{count}``), ``POST /_sim/settlement``, ``POST
+/_sim/listings`` (a JSON list of ``add_listing`` keyword objects, ``sku`` included).
+"""
 
 from __future__ import annotations
 
@@ -53,6 +59,8 @@ ROUTES = [
     ),
     ("GET", rf"/_sim/download/{_ID}", "downloadDocument", "_download"),
     ("GET", r"/reports/2021-06-30/reports", "getReports", "_get_reports"),
+    ("POST", r"/reports/2021-06-30/reports", "createReport", "_create_report"),
+    ("GET", rf"/reports/2021-06-30/reports/{_ID}", "getReport", "_get_report"),
     (
         "GET",
         rf"/reports/2021-06-30/documents/{_ID}",
@@ -69,6 +77,7 @@ ROUTES = [
     ("POST", r"/_sim/advance", None, "_control_advance"),
     ("POST", r"/_sim/generate", None, "_control_generate"),
     ("POST", r"/_sim/settlement", None, "_control_settlement"),
+    ("POST", r"/_sim/listings", None, "_control_listings"),
 ]
 _COMPILED = [(m, re.compile(p + r"/?$"), op, h) for m, p, op, h in ROUTES]
 #: Operations that do not need an access token (LWA itself and presigned URLs).
@@ -322,6 +331,12 @@ class SimulatorHandler(BaseHTTPRequestHandler):
     def _get_reports(self) -> Response:
         return Response.json(200, self.server.state.get_reports(self.query))
 
+    def _create_report(self) -> Response:
+        return Response.json(202, self.server.state.create_report(self._json_body()))
+
+    def _get_report(self, report_id) -> Response:
+        return Response.json(200, self.server.state.get_report(report_id))
+
     def _get_report_document(self, doc_id) -> Response:
         return Response.json(200, self.server.state.get_report_document(doc_id))
 
@@ -358,3 +373,11 @@ class SimulatorHandler(BaseHTTPRequestHandler):
         return Response.json(
             200, {"reportIds": self.server.state.generate_settlement_reports()}
         )
+
+    def _control_listings(self) -> Response:
+        body = self._json_body()
+        try:
+            skus = self.server.state.add_listings(body)
+        except ValueError as error:
+            raise invalid_input(str(error)) from None
+        return Response.json(200, {"skus": skus})

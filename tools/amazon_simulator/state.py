@@ -2,6 +2,13 @@
 
 Every public method takes the one lock, so the HTTP threads and the test thread can
 use the state at the same time.
+
+Listings: ``add_listing`` puts the seller's listings on Amazon's side (SKU, ASIN,
+title, price, quantity, channel, product type, status per marketplace);
+JSON_LISTINGS_FEED messages and patchListingsItem change their stock and prices
+(``listings``), ``reject_sku`` makes Amazon refuse every change of a SKU, and
+createReport/getReport serve the All Listings Report (``listings_report``) of what
+Amazon holds at the time the report is created.
 """
 
 from __future__ import annotations
@@ -9,18 +16,20 @@ from __future__ import annotations
 import copy
 import gzip
 import itertools
+import json
 import random
 import secrets
 import threading
 from collections import Counter
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from decimal import Decimal, InvalidOperation
 
 from . import feeds as feed_processing
-from . import listings
+from . import listings, listings_report
 from .errors import SpApiError, invalid_input, not_found
-from .faults import FEED_FAULT_KINDS, Fault, FaultBook
-from .generator import OrderGenerator, apply_generated_status, ship_lines
+from .faults import FEED_FAULT_KINDS, REPORT_FAULT_KINDS, Fault, FaultBook
+from .generator import CATALOGUE, OrderGenerator, apply_generated_status, ship_lines
 from .marketplaces import BY_ID, DEFAULT_CODES, MARKETPLACES, by_code
 from .orders import (
     FULFILLED_BY,
@@ -43,6 +52,32 @@ Params = dict[str, list[str]]
 
 ADVANCE_STATUSES = ("UNSHIPPED", "PARTIALLY_SHIPPED", "SHIPPED", "CANCELLED")
 CONFIRMABLE_STATUSES = ("UNSHIPPED", "PARTIALLY_SHIPPED")
+#: The report types createReport serves.
+REQUESTABLE_REPORT_TYPES = frozenset({listings_report.REPORT_TYPE})
+#: Amazon produces these on its own schedule: createReport refuses them.
+SETTLEMENT_REPORT_TYPES = frozenset(
+    {
+        SETTLEMENT_REPORT_TYPE,
+        "GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE",
+        "GET_V2_SETTLEMENT_REPORT_DATA_XML",
+    }
+)
+CREATE_REPORT_FIELDS = frozenset(
+    {"reportType", "marketplaceIds", "dataStartTime", "dataEndTime", "reportOptions"}
+)
+#: The fields of Amazon's ``Report`` (getReport, getReports).
+REPORT_KEYS = (
+    "reportId",
+    "reportType",
+    "marketplaceIds",
+    "dataStartTime",
+    "dataEndTime",
+    "createdTime",
+    "processingStatus",
+    "processingStartTime",
+    "processingEndTime",
+    "reportDocumentId",
+)
 
 
 def _values(params: Params, name: str) -> list[str]:
@@ -94,10 +129,24 @@ class SimulatorState:
     ``orders`` (shipped packages in ``order["packages"]``), ``calls``,
     ``shipment_confirmations`` (the confirmShipment bodies accepted), ``feeds``,
     ``acknowledgements`` (each message of the order acknowledgement feeds, with its
-    ``error`` or ``None``), ``listings_patches``, ``listings`` (sku -> stock/prices
-    set through feeds and patches), ``reports``.
+    ``error`` or ``None``), ``listings_patches``, ``listings`` (sku -> what Amazon
+    holds: ``quantity``, ``lead_time_to_ship_max_days``, ``prices{marketplace_id:
+    {currency, value_with_tax, minimum, maximum}}`` as set by ``add_listing``, feeds
+    and patches; a listed SKU also its ``asin``, ``title``, ``product_type``,
+    ``status``, ``fulfillment_channel``, ``marketplace_ids``, ``listing_id``,
+    ``open_date``), ``reports`` (settlement reports and those of createReport).
+
+    Listings: ``add_listing`` (a listed SKU is known to the feeds and patches, its
+    product type checked), ``reject_sku(sku, code=..., message=...)`` (every later
+    feed message and patch of the SKU gets that one ERROR issue and changes nothing;
+    ``accept_sku`` or ``clear_faults`` lifts it).
+
     Settings: ``pagination_token_ttl``, ``feed_processing_polls`` (0 = done at once),
-    ``result_compression`` ("alternate", "always", "never"), ``visibility_delay``.
+    ``report_processing_polls`` (getReport calls until a created report is done; 0 =
+    done at once), ``result_compression`` ("alternate", "always", "never": feed
+    results and created reports), ``listings_report_bom`` (a UTF-8 byte order mark
+    before the listings report, but in Japan), ``listings_report_extra_columns``
+    (column names Amazon appends, with empty values), ``visibility_delay``.
     """
 
     def __init__(
@@ -125,13 +174,18 @@ class SimulatorState:
         self.documents: dict[str, dict] = {}
         self.pagination_token_ttl = timedelta(hours=24)
         self.feed_processing_polls = 2
+        self.report_processing_polls = 1
         self.result_compression = "alternate"
+        self.listings_report_bom = False
+        self.listings_report_extra_columns: tuple[str, ...] = ()
         # Amazon refuses a createdBefore/lastUpdatedBefore later than 2 min ago.
         self.visibility_delay = timedelta(minutes=2)
         self._withheld: dict[str, dict] = {}
         # (order id, packageReferenceId) of the replacement packages (reships)
         self._replacements: set[tuple[str, str]] = set()
         self._faults = FaultBook()
+        # sku -> (code, message) of reject_sku
+        self._rejected: dict[str, tuple[str, str]] = {}
         self._pages: dict[str, dict] = {}
         self._rng = random.Random(seed)
         self._generations = itertools.count(1)
@@ -245,12 +299,143 @@ class SimulatorState:
                 item["product"]["price"] = hidden["price"]
                 item["proceeds"] = hidden["proceeds"]
 
+    # -- test API: the seller's listings on Amazon's side
+    def add_listing(
+        self,
+        sku: str,
+        *,
+        marketplace: str = "DE",
+        asin: str | None = None,
+        title: str | None = None,
+        price: Decimal | str | int | float | None = None,
+        currency: str | None = None,
+        quantity: int | None = None,
+        fulfillment_channel: str = "DEFAULT",
+        product_type: str | None = "PRODUCT",
+        status: str = "Active",
+    ) -> dict:
+        """List ``sku`` on ``marketplace`` (a code or a marketplace id); a copy of
+        ``listings[sku]``.
+
+        The SKU becomes known to the feeds and patches; their ``productType`` must
+        be ``product_type`` (``None``: not checked). ``asin`` defaults to the
+        catalogue's for a catalogue SKU, a stable ``B0…`` otherwise; ``title`` to
+        the catalogue's (Japanese in Japan); ``currency`` to the marketplace's.
+        ``fulfillment_channel`` is ``DEFAULT`` (merchant) or ``AMAZON_EU``,
+        ``AMAZON_NA``, ``AMAZON_FE``, ``AMAZON_JP`` (FBA: no quantity in the
+        listings report). Listing a SKU again (another marketplace, say) keeps
+        what is not given again: its quantity, ASIN, the other marketplaces'
+        prices. Raises ``ValueError`` for a value Amazon would not hold.
+        """
+        market = _marketplace(marketplace)
+        if not isinstance(sku, str) or not sku.strip():
+            raise ValueError("sku must be a non-empty string")
+        if fulfillment_channel not in listings.FULFILLMENT_CHANNELS:
+            raise ValueError(
+                f"fulfillment_channel must be one of {listings.FULFILLMENT_CHANNELS}"
+            )
+        if status not in listings.LISTING_STATUSES:
+            raise ValueError(f"status must be one of {listings.LISTING_STATUSES}")
+        if quantity is not None and (
+            not isinstance(quantity, int) or isinstance(quantity, bool) or quantity < 0
+        ):
+            raise ValueError("quantity must be an integer of at least 0")
+        amount = None
+        if price is not None:
+            try:
+                amount = Decimal(str(price))
+            except InvalidOperation:
+                raise ValueError(f"price {price!r} is not a number") from None
+            if not amount.is_finite() or amount < 0:
+                raise ValueError("price must be a number of at least 0")
+        with self.lock:
+            now = self.now()
+            product = CATALOGUE.get(sku)
+            listing = self.listings.setdefault(sku, {})
+            listing.pop("deleted", None)
+            listing["asin"] = (
+                asin
+                or listing.get("asin")
+                or (product.asin if product else listings_report.asin_for(sku))
+            )
+            if title is None:
+                title = listing.get("titles", {}).get(market.marketplace_id)
+            if title is None and product is not None:
+                title = product.title_ja if market.code == "JP" else product.title
+            if title is None:
+                title = listing.get("title") or f"Simulated product {sku}"
+            listing["title"] = title
+            listing.setdefault("titles", {})[market.marketplace_id] = title
+            listing["product_type"] = product_type
+            listing["status"] = status
+            listing["fulfillment_channel"] = fulfillment_channel
+            marketplace_ids = listing.setdefault("marketplace_ids", [])
+            if market.marketplace_id not in marketplace_ids:
+                marketplace_ids.append(market.marketplace_id)
+            listing.setdefault("open_date", iso(now))
+            listing.setdefault("listing_id", listings_report.listing_id(sku, now))
+            if quantity is not None:
+                listing["quantity"] = quantity
+            if amount is not None or currency is not None:
+                entry = listing.setdefault("prices", {}).setdefault(
+                    market.marketplace_id, {}
+                )
+                entry["currency"] = currency or entry.get("currency") or market.currency
+                if amount is not None:
+                    entry["value_with_tax"] = amount
+            return copy.deepcopy(listing)
+
+    def add_listings(self, entries: list[dict]) -> list[str]:
+        """``add_listing`` of each ``{sku, marketplace, asin, ...}`` (the keyword
+        names); the SKUs. ``ValueError`` for an entry that is not one."""
+        if not isinstance(entries, list) or not all(
+            isinstance(e, dict) for e in entries
+        ):
+            raise ValueError("expected a list of listings (objects)")
+        with self.lock:
+            skus = []
+            for entry in entries:
+                options = dict(entry)
+                sku = options.pop("sku", None)
+                try:
+                    self.add_listing(sku, **options)
+                except TypeError as error:
+                    raise ValueError(str(error)) from None
+                skus.append(sku)
+            return skus
+
+    def reject_sku(
+        self,
+        sku: str,
+        *,
+        code: str = listings.CODE_REJECTED,
+        message: str | None = None,
+    ) -> None:
+        """Make Amazon refuse every later change of ``sku``: each feed message and
+        patchListingsItem for it gets one ERROR issue of ``code`` and ``message``
+        (default: Amazon's example, "'[batteries_required]' is required but not
+        supplied.") and changes nothing. ``accept_sku`` or ``clear_faults`` lifts
+        it."""
+        with self.lock:
+            self._rejected[sku] = (str(code), message or listings.REJECTED_MESSAGE)
+
+    def accept_sku(self, sku: str) -> None:
+        """Lift a ``reject_sku``."""
+        with self.lock:
+            self._rejected.pop(sku, None)
+
+    def _knowledge(self) -> listings.Knowledge:
+        return listings.Knowledge(self.listings, self._rejected)
+
     # -- test API: faults and calls
     def inject_fault(self, operation: str, kind: str, count: int = 1, **opts) -> None:
         """Make the next ``count`` calls of ``operation`` fail the ``kind`` way
         (``faults.FAULT_KINDS``; ``inject_fault("createFeed", "fatal")`` makes the
         next feed created end FATAL, ``"unclear_report"`` gives it a report that does
-        not add up; ``feed_type=...`` keeps either for a feed of that type)."""
+        not add up; ``feed_type=...`` keeps either for a feed of that type;
+        ``inject_fault("createReport", "fatal")`` or ``"cancelled"`` makes the next
+        report created end FATAL or CANCELLED, ``report_type=...`` the next one of
+        that type)."""
         with self.lock:
             self._faults.add(operation, kind, count, **opts)
 
@@ -261,8 +446,10 @@ class SimulatorState:
             return self._faults.take(operation, accept)
 
     def clear_faults(self) -> None:
+        """Drop every pending fault and lift every ``reject_sku``."""
         with self.lock:
             self._faults.clear()
+            self._rejected.clear()
 
     def record_call(self, operation: str, method: str, path: str, status: int) -> None:
         with self.lock:
@@ -799,7 +986,12 @@ class SimulatorState:
             )
         if feed["feedType"] == feed_processing.LISTINGS_FEED:
             return feed_processing.process_listings_feed(
-                feed["content"], feed["feedId"], self.seller_id, self.listings
+                feed["content"],
+                feed["feedId"],
+                self.seller_id,
+                self.listings,
+                knowledge=self._knowledge(),
+                marketplace_ids=feed["marketplaceIds"],
             )
         if feed["feedType"] == feed_processing.FULFILLMENT_FEED:
             return feed_processing.process_fulfillment_feed(
@@ -1025,26 +1217,9 @@ class SimulatorState:
             return self._reports_page([r["reportId"] for r in matching], 0, size, now)
 
     def _reports_page(self, ids, offset, size, now) -> dict:
-        keys = (
-            "reportId",
-            "reportType",
-            "marketplaceIds",
-            "dataStartTime",
-            "dataEndTime",
-            "createdTime",
-            "processingStatus",
-            "processingStartTime",
-            "processingEndTime",
-            "reportDocumentId",
-        )
         result = {
             "reports": [
-                {
-                    k: copy.deepcopy(self.reports[i][k])
-                    for k in keys
-                    if k in self.reports[i]
-                }
-                for i in ids[offset : offset + size]
+                _report_view(self.reports[i]) for i in ids[offset : offset + size]
             ]
         }
         if offset + size < len(ids):
@@ -1058,6 +1233,142 @@ class SimulatorState:
             }
             result["nextToken"] = token
         return result
+
+    def create_report(self, body) -> dict:
+        """createReport: a ``CreateReportSpecification``; the report (of a type in
+        ``REQUESTABLE_REPORT_TYPES``) is built at once from what Amazon holds now,
+        then waits ``report_processing_polls`` getReport calls. A marketplace with
+        no listing gives no data: the report ends CANCELLED, as Amazon cancels a
+        report with nothing to return."""
+        with self.lock:
+            if not isinstance(body, dict):
+                raise invalid_input("The request body must be a JSON object.")
+            unknown = sorted(set(body) - CREATE_REPORT_FIELDS)
+            if unknown:
+                raise invalid_input(
+                    f"Unknown field(s) in the request body: {', '.join(unknown)}."
+                )
+            report_type = body.get("reportType")
+            if not isinstance(report_type, str) or not report_type:
+                raise invalid_input("reportType is required.")
+            marketplace_ids = body.get("marketplaceIds")
+            if (
+                not isinstance(marketplace_ids, list)
+                or not 1 <= len(marketplace_ids) <= 25
+                or not all(isinstance(m, str) for m in marketplace_ids)
+            ):
+                raise invalid_input("marketplaceIds must list 1 to 25 marketplaces.")
+            unknown = [m for m in marketplace_ids if m not in BY_ID]
+            if unknown:
+                raise invalid_input(f"Invalid marketplaceIds: {', '.join(unknown)}")
+            options = body.get("reportOptions", {})
+            if not isinstance(options, dict) or not all(
+                isinstance(v, str) for v in options.values()
+            ):
+                raise invalid_input("reportOptions must map names to strings.")
+            now = self.now()
+            start = _body_date(body, "dataStartTime") or now
+            end = _body_date(body, "dataEndTime") or now
+            if start > now or end > now:
+                raise invalid_input(
+                    "dataStartTime and dataEndTime must be prior to or equal to the "
+                    "current date and time."
+                )
+            if start > end:
+                raise invalid_input("dataStartTime must not be after dataEndTime.")
+            if report_type in SETTLEMENT_REPORT_TYPES:
+                # Amazon names the type by its internal number (1118 for the V2
+                # flat file): settlement reports are only listed, never requested.
+                number = _SETTLEMENT_TYPE_NUMBERS.get(report_type, report_type)
+                raise invalid_input(
+                    f"Request for report type {number} is not allowed at this time"
+                )
+            if report_type not in REQUESTABLE_REPORT_TYPES:
+                raise invalid_input(
+                    f"Invalid reportType {report_type}: the simulator serves "
+                    f"{', '.join(sorted(REQUESTABLE_REPORT_TYPES))}."
+                )
+            built = listings_report.build_listings_report(
+                self.listings,
+                list(dict.fromkeys(marketplace_ids)),
+                bom=self.listings_report_bom,
+                extra_columns=tuple(self.listings_report_extra_columns),
+            )
+            report_id = self._new_id()
+            report = {
+                "reportId": report_id,
+                "reportType": report_type,
+                "marketplaceIds": list(marketplace_ids),
+                "dataStartTime": iso(start),
+                "dataEndTime": iso(end),
+                "createdTime": iso(now),
+                "processingStatus": "IN_QUEUE",
+                "reportOptions": dict(options),
+                "polls": 0,
+                "final_status": "DONE" if built.rows else "CANCELLED",
+                "content": built.content,
+                "content_type": built.content_type,
+                "rows": built.rows,
+            }
+            fault = self._faults.take(
+                "createReport",
+                lambda f: (
+                    f.kind in REPORT_FAULT_KINDS
+                    and f.opts.get("report_type", report_type) == report_type
+                ),
+            )
+            if fault is not None:
+                report["final_status"] = fault.kind.upper()
+            self.reports[report_id] = report
+            if self.report_processing_polls <= 0:
+                self._finish_report(report)
+            return {"reportId": report_id}
+
+    def _finish_report(self, report: dict) -> None:
+        now = iso(self.now())
+        status = report["final_status"]
+        report["processingStatus"] = status
+        report["processingEndTime"] = now
+        if status == "CANCELLED":
+            return
+        report.setdefault("processingStartTime", now)
+        if status == "FATAL":
+            content = json.dumps(
+                {"errorDetails": "The report could not be generated (injected FATAL)."}
+            ).encode()
+            content_type = "application/json"
+        else:
+            content, content_type = report["content"], report["content_type"]
+        compress = self.result_compression == "always" or (
+            self.result_compression == "alternate" and int(report["reportId"]) % 2 == 0
+        )
+        region = BY_ID[report["marketplaceIds"][0]].code
+        region = {"US": "na", "JP": "fe"}.get(region, "eu")
+        doc_id = f"amzn1.spdoc.1.4.{region}.sim{next(self._ids):08d}"
+        self.documents[doc_id] = {
+            "kind": "report",
+            "content_type": content_type,
+            "content": gzip.compress(content, mtime=0) if compress else content,
+            "compression": "GZIP" if compress else None,
+        }
+        report["reportDocumentId"] = doc_id
+
+    def get_report(self, report_id: str) -> dict:
+        """getReport: each call of a created report not yet done counts one poll
+        (IN_QUEUE, IN_PROGRESS on the poll before the last, then its final
+        status)."""
+        with self.lock:
+            report = self.reports.get(report_id)
+            if report is None:
+                raise not_found(f"Report {report_id} not found.")
+            if report["processingStatus"] in ("IN_QUEUE", "IN_PROGRESS"):
+                report["polls"] += 1
+                if report["polls"] >= self.report_processing_polls:
+                    self._finish_report(report)
+                elif report["polls"] == self.report_processing_polls - 1:
+                    report["processingStatus"] = "IN_PROGRESS"
+                    report["processingStartTime"] = iso(self.now())
+            return _report_view(report)
 
     def get_report_document(self, doc_id: str) -> dict:
         with self.lock:
@@ -1124,7 +1435,15 @@ class SimulatorState:
                         else {}
                     ),
                 }
-                for issue in listings.check_change(sku, "PATCH", None, patches)
+                for issue in listings.check_change(
+                    sku,
+                    "PATCH",
+                    None,
+                    patches,
+                    product_type=body["productType"],
+                    knowledge=self._knowledge(),
+                    marketplace_id=marketplace_ids[0],
+                )
             ]
             if issues:
                 status = "INVALID"
@@ -1132,7 +1451,14 @@ class SimulatorState:
                 status = "VALID"
             else:
                 status = "ACCEPTED"
-                listings.apply_change(self.listings, sku, "PATCH", None, patches)
+                listings.apply_change(
+                    self.listings,
+                    sku,
+                    "PATCH",
+                    None,
+                    patches,
+                    marketplace_id=marketplace_ids[0],
+                )
             return {
                 "sku": sku,
                 "status": status,
@@ -1155,9 +1481,89 @@ class SimulatorState:
                 "reports": len(self.reports),
                 "shipmentConfirmations": len(self.shipment_confirmations),
                 "listingsPatches": len(self.listings_patches),
+                "listings": {
+                    sku: _listing_view(listing)
+                    for sku, listing in sorted(self.listings.items())
+                },
+                "rejectedSkus": {
+                    sku: code
+                    for sku, (code, _message) in sorted(self._rejected.items())
+                },
                 "calls": len(self.calls),
                 "faults": self._faults.pending(),
             }
+
+
+def _marketplace(marketplace: str):
+    """A marketplace from its code ("DE") or its id; ``ValueError`` otherwise."""
+    if marketplace in BY_ID:
+        return BY_ID[marketplace]
+    return by_code(marketplace)
+
+
+def _body_date(body: dict, name: str) -> datetime | None:
+    value = body.get(name)
+    if value is None:
+        return None
+    try:
+        if not isinstance(value, str):
+            raise ValueError(value)
+        return parse_iso(value)
+    except ValueError:
+        raise invalid_input(
+            f"Invalid {name}: {value!r} is not an ISO 8601 date-time."
+        ) from None
+
+
+#: Amazon's internal numbers of the settlement report types, in its refusal.
+_SETTLEMENT_TYPE_NUMBERS = {
+    "GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE": "1117",
+    SETTLEMENT_REPORT_TYPE: "1118",
+}
+
+
+def _report_view(report: dict) -> dict:
+    """A stored report as Amazon's ``Report``."""
+    return {k: copy.deepcopy(report[k]) for k in REPORT_KEYS if k in report}
+
+
+def _listing_view(listing: dict) -> dict:
+    """A listing, compactly, for ``GET /_sim/state``: prices as "19.99 EUR"."""
+    view = {}
+    keys = (
+        ("asin", "asin"),
+        ("title", "title"),
+        ("product_type", "productType"),
+        ("status", "status"),
+        ("fulfillment_channel", "fulfillmentChannel"),
+        ("quantity", "quantity"),
+        ("lead_time_to_ship_max_days", "leadTimeToShipMaxDays"),
+        ("deleted", "deleted"),
+    )
+    for key, name in keys:
+        if key in listing:
+            view[name] = listing[key]
+    if "marketplace_ids" in listing:
+        view["marketplaces"] = [
+            BY_ID[m].code if m in BY_ID else m for m in listing["marketplace_ids"]
+        ]
+    prices = {}
+    for marketplace_id, entry in listing.get("prices", {}).items():
+        code = BY_ID[marketplace_id].code if marketplace_id in BY_ID else marketplace_id
+        text = " ".join(
+            str(part)
+            for part in (entry.get("value_with_tax"), entry.get("currency"))
+            if part is not None
+        )
+        bounds = [
+            f"{label} {entry[key]}"
+            for key, label in (("minimum", "min"), ("maximum", "max"))
+            if entry.get(key) is not None
+        ]
+        prices[code] = ", ".join([text, *bounds]) if bounds else text
+    if prices:
+        view["prices"] = prices
+    return view
 
 
 def _mime(content_type: str | None) -> str:

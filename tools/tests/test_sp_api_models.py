@@ -12,7 +12,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from amazon_simulator import feeds, models
+from amazon_simulator import feeds, listings, models
 from amazon_simulator.models import (
     MARKER,
     UPSTREAM_COMMIT,
@@ -253,7 +253,9 @@ def _invalid_messages(schema):
         {
             issue.get("messageId")
             for message in MESSAGES
-            for issue in feeds._check_message(message, schema)
+            for issue in feeds._check_message(
+                message, schema, listings.Knowledge(), "A1PA6795UKMFR9"
+            )
         }
     )
 
