@@ -79,6 +79,15 @@ class ApiCall:
 
 
 @dataclass(frozen=True)
+class ReportDocument:
+    """A downloaded document, ungzipped, with the charset its Content-Type header
+    declared (None when it declared none): Amazon's reports are not all UTF-8."""
+
+    content: bytes
+    charset: str | None
+
+
+@dataclass(frozen=True)
 class OrdersPage:
     """One page of searchOrders: its orders and the token of the next page (None
     on the last page)."""
@@ -403,7 +412,8 @@ class SpApiAdapter:
             "GET",
             lambda: client.get_feed_document_info(feed_document_id),
         )
-        return self._download_document(self._expect(info, dict, "getFeedDocument"))
+        document = self._download_document(self._expect(info, dict, "getFeedDocument"))
+        return document.content
 
     def get_reports(
         self,
@@ -440,9 +450,43 @@ class SpApiAdapter:
                 return
             params = {"nextToken": next_token}
 
-    def get_report_document(self, report_document_id: str) -> bytes:
-        """Download a report document (e.g. a settlement report), gunzipped if
-        needed. Decoding is the caller's job (encodings vary by marketplace)."""
+    def create_report(
+        self,
+        report_type: str,
+        *,
+        marketplace_ids: Iterable[str],
+        data_start_time: datetime | None = None,
+    ) -> str:
+        """Ask Amazon for a report; return its reportId (poll :meth:`get_report`)."""
+        report_type = _required(report_type, "report_type")
+        marketplaces = _list(marketplace_ids, required="marketplace_ids")
+        start = _iso(data_start_time)
+        client = self._client(compat.ReportsClient)
+        payload = self._call(
+            "createReport",
+            "POST",
+            lambda: client.create_report_clean(report_type, marketplaces, start),
+        )
+        report_id = self._expect(payload, dict, "createReport").get("reportId")
+        if not report_id:
+            raise AmazonPermanentError(
+                "Amazon createReport answered without reportId.",
+                operation="createReport",
+            )
+        return str(report_id)
+
+    def get_report(self, report_id: str) -> dict:
+        """The report's status (``processingStatus``, ``reportDocumentId``...)."""
+        report_id = _required(report_id, "report_id")
+        client = self._client(compat.ReportsClient)
+        payload = self._call(
+            "getReport", "GET", lambda: client.get_report_clean(report_id)
+        )
+        return self._expect(payload, dict, "getReport")
+
+    def download_report(self, report_document_id: str) -> ReportDocument:
+        """Download a report document, gunzipped if needed, with the charset of the
+        download; decoding is the caller's job (encodings vary by marketplace)."""
         report_document_id = _required(report_document_id, "report_document_id")
         client = self._client(compat.ReportsClient)
         info = self._call(
@@ -451,6 +495,11 @@ class SpApiAdapter:
             lambda: client.get_report_document(report_document_id),
         )
         return self._download_document(self._expect(info, dict, "getReportDocument"))
+
+    def get_report_document(self, report_document_id: str) -> bytes:
+        """Download a report document (e.g. a settlement report), gunzipped if
+        needed. Decoding is the caller's job (encodings vary by marketplace)."""
+        return self.download_report(report_document_id).content
 
     def patch_listings_item(
         self,
@@ -483,13 +532,14 @@ class SpApiAdapter:
 
     # -- documents -------------------------------------------------------------
 
-    def _download_document(self, info: dict) -> bytes:
+    def _download_document(self, info: dict) -> ReportDocument:
         url = info.get("url")
         if not url:
             raise AmazonPermanentError(
                 "Amazon answered a document without url.", operation="downloadDocument"
             )
-        content = self._transfer("downloadDocument", "GET", url)
+        response = self._transfer("downloadDocument", "GET", url)
+        content = response.content
         algorithm = (info.get("compressionAlgorithm") or "").upper()
         if algorithm == "GZIP":
             try:
@@ -505,9 +555,12 @@ class SpApiAdapter:
                 f"Unsupported document compression {algorithm[:40]!r}.",
                 operation="downloadDocument",
             )
-        return content
+        charset = _charset(response.headers.get("Content-Type"))
+        return ReportDocument(content=content, charset=charset)
 
-    def _transfer(self, operation: str, method: str, url: str, **kwargs) -> bytes:
+    def _transfer(
+        self, operation: str, method: str, url: str, **kwargs
+    ) -> httpx.Response:
         """Upload/download a document at a presigned URL (no SP-API token)."""
 
         def send():
@@ -515,7 +568,7 @@ class SpApiAdapter:
             if not 200 <= response.status_code < 300:
                 raise compat.HttpFailure(response.status_code, response.headers, None)
             return compat.SpApiResponse(
-                response.status_code, response.headers, response.content
+                response.status_code, response.headers, response
             )
 
         return self._call(operation, method, send)
@@ -833,6 +886,15 @@ def _required(value: str, name: str) -> str:
 
 def _text(value) -> str:
     return value if isinstance(value, str) else ""
+
+
+def _charset(content_type: str | None) -> str | None:
+    """The ``charset`` parameter of a Content-Type header (None when absent)."""
+    for parameter in (content_type or "").split(";")[1:]:
+        name, _, value = parameter.partition("=")
+        if name.strip().lower() == "charset":
+            return value.strip().strip("\"'") or None
+    return None
 
 
 def _retry_after_header(headers) -> float:

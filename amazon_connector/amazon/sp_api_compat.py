@@ -16,8 +16,10 @@ What the library does and what is changed here:
   payload: :meth:`CompatClient._check_response` checks the status itself and raises
   :class:`HttpFailure` / :class:`MalformedResponse`.
 * ``create_feed_document``/``create_feed`` leak ``path`` and ``marketplaceIds`` into
-  the JSON body, and ``get_reports`` filters on the client's marketplace: clean
-  replacements are defined on the client classes below.
+  the JSON body, ``get_reports`` filters on the client's marketplace, ``get_report``
+  adds four marketplace query parameters and ``create_report`` the client's
+  marketplace when none is given: clean replacements are defined on the client
+  classes below.
 * The library logs request headers (the access token) and whole responses (buyer
   data) at DEBUG, and httpx logs presigned document URLs (temporary AWS
   credentials) at INFO: :func:`install_log_guard` drops or trims those records.
@@ -337,6 +339,28 @@ class ReportsClient(CompatClient, Reports):
     def get_reports_page(self, params: dict) -> SpApiResponse:
         return self._request(
             "/reports/2021-06-30/reports", params=dict(params), add_marketplace=False
+        )
+
+    def create_report_clean(
+        self,
+        report_type: str,
+        marketplace_ids: list[str],
+        data_start_time: str | None = None,
+    ) -> SpApiResponse:
+        data = {
+            "method": "POST",
+            "reportType": report_type,
+            "marketplaceIds": list(marketplace_ids),
+        }
+        if data_start_time:
+            data["dataStartTime"] = data_start_time
+        return self._request(
+            "/reports/2021-06-30/reports", data=data, add_marketplace=False
+        )
+
+    def get_report_clean(self, report_id: str) -> SpApiResponse:
+        return self._request(
+            f"/reports/2021-06-30/reports/{_quote(report_id)}", add_marketplace=False
         )
 
 

@@ -26,6 +26,8 @@ RATE_LIMITS: dict[str, tuple[float, int]] = {
     "getFeed": (2.0, 15),
     "getFeedDocument": (0.0222, 10),
     "getReports": (0.0222, 10),
+    "createReport": (0.0167, 15),
+    "getReport": (2.0, 15),
     "getReportDocument": (0.0167, 15),
     "patchListingsItem": (5.0, 5),
 }

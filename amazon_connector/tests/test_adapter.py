@@ -7,18 +7,21 @@ and throttling are checked without sleeping for real.
 import gzip
 import json
 import logging
+import re
 import socket
 from datetime import datetime, timedelta, timezone
+from decimal import Decimal
 
 import httpx
 import pytest
-from amazon_simulator import AmazonSimulator
+from amazon_simulator import AmazonSimulator, SharedModelsNotFound, shared_models_dir
 
 from ..amazon import sp_api_compat
 from ..amazon.adapter import (
     DEFAULT_INCLUDED_DATA,
     THROTTLE_MARGIN,
     ApiCall,
+    ReportDocument,
     SpApiAdapter,
 )
 from ..amazon.credentials import AmazonCredentials
@@ -27,7 +30,8 @@ from ..amazon.errors import (
     AmazonPermanentError,
     AmazonRetryableError,
 )
-from ..amazon.throttle import ThrottleRegistry
+from ..amazon.listings_report import parse_merchant_listings
+from ..amazon.throttle import RATE_LIMITS, ThrottleRegistry
 
 SETTLEMENT = "GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE_V2"
 DE = "A1PA6795UKMFR9"
@@ -380,6 +384,235 @@ def test_reports_filter_on_marketplace_only_when_asked(adapter, sim):
         "A1F83G8C2ARO7P",
     }
     assert {m for r in de_reports for m in r["marketplaceIds"]} == {DE}
+
+
+# -- createReport, getReport, report documents -----------------------------------
+
+LISTINGS_REPORT = "GET_MERCHANT_LISTINGS_ALL_DATA"
+JP = "A1VC38T7YXB528"
+
+
+def test_report_rate_limits_are_the_models():
+    """createReport and getReport are throttled at the rates the Reports model
+    documents (the usage plan table of each operation's description)."""
+    try:
+        path = shared_models_dir() / "reports_2021-06-30.json"
+    except SharedModelsNotFound as error:
+        pytest.skip(str(error))
+    model = json.loads(path.read_text(encoding="utf-8"))
+    documented = {}
+    for item in model["paths"].values():
+        for operation in item.values():
+            if isinstance(operation, dict) and "operationId" in operation:
+                rate, burst = re.findall(
+                    r"\| ([\d.]+) \| (\d+) \|", operation["description"]
+                )[0]
+                documented[operation["operationId"]] = (float(rate), int(burst))
+    for name in ("createReport", "getReport", "getReports", "getReportDocument"):
+        assert RATE_LIMITS[name] == documented[name], name
+
+
+def test_create_and_get_report_send_only_model_fields(adapter, monkeypatch, calls):
+    sent = []
+
+    def fake_request(client, path, *, data=None, params=None, add_marketplace=True):
+        sent.append((path, dict(data or {}), dict(params or {}), add_marketplace))
+        if path.endswith("/reports"):
+            return sp_api_compat.SpApiResponse(202, {}, {"reportId": "R-1"})
+        return sp_api_compat.SpApiResponse(
+            200, {}, {"reportId": "R 1/2", "processingStatus": "IN_QUEUE"}
+        )
+
+    monkeypatch.setattr(sp_api_compat.ReportsClient, "_request", fake_request)
+    start = datetime(2026, 11, 2, 10, 0, tzinfo=timezone(timedelta(hours=1)))
+    assert (
+        adapter.create_report(
+            LISTINGS_REPORT, marketplace_ids=[DE, JP], data_start_time=start
+        )
+        == "R-1"
+    )
+    adapter.create_report(LISTINGS_REPORT, marketplace_ids=DE)
+    assert adapter.get_report("R 1/2")["processingStatus"] == "IN_QUEUE"
+    assert sent == [
+        (
+            "/reports/2021-06-30/reports",
+            {
+                "method": "POST",
+                "reportType": LISTINGS_REPORT,
+                "marketplaceIds": [DE, JP],
+                "dataStartTime": "2026-11-02T09:00:00Z",
+            },
+            {},
+            False,
+        ),
+        (
+            "/reports/2021-06-30/reports",
+            {"method": "POST", "reportType": LISTINGS_REPORT, "marketplaceIds": [DE]},
+            {},
+            False,
+        ),
+        ("/reports/2021-06-30/reports/R%201%2F2", {}, {}, False),
+    ]
+    assert [(c.operation, c.method, c.status) for c in calls] == [
+        ("createReport", "POST", 202),
+        ("createReport", "POST", 202),
+        ("getReport", "GET", 200),
+    ]
+
+
+def test_create_report_without_report_id_is_permanent(adapter, monkeypatch):
+    monkeypatch.setattr(
+        sp_api_compat.ReportsClient,
+        "_request",
+        lambda client, path, **kwargs: sp_api_compat.SpApiResponse(202, {}, {}),
+    )
+    with pytest.raises(AmazonPermanentError, match="without reportId"):
+        adapter.create_report(LISTINGS_REPORT, marketplace_ids=[DE])
+
+
+def test_report_arguments_fail_before_any_call(adapter, sim, calls):
+    with pytest.raises(ValueError, match="marketplace_ids"):
+        adapter.create_report(LISTINGS_REPORT, marketplace_ids=[])
+    with pytest.raises(ValueError, match="report_type"):
+        adapter.create_report("", marketplace_ids=[DE])
+    with pytest.raises(ValueError, match="timezone-aware"):
+        adapter.create_report(
+            LISTINGS_REPORT, marketplace_ids=[DE], data_start_time=datetime(2026, 1, 1)
+        )
+    with pytest.raises(ValueError, match="report_id"):
+        adapter.get_report(" ")
+    with pytest.raises(ValueError, match="report_document_id"):
+        adapter.download_report("")
+    assert calls == [] and sim.state.calls == []
+
+
+def test_report_calls_are_retried_like_every_call(
+    adapter, monkeypatch, fake_time, calls
+):
+    answers = [
+        sp_api_compat.HttpFailure(429, {"x-amzn-RequestId": "r-429"}, None),
+        sp_api_compat.SpApiResponse(200, {}, {"processingStatus": "DONE"}),
+    ]
+
+    def flaky(client, path, **kwargs):
+        answer = answers.pop(0)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    monkeypatch.setattr(sp_api_compat.ReportsClient, "_request", flaky)
+    assert adapter.get_report("R-1") == {"processingStatus": "DONE"}
+    assert calls[-1].operation == "getReport" and calls[-1].retries == 1
+    assert fake_time.sleeps  # backed off before the second attempt
+
+
+def _wait_for_report(adapter, report_id, polls=5) -> dict:
+    for _poll in range(polls):
+        report = adapter.get_report(report_id)
+        if report["processingStatus"] not in ("IN_QUEUE", "IN_PROGRESS"):
+            break
+    assert report["reportId"] == report_id
+    return report
+
+
+@pytest.mark.parametrize(
+    "marketplace,marketplace_id,channel",
+    [("DE", DE, "AMAZON_EU"), ("JP", JP, "AMAZON_FE")],
+)
+def test_listings_report_round_trip(
+    adapter, sim, calls, marketplace, marketplace_id, channel
+):
+    """createReport, getReport until done, the document downloaded with its charset
+    and read (Japan's file is not UTF-8)."""
+    sim.state.add_listing(
+        f"RT-{marketplace}-1",
+        marketplace=marketplace,
+        asin="B0ROUNDTR1",
+        title="Kopfhörer „Studio“" if marketplace == "DE" else "ヘッドホン①",
+        price="1980" if marketplace == "JP" else "19.99",
+        quantity=4,
+    )
+    sim.state.add_listing(
+        f"RT-{marketplace}-FBA", marketplace=marketplace, fulfillment_channel=channel
+    )
+    report_id = adapter.create_report(LISTINGS_REPORT, marketplace_ids=[marketplace_id])
+    report = _wait_for_report(adapter, report_id)
+    assert (report["reportType"], report["processingStatus"]) == (
+        LISTINGS_REPORT,
+        "DONE",
+    )
+    document = adapter.download_report(report["reportDocumentId"])
+    assert isinstance(document, ReportDocument)
+    listings = parse_merchant_listings(
+        document.content, charset=document.charset, marketplace_id=marketplace_id
+    )
+    rows = {row.sku: row for row in listings.rows}
+    merchant = rows[f"RT-{marketplace}-1"]
+    assert (merchant.asin, merchant.quantity, merchant.fulfillment_channel) == (
+        "B0ROUNDTR1",
+        4,
+        "merchant",
+    )
+    assert merchant.title == (
+        "Kopfhörer „Studio“" if marketplace == "DE" else "ヘッドホン①"
+    )
+    assert merchant.price == (
+        Decimal("1980") if marketplace == "JP" else Decimal("19.99")
+    )
+    fba = rows[f"RT-{marketplace}-FBA"]
+    assert (fba.fulfillment_channel, fba.quantity) == ("amazon", None)
+    assert [c.operation for c in calls if c.operation != "getReport"] == [
+        "createReport",
+        "getReportDocument",
+        "downloadDocument",
+    ]
+
+
+def test_a_report_without_data_is_cancelled(adapter, sim):
+    sim.state.inject_fault("createReport", "cancelled")
+    report_id = adapter.create_report(LISTINGS_REPORT, marketplace_ids=[DE])
+    report = _wait_for_report(adapter, report_id)
+    assert report["processingStatus"] == "CANCELLED"
+    assert not report.get("reportDocumentId")
+
+
+def _settlement_document(adapter, sim, marketplace, compress=False):
+    report_id = sim.state.add_settlement_report(
+        marketplace=marketplace, compress=compress
+    )
+    reports = adapter.get_reports(report_types=[SETTLEMENT])
+    return next(r for r in reports if r["reportId"] == report_id)["reportDocumentId"]
+
+
+@pytest.mark.parametrize(
+    "marketplace,compress,charset",
+    [("DE", False, "UTF-8"), ("JP", False, "Windows-31J"), ("JP", True, "Windows-31J")],
+)
+def test_download_report_tells_the_charset(
+    adapter, sim, marketplace, compress, charset
+):
+    document_id = _settlement_document(adapter, sim, marketplace, compress)
+    document = adapter.download_report(document_id)
+    assert document.charset == charset
+    assert document.content.startswith(b"settlement-id\t")  # gunzipped
+    assert adapter.get_report_document(document_id) == document.content
+
+
+@pytest.mark.parametrize(
+    "content_type,charset",
+    [
+        ("text/plain;charset=Cp1252", "Cp1252"),
+        ('text/tab-separated-values; Charset="Shift_JIS"', "Shift_JIS"),
+        ("text/plain", None),
+        ("text/plain; charset=", None),
+        ("", None),
+    ],
+)
+def test_download_report_reads_the_content_type(adapter, sim, content_type, charset):
+    document_id = _settlement_document(adapter, sim, "DE")
+    with sim.state.lock:
+        sim.state.documents[document_id]["content_type"] = content_type
+    assert adapter.download_report(document_id).charset == charset
 
 
 def test_patch_listings_item(adapter, sim):
