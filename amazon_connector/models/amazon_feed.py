@@ -5,11 +5,11 @@ import logging
 
 from odoo import _, api, fields, models
 
-from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.addons.queue_job.job import identity_exact
 
 from ..amazon.errors import AmazonAuthError, AmazonPermanentError, AmazonRetryableError
 from ..amazon.processing_report import report_excerpt
+from .job_retry import retry_later
 
 _logger = logging.getLogger(__name__)
 
@@ -144,7 +144,7 @@ class AmazonFeed(models.Model):
                     content_type=self.content_type,
                 )
         except AmazonRetryableError as error:
-            raise _retry_later(error) from error
+            raise retry_later(error) from error
         except AmazonPermanentError as error:
             if isinstance(error, AmazonAuthError):
                 account._amazon_mark_error(error)
@@ -202,7 +202,7 @@ class AmazonFeed(models.Model):
                 if status not in PENDING_STATUSES and info.get("resultFeedDocumentId"):
                     report = adapter.get_feed_document(info["resultFeedDocumentId"])
         except AmazonRetryableError as error:
-            raise _retry_later(error) from error
+            raise retry_later(error) from error
         except AmazonPermanentError as error:
             return self._fail(_("Amazon refused to say how the feed did: %s", error))
         self.write({"polls": poll, "amazon_status": status})
@@ -233,8 +233,3 @@ class AmazonFeed(models.Model):
         _logger.warning("Amazon feed %s failed: %s", self.id, reason)
         self.env[self.res_model]._amazon_feed_failed(self, reason)
         return reason
-
-
-def _retry_later(error):
-    """queue_job's retry of a job Amazon throttled, after the wait it asked for."""
-    return RetryableJobError(str(error), seconds=max(1, int(error.retry_after + 0.999)))

@@ -6,7 +6,6 @@ from datetime import timedelta, timezone
 
 from odoo import _, api, fields, models
 
-from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.addons.queue_job.job import identity_exact
 
 from ..amazon.errors import (
@@ -15,6 +14,7 @@ from ..amazon.errors import (
     AmazonPermanentError,
     AmazonRetryableError,
 )
+from .job_retry import retry_later
 
 _logger = logging.getLogger(__name__)
 
@@ -186,9 +186,7 @@ class AmazonImportWindow(models.Model):
                 delay = adapter.next_call_delay("searchOrders")
         except AmazonRetryableError as error:
             # Nothing of this page was read: the same job reads it again later.
-            raise RetryableJobError(
-                str(error), seconds=max(1, int(error.retry_after + 0.999))
-            ) from error
+            raise retry_later(error) from error
         except AmazonPaginationExpired as error:
             return self._restart(error)
         except AmazonPermanentError as error:
