@@ -1,6 +1,8 @@
 from . import res_company
 from . import amazon_marketplace
 from . import product_pricelist
+from . import product_pricelist_item
+from . import product_template
 from . import account_tax
 from . import amazon_account
 from . import amazon_account_import
@@ -8,6 +10,7 @@ from . import amazon_feed
 from . import amazon_import_window
 from . import amazon_api_log
 from . import amazon_offer
+from . import amazon_offer_sync
 from . import amazon_order_import
 from . import amazon_order_sync
 from . import res_partner

@@ -45,7 +45,7 @@ class AccountTax(models.Model):
                     "can be made for its Amazon orders: set its country (Settings > "
                     "Companies).",
                     company=company.name,
-                    rate=f"{rate:g}",
+                    rate=format(rate, "g"),
                 )
             )
         label = self.env._("incl.") if price_include else self.env._("excl.")

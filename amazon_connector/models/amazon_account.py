@@ -2,6 +2,7 @@
 
 import contextlib
 import ipaddress
+from collections import defaultdict
 from urllib.parse import urlsplit
 
 from odoo import _, api, fields, models
@@ -10,6 +11,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.addons.queue_job.job import identity_exact
 
 from ..amazon.adapter import SpApiAdapter
+from ..amazon.availability import InvalidReserveRule, parse_reserve_rule
 from ..amazon.credentials import AmazonCredentials
 from ..amazon.errors import AmazonAuthError, AmazonError
 from ..amazon.order_feeds import (
@@ -209,7 +211,36 @@ class AmazonAccount(models.Model):
         "An invoice still open after them is overdue.",
     )
 
+    # Stock and prices sent to Amazon (see amazon.offer).
+    backorder_quantity = fields.Integer(
+        string="Quantity of Unlimited Items",
+        default=1000,
+        help="What is sent for products not tracked in stock and products marked "
+        "Backorderable on Amazon.",
+    )
+    reserve_rule = fields.Char(
+        string="Default Reserve Rule",
+        help="Stock held back from Amazon on every offer without its own rule: "
+        "Value:FIXED (units) or Value:PERCENT, e.g. 5:FIXED or 10:PERCENT.",
+    )
+    stock_warehouse_ids = fields.Many2many(
+        "stock.warehouse",
+        string="Stock From",
+        check_company=True,
+        help="The warehouses whose stock is offered on Amazon. Empty: every "
+        "warehouse of the company.",
+    )
+    offer_count = fields.Integer(compute="_compute_offer_count", string="Offers")
+    offer_error_count = fields.Integer(
+        compute="_compute_offer_count", string="Offers in Error"
+    )
+
     _sql_constraints = [
+        (
+            "backorder_quantity_positive",
+            "CHECK(backorder_quantity >= 0)",
+            "The quantity of unlimited items cannot be negative.",
+        ),
         (
             "seller_region_company_uniq",
             "unique(company_id, seller_id, region)",
@@ -253,6 +284,33 @@ class AmazonAccount(models.Model):
                             problem=problem,
                         )
                     )
+
+    @api.constrains("reserve_rule")
+    def _check_reserve_rule(self):
+        for account in self:
+            try:
+                parse_reserve_rule(account.reserve_rule or None)
+            except InvalidReserveRule as error:
+                raise ValidationError(
+                    _(
+                        "Amazon account %(account)s, Default Reserve Rule: %(error)s",
+                        account=account.name,
+                        error=error,
+                    )
+                ) from None
+
+    def _compute_offer_count(self):
+        counts = defaultdict(int)
+        errors = defaultdict(int)
+        for account, state, count in self.env["amazon.offer"]._read_group(
+            [("account_id", "in", self.ids)], ["account_id", "state"], ["__count"]
+        ):
+            counts[account.id] += count
+            if state == "error":
+                errors[account.id] += count
+        for account in self:
+            account.offer_count = counts[account.id]
+            account.offer_error_count = errors[account.id]
 
     def _amazon_guest_partner(self):
         """The account's shared customer, created when missing."""
@@ -493,3 +551,71 @@ class AmazonAccount(models.Model):
             )
         feed._amazon_queue_submit()
         return _("Fulfillment feed of %(count)s delivery(ies) queued.", count=len(sent))
+
+    # ==================================================================
+    # Stock and prices: the offers' export and the listings import
+    # ==================================================================
+
+    def action_export_stock(self):
+        """Send the offers' available-to-sell quantities that changed."""
+        return self._amazon_export_action(stock=True, price=False)
+
+    def action_export_prices(self):
+        """Send the offers' prices that changed."""
+        return self._amazon_export_action(stock=False, price=True)
+
+    def _amazon_export_action(self, stock, price):
+        self.check_access("write")
+        for account in self:
+            blocked = account._amazon_job_blocker()
+            if blocked:
+                raise UserError(blocked)
+            self.env["amazon.offer"]._amazon_queue_export(
+                account, stock=stock, price=price
+            )
+        return self._notify(
+            _("Export queued"),
+            _("What changed is sent to Amazon in one feed per account."),
+            "info",
+        )
+
+    def action_import_listings(self):
+        """Ask Amazon for each marketplace's listings report; offers are created
+        or updated from it when Amazon has it ready."""
+        self.check_access("write")
+        for account in self:
+            blocked = account._amazon_job_blocker()
+            if blocked:
+                raise UserError(blocked)
+            for marketplace in account.marketplace_ids:
+                self.env["amazon.offer"].with_delay(
+                    identity_key=identity_exact,
+                    description=_(
+                        "Request the listings of %(account)s on %(marketplace)s",
+                        account=account.name,
+                        marketplace=marketplace.name,
+                    ),
+                )._amazon_request_listings(account, marketplace)
+        return self._notify(
+            _("Listings requested"),
+            _(
+                "Amazon prepares its listings report; the offers are updated when "
+                "it is ready (a few minutes), and the account's chatter says how."
+            ),
+            "info",
+        )
+
+    def action_view_offers(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "amazon_connector.action_amazon_offer"
+        )
+        action["domain"] = [("account_id", "=", self.id)]
+        action["context"] = {"default_account_id": self.id}
+        return action
+
+    def _amazon_listings_message(self, message):
+        """Post the outcome of a listings import on the account; return it."""
+        self.ensure_one()
+        self.sudo().message_post(body=message)
+        return message

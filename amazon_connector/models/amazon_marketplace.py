@@ -32,9 +32,10 @@ class AmazonMarketplace(models.Model):
         "clearing account, never as the seller's revenue.",
     )
 
-    def _amazon_pricelist(self, company, currency=None):
+    def _amazon_pricelist(self, company, currency=None, create=True):
         """The company's pricelist for this marketplace in ``currency`` (default: the
-        marketplace's), created when missing; the currency is activated if needed."""
+        marketplace's), created when missing (the currency activated if needed)
+        unless ``create`` is false."""
         self.ensure_one()
         currency = currency or self.currency_id
         Pricelist = self.env["product.pricelist"].sudo()
@@ -46,7 +47,7 @@ class AmazonMarketplace(models.Model):
             ],
             limit=1,
         )
-        if pricelist:
+        if pricelist or not create:
             return pricelist
         if not currency.active:
             currency.sudo().active = True

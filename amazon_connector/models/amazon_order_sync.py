@@ -560,6 +560,12 @@ class _Batch:
         offers = env["amazon.offer"].search(
             [("account_id", "=", account.id), ("sku", "in", list(skus))]
         )
+        # Offers the listings import could not bind yet (no product) are bound
+        # by the first order whose SKU matches an Internal Reference.
+        self.unbound = {
+            (o.sku, o.marketplace_id.id): o for o in offers if not o.product_id
+        }
+        offers = offers.filtered("product_id")
         self.offers = {(o.sku, o.marketplace_id.id): o.product_id for o in offers}
         self.offer_any = {o.sku: o.product_id for o in offers}
         products = (
@@ -592,6 +598,7 @@ class _Batch:
         "orders",
         "offers",
         "offer_any",
+        "unbound",
         "_pricelists",
         "_taxes",
         "_fiscal_positions",
@@ -652,15 +659,21 @@ class _Batch:
         product = self.products_by_code.get(sku)
         if product:
             # Remember the binding: the offer is what stock and price exports use.
-            self.env["amazon.offer"].create(
-                {
-                    "account_id": self.account.id,
-                    "marketplace_id": marketplace.id,
-                    "sku": sku,
-                    "asin": item.asin,
-                    "product_id": product.id,
-                }
+            unbound = self.unbound.pop((sku, marketplace.id), None) or self.unbound.pop(
+                (sku, False), None
             )
+            if unbound:
+                unbound.product_id = product
+            else:
+                self.env["amazon.offer"].create(
+                    {
+                        "account_id": self.account.id,
+                        "marketplace_id": marketplace.id,
+                        "sku": sku,
+                        "asin": item.asin,
+                        "product_id": product.id,
+                    }
+                )
             self.offers[(sku, marketplace.id)] = product
             self.offer_any[sku] = product
             return product

@@ -11,3 +11,8 @@ class ProductPricelist(models.Model):
         index="btree_not_null",
         help="Pricelist of the Amazon orders of this marketplace.",
     )
+
+    def _amazon_pricelist_changed(self):
+        """The prices of an Amazon marketplace's pricelist changed: export soon."""
+        if self.filtered("amazon_marketplace_id"):
+            self.env["amazon.offer"]._amazon_prices_changed()

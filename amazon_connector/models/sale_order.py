@@ -3,7 +3,7 @@
 import copy
 from collections import defaultdict
 
-from odoo import _, fields, models
+from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..amazon.order_feeds import (
@@ -124,6 +124,33 @@ class SaleOrder(models.Model):
             "This Amazon order is already imported for this account.",
         ),
     ]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        orders = super().create(vals_list)
+        reserved = orders.filtered("amazon_reserved")
+        if reserved:
+            self.env["amazon.offer"]._amazon_stock_changed(
+                reserved.order_line.product_id
+            )
+        return orders
+
+    def write(self, vals):
+        # A Pending quotation reserving or releasing its items changes what
+        # Amazon may sell of them.
+        changed = self.browse()
+        if "amazon_reserved" in vals:
+            changed = self.filtered(
+                lambda o: o.amazon_reserved != bool(vals["amazon_reserved"])
+            )
+        elif "state" in vals:  # a reserved quotation canceled, confirmed...
+            changed = self.filtered("amazon_reserved")
+        result = super().write(vals)
+        if changed:
+            self.env["amazon.offer"]._amazon_stock_changed(
+                changed.order_line.product_id
+            )
+        return result
 
     def _amazon_done_deliveries(self):
         return self.picking_ids.filtered(

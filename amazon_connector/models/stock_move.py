@@ -28,3 +28,32 @@ class StockMove(models.Model):
                 product, 0.0
             ) + bom_line.product_uom_id._compute_quantity(data["qty"], product.uom_id)
         return {product: need for product, need in needs.items() if need > 0}
+
+    # Stock that moved (or got committed, reserved, released) changes what Amazon
+    # may sell: the offers of these products are exported soon (sold out: at once).
+    # The products are read first: confirming, finishing or canceling moves can
+    # merge or delete some of them.
+
+    def _action_confirm(self, merge=True, merge_into=False):
+        products = self.product_id
+        moves = super()._action_confirm(merge=merge, merge_into=merge_into)
+        self.env["amazon.offer"]._amazon_stock_changed(products)
+        return moves
+
+    def _action_assign(self, force_qty=False):
+        products = self.product_id
+        result = super()._action_assign(force_qty=force_qty)
+        self.env["amazon.offer"]._amazon_stock_changed(products)
+        return result
+
+    def _action_done(self, cancel_backorder=False):
+        products = self.product_id
+        moves = super()._action_done(cancel_backorder=cancel_backorder)
+        self.env["amazon.offer"]._amazon_stock_changed(products)
+        return moves
+
+    def _action_cancel(self):
+        products = self.product_id
+        result = super()._action_cancel()
+        self.env["amazon.offer"]._amazon_stock_changed(products)
+        return result

@@ -74,6 +74,9 @@ class AmazonSimulatorCommon(AmazonCommon):
     """``AmazonCommon`` whose account talks to a local Amazon simulator over HTTP."""
 
     simulator_orders = 0
+    #: Operations the simulator answers with generous rates (Amazon's own would
+    #: make the adapter wait between tests).
+    simulator_fast_operations = ("searchOrders", "getOrder", "token")
 
     @classmethod
     def setUpClass(cls):
@@ -82,7 +85,7 @@ class AmazonSimulatorCommon(AmazonCommon):
         super().setUpClass()
         # Amazon's real rates (searchOrders: one call per 3 minutes) would make the
         # adapter wait between tests: the simulator advertises generous ones.
-        fast = dict.fromkeys(("searchOrders", "getOrder", "token"), (1000.0, 1000))
+        fast = dict.fromkeys(cls.simulator_fast_operations, (1000.0, 1000))
         cls.simulator = simulator_class(
             seed=7, orders=cls.simulator_orders, rate_limits=fast
         ).start()

@@ -30,6 +30,18 @@ class TestAmazonSettings(AmazonCommon):
             Form(self.env["res.config.settings"]).amazon_import_interval, 30
         )
 
+    def test_stock_and_price_export_interval(self):
+        settings = Form(self.env["res.config.settings"])
+        self.assertEqual(settings.amazon_export_interval, 15)
+        settings.amazon_connector_enabled = True
+        settings.amazon_export_interval = 5
+        settings.save().execute()
+        cron = self.env.ref("amazon_connector.ir_cron_amazon_export_offers")
+        self.assertEqual((cron.interval_number, cron.interval_type), (5, "minutes"))
+        self.assertEqual(
+            Form(self.env["res.config.settings"]).amazon_export_interval, 5
+        )
+
     def test_settings_view_shows_the_amazon_block_instead_of_the_upsell(self):
         arch = self.env["res.config.settings"].get_views([(False, "form")])["views"][
             "form"

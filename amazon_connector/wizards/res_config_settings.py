@@ -2,6 +2,13 @@
 
 from odoo import api, fields, models
 
+# Settings field -> the scheduled action whose interval (in minutes) it sets.
+CRON_INTERVALS = {
+    "amazon_import_interval": "amazon_connector.ir_cron_amazon_import_orders",
+    "amazon_export_interval": "amazon_connector.ir_cron_amazon_export_offers",
+}
+_MINUTES = {"minutes": 1, "hours": 60, "days": 1440, "weeks": 10080, "months": 43200}
+
 
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
@@ -16,36 +23,34 @@ class ResConfigSettings(models.TransientModel):
         string="Import Orders Every (minutes)",
         help="How often the scheduled action imports the orders of every account.",
     )
+    amazon_export_interval = fields.Integer(
+        string="Send Stock and Prices Every (minutes)",
+        help="How often what changed in stock and prices is sent to Amazon; stock "
+        "moves send sooner, and a sold-out offer at once.",
+    )
     amazon_account_count = fields.Integer(
         string="Active Amazon Accounts", compute="_compute_amazon_account_count"
     )
 
-    def _amazon_import_cron(self):
-        return self.env.ref(
-            "amazon_connector.ir_cron_amazon_import_orders", raise_if_not_found=False
-        )
-
     @api.model
     def get_values(self):
         values = super().get_values()
-        cron = self._amazon_import_cron()
-        if cron:
-            factor = {"minutes": 1, "hours": 60, "days": 1440}.get(
-                cron.interval_type, 1
-            )
-            values["amazon_import_interval"] = cron.interval_number * factor
+        for field_name, xmlid in CRON_INTERVALS.items():
+            cron = self.env.ref(xmlid, raise_if_not_found=False)
+            if cron:
+                factor = _MINUTES.get(cron.interval_type, 1)
+                values[field_name] = cron.interval_number * factor
         return values
 
     def set_values(self):
         result = super().set_values()
-        cron = self._amazon_import_cron()
-        if cron and self.amazon_import_interval > 0:
-            cron.sudo().write(
-                {
-                    "interval_number": self.amazon_import_interval,
-                    "interval_type": "minutes",
-                }
-            )
+        for field_name, xmlid in CRON_INTERVALS.items():
+            cron = self.env.ref(xmlid, raise_if_not_found=False)
+            minutes = self[field_name]
+            if cron and minutes > 0:
+                cron.sudo().write(
+                    {"interval_number": minutes, "interval_type": "minutes"}
+                )
         return result
 
     @api.depends("company_id")
