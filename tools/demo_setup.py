@@ -7,14 +7,16 @@ amazon_connector is installed::
 
 ``--simulator`` is the JSON line ``python -m amazon_simulator`` prints (url, token_url,
 client_id, client_secret, refresh_token, seller_id). The script enables the
-connector, creates one account per region (eu, na, fe), tests each connection and,
-when the order import exists, imports the simulator's orders. It commits, prints
+connector, creates one account per region (eu, na, fe), tests each connection,
+imports the simulator's orders, ships one delivery, imports the EU account's
+Amazon.de listings as offers and sends their stock and prices. It commits, prints
 what it did, and ends with one ``DEMO_SETUP_RESULT=<json>`` line for run-demo.
 """
 
 import argparse
 import json
 import sys
+import urllib.request
 from datetime import timedelta
 
 import odoo
@@ -169,6 +171,80 @@ def ship_one_delivery(env, accounts):
     }
 
 
+# The demo's Amazon.de listings: (catalogue index, units on hand, reserve rule).
+DEMO_LISTINGS = [(1, 25, None), (2, 12, "10:PERCENT"), (3, 0, None), (4, 40, "5:FIXED")]
+DEMO_LISTINGS += [(n, 8 + n, None) for n in range(5, 13)]
+UNMATCHED_SKU = "DEMO-NOT-IN-ODOO"
+
+
+def publish_offers(env, accounts, sim):
+    """The seller's Amazon.de listings on the simulator, imported as offers (Import
+    Listings), stock put on hand, one product backorderable, then the stock and
+    prices sent to Amazon in one listings feed."""
+    from amazon_simulator.generator import CATALOGUE  # noqa: PLC0415
+
+    account = accounts[:1]
+    if account.state != "connected":
+        say("offers: the EU account is not connected")
+        return {"status": "skipped"}
+    skus = list(CATALOGUE)
+    listings = [
+        {
+            "sku": skus[index - 1],
+            "marketplace": "DE",
+            "price": str(CATALOGUE[skus[index - 1]].base_price_eur),
+            "quantity": 5,
+        }
+        for index, _qty, _rule in DEMO_LISTINGS
+    ]
+    listings.append({"sku": UNMATCHED_SKU, "marketplace": "DE", "quantity": 3})
+    request = urllib.request.Request(
+        sim["url"] + "/_sim/listings",
+        data=json.dumps(listings).encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=30):
+        pass
+    account = account.with_context(queue_job__no_delay=True)
+    account.action_import_listings()
+    Offer = env["amazon.offer"]
+    stock = account.warehouse_id.lot_stock_id
+    for index, quantity, rule in DEMO_LISTINGS:
+        offer = Offer.search(
+            [("account_id", "=", account.id), ("sku", "=", skus[index - 1])], limit=1
+        )
+        if not offer.product_id:
+            continue
+        if quantity:
+            env["stock.quant"]._update_available_quantity(
+                offer.product_id, stock, quantity
+            )
+        if rule:
+            offer.reserve_rule = rule
+    backorderable = Offer.search(
+        [("account_id", "=", account.id), ("sku", "=", skus[DEMO_LISTINGS[2][0] - 1])]
+    )
+    backorderable.product_id.product_tmpl_id.amazon_backorderable = True
+    result = Offer.with_context(queue_job__no_delay=True)._amazon_export(account)
+    offers = Offer.search([("account_id", "=", account.id)])
+    feed = env["amazon.feed"].search(
+        [("account_id", "=", account.id), ("feed_type", "=", "JSON_LISTINGS_FEED")],
+        limit=1,
+    )
+    say(
+        f"offers: {len(offers)} on the EU account after Import Listings "
+        f"({len(offers.filtered(lambda o: not o.product_id))} unmatched); {result}"
+    )
+    return {
+        "status": "done" if feed.state == "done" else "failed",
+        "offers": len(offers),
+        "ok": len(offers.filtered(lambda o: o.state == "ok")),
+        "feed": feed.amazon_feed_ref or "",
+        "result": str(result),
+    }
+
+
 def amazon_menus(env):
     """The names under Sales > Amazon, for the banner."""
     root = env.ref("amazon_connector.menu_amazon_root", raise_if_not_found=False)
@@ -217,10 +293,13 @@ def setup(env, sim):
     env.cr.commit()
     shipped = ship_one_delivery(env, accounts)
     env.cr.commit()
+    offers = publish_offers(env, accounts, sim)
+    env.cr.commit()
     return {
         "accounts": states,
         "import": imported,
         "shipment": shipped,
+        "offers": offers,
         "menus": amazon_menus(env),
     }
 

@@ -401,12 +401,35 @@ def run_checks(base_url, db_name, setup_result, sim_url) -> bool:
             f"{confirmations} shipment confirmation(s)",
         )
 
+    def offers():
+        published = setup_result.get("offers") or {}
+        if published.get("status") != "done":
+            return False, json.dumps(published)
+        states = rpc.call_kw(
+            "amazon.offer",
+            "read_group",
+            [[("account_id.region", "=", "eu")], ["state"], ["state"]],
+            lazy=False,
+        )
+        with rpc.opener.open(sim_url + "/_sim/state", timeout=30) as response:
+            listings = json.load(response).get("listings") or {}
+        with_quantity = sum(
+            1 for listing in listings.values() if listing.get("quantity") is not None
+        )
+        counts = {group["state"]: group["__count"] for group in states}
+        return (
+            counts.get("ok", 0) >= 1 and with_quantity >= 1,
+            f"{published['offers']} offer(s), by state {counts}; feed "
+            f"{published['feed']}; the simulator holds {with_quantity} quantity(ies)",
+        )
+
     check("login page", login_page)
     check("JSON-RPC login admin/admin", authenticate)
     check("demo accounts connected", accounts)
     check("settings show the Amazon Connector", settings_view)
     check("order import", order_import)
     check("a delivery validated in Odoo is confirmed to Amazon", shipment)
+    check("offers imported from Amazon's listings, stock and prices sent", offers)
     passed = all(results)
     print(f"{'PASS' if passed else 'FAIL'}: {sum(results)}/{len(results)} checks")
     return passed
@@ -419,6 +442,17 @@ def shipment_lines(setup_result):
     return [
         f"  Delivery {shipped['delivery']} of Amazon order {shipped['order']}: "
         "validated and confirmed to Amazon (Sales > Amazon > Shipments)"
+    ]
+
+
+def offer_lines(setup_result):
+    published = setup_result.get("offers") or {}
+    if published.get("status") != "done":
+        return []
+    return [
+        f"  {published['offers']} offers on the EU account (Amazon.de's listings "
+        f"imported); stock and prices sent in feed {published['feed']} "
+        "(Sales > Amazon > Offers)"
     ]
 
 
@@ -438,6 +472,7 @@ def banner(url, sim, setup_result, db_name):
         f"  Login: {LOGIN} / {PASSWORD}      Database: {db_name}",
         f"  Sales > Amazon > {menus}",
         *shipment_lines(setup_result),
+        *offer_lines(setup_result),
         "  Settings > Sales > Amazon Connector",
         f"  Amazon simulator: {sim['url']} (seller {sim['seller_id']}; {orders})",
         "  Ctrl-C stops everything and removes the demo database.",
