@@ -5,9 +5,12 @@ virtualenv, PostgreSQL, a database with the addon; pip's own cache is reused), t
 sets everything up with tools/devenv.py in the usual cache, installs amazon_connector
 on a brand-new database and runs, in the virtualenv, tools/bench/bench_backlog.py (a
 backlog larger than Amazon's burst), tools/bench/bench_import.py (import cost per
-order) and tools/bench/bench_shipments.py (shipment confirmations under Amazon's
-confirmShipment rate, and a backlog of untracked shipments in one feed). Extra
-arguments go to bench_import.py (--orders, --rounds, --call-orders);
+order), tools/bench/bench_shipments.py (shipment confirmations under Amazon's
+confirmShipment rate, and a backlog of untracked shipments in one feed) and
+tools/bench/bench_offers.py (stock export: availability and feed documents of 5,000
+and 50,000 offers, the SP-API calls of an export of 50,000, the messages sent after
+1% of the stock changed). Extra arguments go to bench_import.py (--orders, --rounds,
+--call-orders);
 ``--no-setup-timing`` skips the first step. Only the standard library is used here: it
 runs before the virtualenv exists.
 """
@@ -61,6 +64,10 @@ def main(args):
                 [database.python(), HERE / "bench_shipments.py", *options],
                 cwd=devenv.REPO,
             )
+            offers = subprocess.call(
+                [database.python(), HERE / "bench_offers.py", *options],
+                cwd=devenv.REPO,
+            )
     except devenv.SetupError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -71,7 +78,9 @@ def main(args):
             + (f"{setup:.0f}s" if setup is not None else "FAILED")
         )
     print(f"run_bench: {time.monotonic() - started:.0f}s in all (set-up included)")
-    return code or backlog or shipments or (1 if timing and setup is None else 0)
+    return (
+        code or backlog or shipments or offers or (1 if timing and setup is None else 0)
+    )
 
 
 if __name__ == "__main__":
