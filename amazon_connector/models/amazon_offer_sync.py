@@ -393,10 +393,18 @@ class AmazonOffer(models.Model):
 
     @api.model
     def _amazon_stock_check(self):
+        """Precommit hook: see :meth:`_amazon_stock_recheck`. It runs after the
+        transaction's own flush, so it flushes what it wrote (as mail's
+        tracking does)."""
+        product_ids = self.env.cr.precommit.data.pop(PRECOMMIT_KEY, set())
+        self._amazon_stock_recheck(product_ids)
+        self.env.flush_all()
+
+    @api.model
+    def _amazon_stock_recheck(self, product_ids):
         """Export soon the offers of the products whose stock changed in this
         transaction; an offer that just sold out is sent at once, alone (a
         burst of them goes with the export instead)."""
-        product_ids = self.env.cr.precommit.data.pop(PRECOMMIT_KEY, set())
         products = self.env["product.product"].browse(product_ids).exists()
         if not products or not self.env["amazon.account"]._amazon_connector_enabled():
             return
