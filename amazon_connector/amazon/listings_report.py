@@ -8,80 +8,20 @@ position: Amazon adds columns and orders them differently. Ungzipping is done be
 (the adapter does it).
 """
 
-import codecs
 import csv
 import io
-import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-REPORT_TYPE = "GET_MERCHANT_LISTINGS_ALL_DATA"
+from .local_format import parse_price
+from .report_text import Columns, decode_report
 
-JAPAN = "A1VC38T7YXB528"
-#: The encoding of files that are not UTF-8, by marketplace id (default cp1252).
-LEGACY_ENCODINGS: dict[str, str] = {JAPAN: "cp932"}
-DEFAULT_LEGACY_ENCODING = "cp1252"
+REPORT_TYPE = "GET_MERCHANT_LISTINGS_ALL_DATA"
 
 MERCHANT = "merchant"
 AMAZON = "amazon"
 
-_BOMS = (
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
-#: Amazon announces Japanese files as Shift_JIS or Windows-31J: cp932 is their
-#: superset (NEC and IBM extensions such as circled numbers, Windows' wave dash).
-_CP932_NAMES = frozenset({"shift_jis", "cp932", "windows-31j", "windows_31j", "x-sjis"})
 _ASIN_PRODUCT_ID_TYPE = "1"
-_SPACES = re.compile(r"[\s\u00a0\u202f]")
-_GROUPED = {
-    ",": re.compile(r"^\d{1,3}(,\d{3})+$"),
-    ".": re.compile(r"^\d{1,3}(\.\d{3})+$"),
-}
-_PLAIN = re.compile(r"^\d+([.,]\d+)?$")
-
-
-def _codec(charset: str | None) -> str | None:
-    """The Python codec of a declared charset; None when unknown."""
-    if not charset:
-        return None
-    name = charset.strip().strip("\"'").lower()
-    if name in _CP932_NAMES:
-        return "cp932"
-    try:
-        found = codecs.lookup(name).name
-    except LookupError:
-        return None
-    return "cp932" if found in _CP932_NAMES else found
-
-
-def _decoded(content: bytes, codec: str) -> str | None:
-    """``content`` in ``codec``, or None when it is not valid in it."""
-    try:
-        return content.decode(codec)
-    except UnicodeDecodeError:
-        return None
-
-
-def decode_report(
-    content: bytes, *, charset: str | None = None, marketplace_id: str | None = None
-) -> str:
-    """The text of a report: by its byte order mark, else the ``charset`` Amazon
-    declared (an unknown name is ignored), else UTF-8, else the marketplace's legacy
-    encoding (:data:`LEGACY_ENCODINGS`). Never fails: after a byte order mark or in
-    the legacy encoding, a byte that is not valid becomes U+FFFD rather than
-    failing the whole file."""
-    content = bytes(content)
-    for bom, codec in _BOMS:
-        if content.startswith(bom):
-            return content.decode(codec, "replace")
-    for codec in (_codec(charset), "utf-8"):
-        text = _decoded(content, codec) if codec else None
-        if text is not None:
-            return text
-    legacy = LEGACY_ENCODINGS.get(marketplace_id or "", DEFAULT_LEGACY_ENCODING)
-    return content.decode(legacy, "replace")
 
 
 @dataclass(frozen=True)
@@ -107,32 +47,6 @@ class ListingsFile:
     problems: list[str] = field(default_factory=list)
 
 
-def parse_price(text: str) -> Decimal:
-    """A price written with a decimal point or comma, thousands grouped or not:
-    ``1980``, ``19,99``, ``1,234.56``, ``1.234,56``, ``1 234,56``.
-
-    With both marks, the last one is the decimal mark. With one comma alone, three
-    digits after it are thousands (``1,980`` yen), fewer a decimal comma: no Amazon
-    currency has three decimals. One point alone is a decimal point. Raises
-    ValueError when it is not such a number.
-    """
-    compact = _SPACES.sub("", text)
-    if "," in compact and "." in compact:
-        decimal_mark = "," if compact.rindex(",") > compact.rindex(".") else "."
-        grouping = "." if decimal_mark == "," else ","
-        whole, _, fraction = compact.rpartition(decimal_mark)
-        if not _GROUPED[grouping].match(whole) or not fraction.isdigit():
-            raise ValueError(text)
-        compact = whole.replace(grouping, "") + "." + fraction
-    elif _GROUPED[","].match(compact):  # 1,980 or 1,234,567
-        compact = compact.replace(",", "")
-    elif _GROUPED["."].match(compact) and compact.count(".") > 1:  # 1.234.567
-        compact = compact.replace(".", "")
-    if not _PLAIN.match(compact):
-        raise ValueError(text)
-    return Decimal(compact.replace(",", "."))
-
-
 def _quantity(text: str) -> int:
     try:
         number = Decimal(text)
@@ -152,34 +66,14 @@ def _fulfillment_channel(text: str) -> str | None:
     return None
 
 
-class _Columns:
-    """The header row: the index of each column by its lower-cased name."""
-
-    def __init__(self, header: list[str]):
-        self.names = [name.strip().lstrip("\ufeff").strip() for name in header]
-        self.index: dict[str, int] = {}
-        for position, name in enumerate(self.names):
-            self.index.setdefault(name.lower(), position)
-
-    def has(self, name: str) -> bool:
-        return name in self.index
-
-    def get(self, row: list[str], name: str) -> str:
-        """The stripped cell of ``name`` ("" when the column or the cell is absent)."""
-        position = self.index.get(name)
-        if position is None or position >= len(row):
-            return ""
-        return row[position].strip()
-
-
-def _asin(columns: _Columns, row: list[str]) -> str | None:
+def _asin(columns: Columns, row: list[str]) -> str | None:
     asin = columns.get(row, "asin1") or columns.get(row, "asin")
     if not asin and columns.get(row, "product-id-type") == _ASIN_PRODUCT_ID_TYPE:
         asin = columns.get(row, "product-id")
     return asin or None
 
 
-def _row(columns: _Columns, row: list[str], line: int, problems: list[str]):
+def _row(columns: Columns, row: list[str], line: int, problems: list[str]):
     """The ListingRow of one line, or None (the problem is recorded)."""
     sku = columns.get(row, "seller-sku")
     if not sku:
@@ -242,7 +136,7 @@ def parse_merchant_listings(
             if not any(cell.strip() for cell in row):
                 continue
             if columns is None:
-                columns = _Columns(row)
+                columns = Columns(row)
                 if not columns.has("seller-sku"):
                     break
                 continue

@@ -12,10 +12,10 @@ from ..amazon.listings_report import (
     MERCHANT,
     REPORT_TYPE,
     ListingRow,
-    decode_report,
     parse_merchant_listings,
     parse_price,
 )
+from ..amazon.report_text import decode_report
 
 DE = "A1PA6795UKMFR9"
 JP = "A1VC38T7YXB528"
