@@ -210,9 +210,7 @@ class AmazonOffer(models.Model):
         qty = figure.quantity
         if force or row["resend"]:
             return qty
-        if row["attempted_at"] and (
-            row["feed_in_flight"] or (row["state"] == "error" and not row["feed_id"])
-        ):
+        if _attempt_stands(row):
             # Compared with what is on its way (or was refused), not with what
             # Amazon had before: a sale meanwhile must not be forgotten.
             return None if qty == row["attempted_qty"] else qty
@@ -236,9 +234,7 @@ class AmazonOffer(models.Model):
         def same(other):
             return float_compare(amount, other, precision_digits=digits) == 0
 
-        if row["attempted_at"] and (
-            row["feed_in_flight"] or (row["state"] == "error" and not row["feed_id"])
-        ):
+        if _attempt_stands(row):
             return None if same(row["attempted_price"]) else amount
         if row["last_sent_price_date"] and same(row["last_sent_price"]):
             return None
@@ -789,6 +785,14 @@ class AmazonOffer(models.Model):
                 "Lines skipped: %s", "; ".join(listings.problems[:20])
             )
         return account._amazon_listings_message(summary)
+
+
+def _attempt_stands(row):
+    """The last value sent is still what counts: on its way to Amazon (a feed
+    not answered yet) or refused by it."""
+    return bool(row["attempted_at"]) and (
+        row["feed_in_flight"] or (row["state"] == "error" and not row["feed_id"])
+    )
 
 
 def _differs(offer, name, value):
