@@ -17,6 +17,8 @@ from sp_api.api import Orders, Sellers
 from sp_api.auth import AccessTokenClient
 from sp_api.base import SellingApiForbiddenException
 
+from ..amazon.local_format import parse_decimal
+
 DE, UK, US, JP = "A1PA6795UKMFR9", "A1F83G8C2ARO7P", "ATVPDKIKX0DER", "A1VC38T7YXB528"
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc)
 SETTLEMENT = "GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE_V2"
@@ -1012,7 +1014,8 @@ def _rows(text):
 
 
 def _parse_amount(text):
-    return Decimal(text.replace(",", "."))
+    # Amazon's local format: decimal comma or point, thousands grouped.
+    return parse_decimal(text)
 
 
 @pytest.mark.parametrize(("code", "marketplace"), [("DE", DE), ("US", US), ("JP", JP)])

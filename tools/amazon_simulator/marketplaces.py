@@ -30,6 +30,19 @@ class Marketplace:
     #: two shapes there, ITEM + TAX (Amazon calculates the VAT) or ITEM only (the
     #: seller does, and the amounts are what the buyer paid).
     prices_include_tax: bool = True
+    #: How the settlement flat file writes dates: ``iso`` (2026-11-02, America),
+    #: ``dotted`` (02.11.2026, continental Europe), ``day_first`` (02/11/2026, the
+    #: United Kingdom) or ``japanese`` (2026/11/02).
+    settlement_date_style: str = "iso"
+    #: The time zone the settlement's date-times are written in (its abbreviation
+    #: and its offset from UTC, in hours).
+    settlement_time_zone: str = "UTC"
+    settlement_utc_offset: int = 0
+    #: The monthly Professional selling plan fee and how the file describes it.
+    subscription_fee: str = "39.00"
+    subscription_description: str = "Subscription Fee"
+    #: Rate of Amazon's digital services fee on its fees (None: not charged here).
+    digital_services_fee_rate: str | None = None
 
     @property
     def decimals(self) -> int:
@@ -51,6 +64,7 @@ MARKETPLACES: dict[str, Marketplace] = {
             "0.0825",
             ("111", "112", "113", "114"),
             prices_include_tax=False,
+            subscription_fee="39.99",
         ),
         Marketplace(
             "UK",
@@ -63,6 +77,9 @@ MARKETPLACES: dict[str, Marketplace] = {
             "0.86",
             "0.20",
             ("202", "203", "204", "026"),
+            settlement_date_style="day_first",
+            subscription_fee="25.00",
+            digital_services_fee_rate="0.02",
         ),
         Marketplace(
             "DE",
@@ -76,6 +93,7 @@ MARKETPLACES: dict[str, Marketplace] = {
             "0.19",
             ("302", "303", "304", "028"),
             decimal_comma=True,
+            settlement_date_style="dotted",
         ),
         Marketplace(
             "FR",
@@ -89,6 +107,8 @@ MARKETPLACES: dict[str, Marketplace] = {
             "0.20",
             ("402", "403", "404", "171"),
             decimal_comma=True,
+            settlement_date_style="dotted",
+            digital_services_fee_rate="0.03",
         ),
         Marketplace(
             "IT",
@@ -102,6 +122,8 @@ MARKETPLACES: dict[str, Marketplace] = {
             "0.22",
             ("402", "403", "404", "171"),
             decimal_comma=True,
+            settlement_date_style="dotted",
+            digital_services_fee_rate="0.03",
         ),
         Marketplace(
             "ES",
@@ -115,6 +137,8 @@ MARKETPLACES: dict[str, Marketplace] = {
             "0.21",
             ("402", "403", "404", "171"),
             decimal_comma=True,
+            settlement_date_style="dotted",
+            digital_services_fee_rate="0.03",
         ),
         Marketplace(
             "JP",
@@ -129,6 +153,11 @@ MARKETPLACES: dict[str, Marketplace] = {
             ("249", "250", "503"),
             encoding="cp932",
             charset="Windows-31J",
+            settlement_date_style="japanese",
+            settlement_time_zone="JST",
+            settlement_utc_offset=9,
+            subscription_fee="4900",
+            subscription_description="月額登録料",
         ),
     )
 }

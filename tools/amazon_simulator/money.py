@@ -22,7 +22,20 @@ def amount_of(money_dict: dict) -> Decimal:
     return Decimal(money_dict["amount"])
 
 
-def local_format(value: Decimal, currency: str, decimal_comma: bool) -> str:
-    """Format an amount as settlement flat files do ("95,00" with a decimal comma)."""
-    text = str(quantize(value, currency))
-    return text.replace(".", ",") if decimal_comma else text
+def local_format(
+    value: Decimal, currency: str, decimal_comma: bool, *, grouping: bool = True
+) -> str:
+    """Format an amount as settlement flat files do: the decimal mark of the
+    marketplace and, from 1000 on, its thousands grouping (``1.234,56`` with a
+    decimal comma, ``1,234.56`` with a point, ``-1,980`` yen).
+
+    A currency without decimals is not grouped with points (``1.980`` reads as a
+    decimal number): with ``decimal_comma`` yen are written ``1980``.
+    """
+    amount = quantize(value, currency)
+    whole, _, fraction = f"{abs(amount):f}".partition(".")
+    decimal_mark, separator = (",", ".") if decimal_comma else (".", ",")
+    if grouping and (fraction or separator == ","):
+        whole = f"{int(whole):,}".replace(",", separator)
+    sign = "-" if amount < 0 else ""
+    return sign + whole + (decimal_mark + fraction if fraction else "")

@@ -2,8 +2,12 @@
 
 Control endpoints (not SP-API, not recorded as calls): ``GET /_sim/state`` (a summary,
 the listings compactly), ``POST /_sim/advance`` (``{orderId, status}``),
-``POST /_sim/generate`` (``{count}``), ``POST /_sim/settlement``, ``POST
-/_sim/listings`` (a JSON list of ``add_listing`` keyword objects, ``sku`` included).
+``POST /_sim/generate`` (``{count}``), ``POST /_sim/settlement`` (options of
+``add_settlement_report``: ``marketplace``, ``order_ids``, ``settlement_id``,
+``reserve``, ``advertising``, ``unknown_amount_type``, ``negative``, ``unbalanced``,
+``refund_share``, ``decimal_comma``, ``compress``; without ``marketplace`` and
+``order_ids``, one report per marketplace), ``POST /_sim/listings`` (a JSON list of
+``add_listing`` keyword objects, ``sku`` included).
 """
 
 from __future__ import annotations
@@ -370,8 +374,23 @@ class SimulatorHandler(BaseHTTPRequestHandler):
         return Response.json(200, {"orderIds": ids})
 
     def _control_settlement(self) -> Response:
+        state = self.server.state
+        options = _settlement_options(self._json_body())
+        try:
+            if "marketplace" in options or "order_ids" in options:
+                ids = [state.add_settlement_report(**options)]
+            else:
+                ids = state.generate_settlement_reports(**options)
+        except ValueError as error:
+            raise invalid_input(str(error)) from None
         return Response.json(
-            200, {"reportIds": self.server.state.generate_settlement_reports()}
+            200,
+            {
+                "reportIds": ids,
+                "settlementIds": [
+                    state.reports[i]["settlement"].settlement_id for i in ids
+                ],
+            },
         )
 
     def _control_listings(self) -> Response:
@@ -381,3 +400,59 @@ class SimulatorHandler(BaseHTTPRequestHandler):
         except ValueError as error:
             raise invalid_input(str(error)) from None
         return Response.json(200, {"skus": skus})
+
+
+#: The JSON fields of ``POST /_sim/settlement`` and their types.
+_SETTLEMENT_FIELDS = {
+    "marketplace": str,
+    "order_ids": list,
+    "settlement_id": str,
+    "compress": bool,
+    "refund_share": (int, float),
+    "decimal_comma": bool,
+    "reserve": bool,
+    "advertising": (int, float, str),
+    "unknown_amount_type": bool,
+    "negative": bool,
+    "unbalanced": bool,
+}
+
+
+def _settlement_options(body) -> dict:
+    """The keyword arguments of ``add_settlement_report`` a ``POST /_sim/settlement``
+    body asks for. With ``marketplace`` or ``order_ids``, one settlement; without,
+    one per marketplace (then ``settlement_id`` cannot be given). ``advertising``
+    null: no advertising; left out: the simulator's amount."""
+    if not isinstance(body, dict):
+        raise invalid_input("The settlement options must be a JSON object.")
+    unknown = sorted(set(body) - set(_SETTLEMENT_FIELDS))
+    if unknown:
+        raise invalid_input(
+            f"Unknown settlement options: {', '.join(unknown)} (known: "
+            f"{', '.join(_SETTLEMENT_FIELDS)})."
+        )
+    options = {}
+    for name, value in body.items():
+        nullable = name in ("advertising", "decimal_comma")
+        if value is None and nullable:
+            options[name] = None
+            continue
+        kind = _SETTLEMENT_FIELDS[name]
+        if not isinstance(value, kind) or (
+            isinstance(value, bool) and kind is not bool
+        ):
+            raise invalid_input(f"The settlement option {name} has a wrong type.")
+        options[name] = value
+    if "order_ids" in options and not all(
+        isinstance(i, str) for i in options["order_ids"]
+    ):
+        raise invalid_input("order_ids must be a list of order ids.")
+    if "advertising" in options and options["advertising"] is not None:
+        options["advertising"] = str(options["advertising"])
+    single = "marketplace" in options or "order_ids" in options
+    if "settlement_id" in options and not single:
+        raise invalid_input(
+            "settlement_id needs a marketplace or order_ids: without them a "
+            "settlement is made per marketplace."
+        )
+    return options

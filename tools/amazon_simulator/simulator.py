@@ -109,6 +109,26 @@ class AmazonSimulator:
         self._server = None
         self._thread = None
 
+    def client(self, timeout: float = 5):
+        """An ``httpx.Client`` of the running simulator with a fresh access token
+        (for tests calling it directly); close it after use (``with``)."""
+        import httpx  # noqa: PLC0415 -- the simulator itself needs only the stdlib
+
+        creds = self.credentials
+        token = httpx.post(
+            self.token_url,
+            data={
+                "grant_type": "refresh_token",
+                "refresh_token": creds["refresh_token"],
+                "client_id": creds["client_id"],
+                "client_secret": creds["client_secret"],
+            },
+            timeout=timeout,
+        ).json()["access_token"]
+        return httpx.Client(
+            base_url=self.url, headers={"x-amz-access-token": token}, timeout=timeout
+        )
+
     def revoke_access_tokens(self) -> None:
         """Make every access token issued so far invalid (the next call gets 403)."""
         self.issuer.revoke_all()

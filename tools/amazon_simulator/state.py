@@ -44,6 +44,7 @@ from .schemas import (
     check_confirm_shipment,
     check_order,
 )
+from .settlement import AUTO as SETTLEMENT_AUTO
 from .settlement import REPORT_TYPE as SETTLEMENT_REPORT_TYPE
 from .settlement import build_settlement
 from .timeutil import iso, parse_iso, utcnow
@@ -1095,7 +1096,7 @@ class SimulatorState:
         self,
         order_ids: list[str] | None = None,
         *,
-        marketplace: str = "DE",
+        marketplace: str | None = None,
         start: datetime | None = None,
         end: datetime | None = None,
         deposit_date: datetime | None = None,
@@ -1104,19 +1105,39 @@ class SimulatorState:
         compress: bool = False,
         refund_share: float = 0.2,
         decimal_comma: bool | None = None,
+        reserve: bool = True,
+        advertising: Decimal | str | None = SETTLEMENT_AUTO,
+        unknown_amount_type: bool = False,
+        negative: bool = False,
+        unbalanced: bool = False,
     ) -> str:
         """Publish a V2 settlement report of ``order_ids`` (default: every shipped
-        order of ``marketplace``); returns the report id."""
+        order of ``marketplace``); returns the report id.
+
+        ``marketplace`` is a code (default: the one of the first of ``order_ids``,
+        else DE); ``settlement_id`` a string of digits (default: 11 random ones).
+        The other options are :func:`~.settlement.build_settlement`'s: ``reserve``,
+        ``advertising`` (the cost, AUTO or None), ``unknown_amount_type``,
+        ``negative``, ``unbalanced``, ``refund_share``, ``decimal_comma``.
+        """
         with self.lock:
-            market = by_code(marketplace)
+            if order_ids is not None:
+                orders = [self._order(i) for i in order_ids]
+            if marketplace is None:
+                first = orders[0] if order_ids else None
+                market = (
+                    BY_ID.get(first["salesChannel"].get("marketplaceId"))
+                    if first
+                    else None
+                ) or by_code("DE")
+            else:
+                market = by_code(marketplace)
             if order_ids is None:
                 orders = [
                     o
                     for o in self.orders.values()
                     if o["salesChannel"].get("marketplaceId") == market.marketplace_id
                 ]
-            else:
-                orders = [self._order(i) for i in order_ids]
             orders = sorted(orders, key=lambda o: (o["lastUpdatedTime"], o["orderId"]))
             end = end or self.now()
             start = start or min(
@@ -1134,6 +1155,11 @@ class SimulatorState:
                 rng=random.Random(f"{self.seed}-{settlement_id}"),
                 refund_share=refund_share,
                 decimal_comma=decimal_comma,
+                reserve=reserve,
+                advertising=advertising,
+                unknown_amount_type=unknown_amount_type,
+                negative=negative,
+                unbalanced=unbalanced,
             )
             doc_id = f"amzn1.spdoc.1.4.eu.sim{next(self._ids):08d}"
             content = settlement.content
@@ -1160,8 +1186,11 @@ class SimulatorState:
             }
             return report_id
 
-    def generate_settlement_reports(self, *, compress_every: int = 2) -> list[str]:
-        """One settlement report per marketplace having shipped orders."""
+    def generate_settlement_reports(
+        self, *, compress_every: int = 2, **options
+    ) -> list[str]:
+        """One settlement report per marketplace having shipped orders; ``options``
+        go to :meth:`add_settlement_report` (``reserve``, ``advertising``...)."""
         with self.lock:
             ids = []
             for index, code in enumerate(self.marketplaces):
@@ -1176,6 +1205,7 @@ class SimulatorState:
                             marketplace=code,
                             compress=bool(compress_every)
                             and index % compress_every == 1,
+                            **options,
                         )
                     )
             return ids

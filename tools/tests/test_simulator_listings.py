@@ -58,20 +58,7 @@ def sim(clock):
 
 @pytest.fixture
 def http(sim):
-    creds = sim.credentials
-    token = httpx.post(
-        sim.token_url,
-        data={
-            "grant_type": "refresh_token",
-            "refresh_token": creds["refresh_token"],
-            "client_id": creds["client_id"],
-            "client_secret": creds["client_secret"],
-        },
-        timeout=5,
-    ).json()["access_token"]
-    with httpx.Client(
-        base_url=sim.url, headers={"x-amz-access-token": token}, timeout=5
-    ) as client:
+    with sim.client() as client:
         yield client
 
 
