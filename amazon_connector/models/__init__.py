@@ -4,6 +4,9 @@ from . import product_pricelist
 from . import product_pricelist_item
 from . import product_template
 from . import account_tax
+from . import account_journal
+from . import account_move
+from . import account_reconcile_model
 from . import amazon_account
 from . import amazon_account_import
 from . import amazon_feed
@@ -19,3 +22,7 @@ from . import sale_order_line
 from . import stock_move
 from . import stock_picking
 from . import delivery_carrier
+from . import amazon_settlement_mapping
+from . import amazon_settlement
+from . import amazon_settlement_entry
+from . import amazon_settlement_line

@@ -230,6 +230,44 @@ class AmazonAccount(models.Model):
         help="The warehouses whose stock is offered on Amazon. Empty: every "
         "warehouse of the company.",
     )
+    # Settlements (see amazon.settlement).
+    settlement_journal_id = fields.Many2one(
+        "account.journal",
+        check_company=True,
+        domain="[('type', '=', 'general')]",
+        help="Where settlements are booked. Empty: the company's Amazon journal of "
+        "the settlement's currency, made when needed.",
+    )
+    settlement_auto_post = fields.Boolean(
+        string="Book Settlements",
+        default=True,
+        help="Book each settlement as it arrives and pay the invoices it settles. "
+        "Off: settlements wait for an accountant to book them.",
+    )
+    settlement_create_credit_notes = fields.Boolean(
+        string="Credit Notes From Refunds",
+        default=True,
+        help="A refund in a settlement whose order has no credit note makes one "
+        "(when the whole invoice is refunded), then pays it back.",
+    )
+    settlements_fetched_until = fields.Datetime(
+        readonly=True,
+        copy=False,
+        help="The settlement reports created before this were listed already.",
+    )
+    settlement_count = fields.Integer(
+        compute="_compute_settlement_count", string="Settlements"
+    )
+    awaiting_settlement_count = fields.Integer(
+        compute="_compute_settlement_count",
+        string="Awaiting Settlement",
+        help="Posted invoices of Amazon orders that no settlement has paid yet.",
+    )
+    overdue_settlement_count = fields.Integer(
+        compute="_compute_settlement_count",
+        string="Overdue",
+        help="Invoices awaiting settlement whose due date has passed.",
+    )
     offer_count = fields.Integer(compute="_compute_offer_count", string="Offers")
     offer_error_count = fields.Integer(
         compute="_compute_offer_count", string="Offers in Error"
@@ -311,6 +349,44 @@ class AmazonAccount(models.Model):
         for account in self:
             account.offer_count = counts[account.id]
             account.offer_error_count = errors[account.id]
+
+    def _compute_settlement_count(self):
+        settlements = dict(
+            self.env["amazon.settlement"]._read_group(
+                [("account_id", "in", self.ids)], ["account_id"], ["__count"]
+            )
+        )
+        Move = self.env["account.move"]
+        awaiting = overdue = {}
+        if Move.has_access("read"):
+            awaiting = dict(
+                Move._read_group(
+                    self._amazon_awaiting_domain(), ["amazon_account_id"], ["__count"]
+                )
+            )
+            overdue = dict(
+                Move._read_group(
+                    self._amazon_awaiting_domain(overdue=True),
+                    ["amazon_account_id"],
+                    ["__count"],
+                )
+            )
+        for account in self:
+            account.settlement_count = settlements.get(account, 0)
+            account.awaiting_settlement_count = awaiting.get(account, 0)
+            account.overdue_settlement_count = overdue.get(account, 0)
+
+    def _amazon_awaiting_domain(self, overdue=False):
+        """The posted invoices of these accounts' orders no settlement paid yet."""
+        domain = [
+            ("amazon_account_id", "in", self.ids),
+            ("move_type", "=", "out_invoice"),
+            ("state", "=", "posted"),
+            ("payment_state", "in", ("not_paid", "partial")),
+        ]
+        if overdue:
+            domain.append(("invoice_date_due", "<", fields.Date.context_today(self)))
+        return domain
 
     def _amazon_guest_partner(self):
         """The account's shared customer, created when missing."""
@@ -612,6 +688,72 @@ class AmazonAccount(models.Model):
         )
         action["domain"] = [("account_id", "=", self.id)]
         action["context"] = {"default_account_id": self.id}
+        return action
+
+    # ==================================================================
+    # Settlements
+    # ==================================================================
+
+    def action_fetch_settlements(self):
+        """Import the settlement reports Amazon published since the last ones (a
+        job per account); under ``queue_job__no_delay`` at once."""
+        results = []
+        for account in self:
+            blocked = account._amazon_job_blocker()
+            if blocked:
+                raise UserError(blocked)
+            job = (
+                self.env["amazon.settlement"]
+                .with_delay(
+                    identity_key=identity_exact,
+                    description=_("Fetch the settlements of %s", account.name),
+                )
+                ._amazon_fetch(account)
+            )
+            results.append(job.result)
+        if self.env.context.get("queue_job__no_delay"):
+            return "\n".join(str(result) for result in results)
+        return self._notify(
+            _("Settlements requested"),
+            _(
+                "Amazon's new settlement reports are imported and booked; the "
+                "account's chatter says what came."
+            ),
+            "info",
+        )
+
+    @api.model
+    def _cron_fetch_settlements(self):
+        """Scheduled action: fetch every connected account's settlements."""
+        if not self._amazon_connector_enabled():
+            return
+        for account in self.search([("state", "!=", "draft")]):
+            if not account._amazon_job_blocker():
+                account.action_fetch_settlements()
+
+    def action_upload_settlement(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "amazon_connector.action_amazon_settlement_upload_wizard"
+        )
+        action["context"] = {"default_account_id": self.id}
+        return action
+
+    def action_view_settlements(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "amazon_connector.action_amazon_settlement"
+        )
+        action["domain"] = [("account_id", "=", self.id)]
+        action["context"] = {"default_account_id": self.id}
+        return action
+
+    def action_view_awaiting_settlement(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "amazon_connector.action_amazon_invoices_awaiting_settlement"
+        )
+        action["domain"] = [("amazon_account_id", "=", self.id)]
         return action
 
     def _amazon_listings_message(self, message):

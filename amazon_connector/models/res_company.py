@@ -2,6 +2,15 @@
 
 from odoo import fields, models
 
+from .amazon_settlement_mapping import FEE_ACCOUNTS
+
+#: The settlement's own accounts (code, name, type), made when the company has none.
+SETTLEMENT_ACCOUNTS = {
+    **{kind: (code, name, "expense") for kind, (code, name) in FEE_ACCOUNTS.items()},
+    "reserve": ("AMZRES", "Amazon Reserve", "asset_current"),
+    "suspense": ("AMZSUS", "Amazon Settlement Suspense", "asset_current"),
+}
+
 
 class ResCompany(models.Model):
     _inherit = "res.company"
@@ -119,5 +128,116 @@ class ResCompany(models.Model):
                 "name": self.env._("Amazon Marketplace Facilitator Tax"),
                 "account_type": "liability_current",
                 "company_ids": [(6, 0, self.ids)],
+            }
+        )
+
+    # ------------------------------------------------------------------ settlements
+
+    def _amazon_settlement_account(self, kind):
+        """The account of ``kind`` (a fee type, ``reserve`` or ``suspense``) the
+        settlements book to when no rule names one: found by its code, else made."""
+        self.ensure_one()
+        code, name, account_type = SETTLEMENT_ACCOUNTS[kind]
+        Account = self.env["account.account"].sudo().with_company(self)
+        account = Account.search(
+            [("code", "=", code), ("company_ids", "in", self.id)], limit=1
+        )
+        return account or Account.create(
+            {
+                "code": code,
+                "name": name,
+                "account_type": account_type,
+                "reconcile": kind == "suspense",
+                "company_ids": [(6, 0, self.ids)],
+            }
+        )
+
+    def _amazon_settlement_journal(self, currency):
+        """The company's "Amazon" journal of ``currency``, made when missing: the
+        journal of the settlements' entries."""
+        self.ensure_one()
+        Journal = self.env["account.journal"].sudo().with_company(self)
+        journal_currency = False if currency == self.currency_id else currency.id
+        journal = Journal.search(
+            [
+                ("company_id", "=", self.id),
+                ("type", "=", "general"),
+                ("amazon_settlement", "=", True),
+                ("currency_id", "=", journal_currency),
+            ],
+            limit=1,
+        )
+        if journal:
+            return journal
+        codes = set(
+            Journal.with_context(active_test=False)
+            .search([("company_id", "=", self.id)])
+            .mapped("code")
+        )
+        code = next(
+            candidate
+            for candidate in ["AMZ"] + [f"AMZ{i}" for i in range(2, 100)]
+            if candidate not in codes
+        )
+        # Odoo shows a journal's currency after its name: "Amazon (GBP)".
+        return Journal.create(
+            {
+                "name": self.env._("Amazon"),
+                "code": code,
+                "type": "general",
+                "company_id": self.id,
+                "currency_id": journal_currency,
+                "amazon_settlement": True,
+            }
+        )
+
+    def _amazon_payments_partner(self, marketplace):
+        """The partner Amazon pays the seller's payouts of ``marketplace`` as
+        ("Amazon Payments (Amazon.de)"), made when missing, with the company's
+        reconciliation model that proposes its payouts against Amazon's transfers."""
+        self.ensure_one()
+        Partner = self.env["res.partner"].sudo()
+        partner = Partner.search(
+            [
+                ("amazon_payout_marketplace_id", "=", marketplace.id),
+                ("company_id", "=", self.id),
+            ],
+            limit=1,
+        )
+        if not partner:
+            partner = Partner.create(
+                {
+                    "name": self.env._("Amazon Payments (%s)", marketplace.name),
+                    "is_company": True,
+                    "company_id": self.id,
+                    "amazon_payout_marketplace_id": marketplace.id,
+                }
+            )
+        self._amazon_payout_reconcile_model()
+        return partner
+
+    def _amazon_payout_reconcile_model(self):
+        """The bank reconciliation rule that proposes a settlement's payout for
+        Amazon's bank transfer: an open payout whose amount is the transfer's and
+        whose settlement id is in the transfer's label or reference."""
+        self.ensure_one()
+        Model = self.env["account.reconcile.model"].sudo().with_company(self)
+        model = Model.with_context(active_test=False).search(
+            [("company_id", "=", self.id), ("amazon_payouts", "=", True)], limit=1
+        )
+        return model or Model.create(
+            {
+                "name": self.env._("Amazon payouts"),
+                "company_id": self.id,
+                "amazon_payouts": True,
+                "rule_type": "invoice_matching",
+                "sequence": 5,
+                "auto_reconcile": False,
+                "match_nature": "both",
+                "match_same_currency": True,
+                "match_text_location_label": True,
+                "match_text_location_reference": True,
+                "match_text_location_note": True,
+                "match_partner": False,
             }
         )

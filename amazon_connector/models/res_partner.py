@@ -14,6 +14,13 @@ class ResPartner(models.Model):
         help="The Amazon account this customer buys through: with the Amazon order "
         "number, the key that matches settlement payments to invoices.",
     )
+    amazon_payout_marketplace_id = fields.Many2one(
+        "amazon.marketplace",
+        string="Amazon Payouts Of",
+        index="btree_not_null",
+        copy=False,
+        help="This partner is Amazon paying out the settlements of this marketplace.",
+    )
 
     def _amazon_non_buyers(self):
         """The ids of these partners that are not Amazon buyers (nor their

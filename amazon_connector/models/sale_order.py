@@ -328,6 +328,7 @@ class SaleOrder(models.Model):
         if self.amazon_order_ref:
             values["ref"] = self.amazon_order_ref
             values["invoice_origin"] = f"{self.name} {self.amazon_order_ref}"
+            values["amazon_account_id"] = self.amazon_account_id.id
             terms = self.amazon_account_id.payment_term_id
             if terms:
                 values["invoice_payment_term_id"] = terms.id

@@ -25,6 +25,10 @@ from . import test_offer_listings_import
 from . import test_order_views
 from . import test_security
 from . import test_settings
+from . import test_settlement_views
+from . import test_settlement_booking
+from . import test_settlement_cases
+from . import test_settlement_formats
 from . import test_shipment_confirmation
 from . import test_shipment_feed
 from . import test_shipment_invoices
