@@ -8,9 +8,11 @@ amazon_connector is installed::
 ``--simulator`` is the JSON line ``python -m amazon_simulator`` prints (url, token_url,
 client_id, client_secret, refresh_token, seller_id). The script enables the
 connector, creates one account per region (eu, na, fe), tests each connection,
-imports the simulator's orders, ships one delivery, imports the EU account's
-Amazon.de listings as offers and sends their stock and prices. It commits, prints
-what it did, and ends with one ``DEMO_SETUP_RESULT=<json>`` line for run-demo.
+imports the simulator's orders, ships one delivery, has Amazon settle the shipped
+orders of its marketplace and fetches the settlement (booked, the invoice paid),
+imports the EU account's Amazon.de listings as offers and sends their stock and
+prices. It commits, prints what it did, and ends with one
+``DEMO_SETUP_RESULT=<json>`` line for run-demo.
 """
 
 import argparse
@@ -40,6 +42,15 @@ def say(message):
 def enable_connector(env):
     env["ir.config_parameter"].set_param("amazon_connector.enabled", "True")
     say("connector enabled (Settings > Sales > Amazon Connector)")
+
+
+def show_accounting_features(env):
+    """The demo's admin sees the journal items of the settlement's entry (Show Full
+    Accounting Features; without it, an entry shows no lines)."""
+    env.ref("base.user_admin").groups_id = [
+        fields.Command.link(env.ref("account.group_account_user").id)
+    ]
+    say("admin: Show Full Accounting Features (the journal items of the entries)")
 
 
 def create_accounts(env, sim):
@@ -171,6 +182,77 @@ def ship_one_delivery(env, accounts):
     }
 
 
+def settle_shipped_orders(env, accounts, sim, shipped):
+    """Amazon's settlement report of the marketplace of the order just shipped: the
+    simulator settles that marketplace's shipped orders (fees, reserve, advertising
+    as in a real file; no refunds), then the settlements are fetched as the
+    scheduled action does, every job run at once. The settlement is booked and
+    pays the shipped order's invoice; an order Amazon shipped that Odoo has not
+    invoiced yet is settled before it was invoiced (to review)."""
+    if shipped.get("status") != "done":
+        say("settlement: no shipped order to settle")
+        return {"status": "skipped"}
+    order = env["sale.order"].search(
+        [("amazon_order_ref", "=", shipped["order"])], limit=1
+    )
+    marketplace = order.amazon_marketplace_id.code
+    request = urllib.request.Request(
+        sim["url"] + "/_sim/settlement",
+        data=json.dumps({"marketplace": marketplace, "refund_share": 0}).encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        [settlement_ref] = json.load(response)["settlementIds"]
+    errors = {}
+    for account in accounts.filtered(lambda a: a.state == "connected"):
+        try:
+            with env.cr.savepoint():
+                account.with_context(
+                    queue_job__no_delay=True
+                ).action_fetch_settlements()
+        except Exception as exc:  # the demo goes on; run-demo --check reports it
+            errors[account.name] = f"{type(exc).__name__}: {exc}"
+            say(f"account {account.name!r}: settlement fetch FAILED: {exc}")
+    settlement = env["amazon.settlement"].search(
+        [("settlement_ref", "=", settlement_ref)], limit=1
+    )
+    invoices = order.invoice_ids.filtered(
+        lambda m: m.move_type == "out_invoice" and m.state == "posted"
+    )
+    early = env["sale.order"].search(
+        [
+            ("amazon_account_id", "in", accounts.ids),
+            ("invoice_ids", "=", False),
+            ("amazon_last_action", "ilike", f"settlement {settlement_ref} before"),
+        ]
+    )
+    if settlement:
+        say(
+            f"settlement: {settlement_ref} of Amazon.{marketplace} "
+            f"{settlement.state}, entry {settlement.move_id.name}, total "
+            f"{settlement.total_amount} {settlement.currency_id.name}; "
+            f"{order.amazon_order_ref}: "
+            f"{', '.join(f'{m.name} {m.payment_state}' for m in invoices)}; "
+            f"{order.amazon_last_action}"
+        )
+        for other in early:
+            say(f"settlement: {other.amazon_order_ref}: {other.amazon_last_action}")
+    else:
+        say(f"settlement: {settlement_ref} was not imported ({errors or 'no error'})")
+    return {
+        "status": "done" if settlement and not errors else "failed",
+        "settlement": settlement_ref,
+        "marketplace": marketplace,
+        "state": settlement.state or "",
+        "entry": settlement.move_id.name or "",
+        "order": order.amazon_order_ref,
+        "invoices": invoices.mapped("name"),
+        "settled_before_invoiced": early.mapped("amazon_order_ref"),
+        "errors": errors,
+    }
+
+
 # The demo's Amazon.de listings: (catalogue index, units on hand, reserve rule).
 DEMO_LISTINGS = [(1, 25, None), (2, 12, "10:PERCENT"), (3, 0, None), (4, 40, "5:FIXED")]
 DEMO_LISTINGS += [(n, 8 + n, None) for n in range(5, 13)]
@@ -282,6 +364,7 @@ def seller_catalogue(env):
 
 def setup(env, sim):
     enable_connector(env)
+    show_accounting_features(env)
     seller_catalogue(env)
     accounts = create_accounts(env, sim)
     # The connection test logs its calls on a separate cursor: the accounts must
@@ -293,12 +376,15 @@ def setup(env, sim):
     env.cr.commit()
     shipped = ship_one_delivery(env, accounts)
     env.cr.commit()
+    settled = settle_shipped_orders(env, accounts, sim, shipped)
+    env.cr.commit()
     offers = publish_offers(env, accounts, sim)
     env.cr.commit()
     return {
         "accounts": states,
         "import": imported,
         "shipment": shipped,
+        "settlement": settled,
         "offers": offers,
         "menus": amazon_menus(env),
     }

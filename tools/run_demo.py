@@ -8,8 +8,8 @@ Everything is removed on exit: the database's cluster (or the database itself on
 PG* server), its files, the simulator.
 
 ``--check`` does the same, verifies the running server over JSON-RPC (login, the
-accounts are connected, the settings show the connector), prints PASS or FAIL and
-exits 0 or 1.
+accounts are connected, the settings show the connector, the orders, the shipment,
+the settlement, the offers), prints PASS or FAIL and exits 0 or 1.
 
 Settings (environment): AMAZON_DEMO_DB (amazon_demo), ODOO_HTTP_PORT (8069),
 AMAZON_SIM_PORT (8899), plus devenv.py's (ODOO_SRC, PG*, AMAZON_CONNECTOR_CACHE...).
@@ -137,7 +137,9 @@ def simulator(env_path: Path, port: int, log_path: Path):
     cmd = [
         env_path / "bin" / "python",
         *("-m", "amazon_simulator", "--host", HOST, "--port", port),
-        *("--orders", SIM_ORDERS, "--seed", SIM_SEED, "--settlements"),
+        # No --settlements: a report published now would settle the orders before
+        # the demo ships one; demo_setup.py publishes the settlement after it.
+        *("--orders", SIM_ORDERS, "--seed", SIM_SEED),
     ]
     with log_path.open("w") as log_file:
         proc = subprocess.Popen(
@@ -423,12 +425,51 @@ def run_checks(base_url, db_name, setup_result, sim_url) -> bool:
             f"{published['feed']}; the simulator holds {with_quantity} quantity(ies)",
         )
 
+    def settlement():
+        settled = setup_result.get("settlement") or {}
+        if settled.get("status") != "done":
+            return False, json.dumps(settled)
+        records = rpc.call_kw(
+            "amazon.settlement",
+            "search_read",
+            [[("settlement_ref", "=", settled["settlement"])]],
+            fields=["state", "move_id"],
+        )
+        invoices = rpc.call_kw(
+            "account.move",
+            "search_read",
+            [[("name", "in", settled["invoices"]), ("move_type", "=", "out_invoice")]],
+            fields=["name", "payment_state"],
+        )
+        orders = rpc.call_kw(
+            "sale.order",
+            "search_read",
+            [[("amazon_order_ref", "=", settled["order"])]],
+            fields=["name", "amazon_last_action"],
+            limit=1,
+        )
+        state = records[0]["state"] if records else "not imported"
+        entry = records[0]["move_id"][1] if records and records[0]["move_id"] else "-"
+        action = (orders[0]["amazon_last_action"] or "") if orders else ""
+        paid = bool(invoices) and all(i["payment_state"] == "paid" for i in invoices)
+        return (
+            state == "posted"
+            and paid
+            and action.startswith("Paid by Amazon settlement"),
+            f"settlement {settled['settlement']} {state} in {entry}; "
+            + ", ".join(f"{i['name']} {i['payment_state']}" for i in invoices)
+            + f"; {settled['order']}: {action or '(no last action)'}",
+        )
+
     check("login page", login_page)
     check("JSON-RPC login admin/admin", authenticate)
     check("demo accounts connected", accounts)
     check("settings show the Amazon Connector", settings_view)
     check("order import", order_import)
     check("a delivery validated in Odoo is confirmed to Amazon", shipment)
+    check(
+        "an invoiced Amazon order becomes Paid when its settlement arrives", settlement
+    )
     check("offers imported from Amazon's listings, stock and prices sent", offers)
     passed = all(results)
     print(f"{'PASS' if passed else 'FAIL'}: {sum(results)}/{len(results)} checks")
@@ -443,6 +484,24 @@ def shipment_lines(setup_result):
         f"  Delivery {shipped['delivery']} of Amazon order {shipped['order']}: "
         "validated and confirmed to Amazon (Sales > Amazon > Shipments)"
     ]
+
+
+def settlement_lines(setup_result):
+    settled = setup_result.get("settlement") or {}
+    if settled.get("status") != "done":
+        return []
+    lines = [
+        f"  Amazon.{settled['marketplace']} settlement {settled['settlement']}: "
+        f"booked in {settled['entry']}, the invoice of {settled['order']} paid "
+        "(Sales > Amazon > Settlements)"
+    ]
+    early = settled.get("settled_before_invoiced") or []
+    if early:
+        lines.append(
+            f"  Settled by Amazon before they were invoiced in Odoo: "
+            f"{', '.join(early)} (the settlement's To Review tab)"
+        )
+    return lines
 
 
 def offer_lines(setup_result):
@@ -472,6 +531,7 @@ def banner(url, sim, setup_result, db_name):
         f"  Login: {LOGIN} / {PASSWORD}      Database: {db_name}",
         f"  Sales > Amazon > {menus}",
         *shipment_lines(setup_result),
+        *settlement_lines(setup_result),
         *offer_lines(setup_result),
         "  Settings > Sales > Amazon Connector",
         f"  Amazon simulator: {sim['url']} (seller {sim['seller_id']}; {orders})",
