@@ -270,37 +270,38 @@ class AmazonSettlement(models.Model):
             ._fields["fee_type"]
             ._description_selection(self.env)
         )
-        customers = defaultdict(lambda: self.env["amazon.settlement.line"])
-        others = defaultdict(lambda: self.env["amazon.settlement.line"])
-        for line in lines:
+        accounts = {}
+
+        def key(line):
             if line.treatment == "customer":
-                customers[line.order_ref, line.kind] |= line
-            elif line.treatment == "suspense":
-                others[
-                    "suspense",
-                    suspense,
-                    False,
-                    " / ".join(
-                        filter(
-                            None,
-                            (
-                                line.transaction_type,
-                                line.amount_type,
-                                line.amount_description,
-                            ),
-                        )
-                    ),
-                ] |= line
-            else:
-                rule = line.mapping_id
-                account = rule._amazon_account() if rule else suspense
-                tax = rule.tax_id if line.treatment == "fee" else False
-                label = line.amount_description or line.amount_type
-                if line.treatment == "fee":
-                    label = f"{fee_types[line.fee_type or 'other']} ({label})"
-                others[line.treatment, account, tax, label] |= line
+                return ("customer", line.order_ref, line.kind)
+            if line.treatment == "suspense":
+                label = " / ".join(
+                    filter(
+                        None,
+                        (
+                            line.transaction_type,
+                            line.amount_type,
+                            line.amount_description,
+                        ),
+                    )
+                )
+                return ("other", "suspense", suspense, False, label)
+            rule = line.mapping_id
+            if rule not in accounts:
+                accounts[rule] = rule._amazon_account() if rule else suspense
+            tax = rule.tax_id if line.treatment == "fee" else False
+            label = line.amount_description or line.amount_type
+            if line.treatment == "fee":
+                label = f"{fee_types[line.fee_type or 'other']} ({label})"
+            return ("other", line.treatment, accounts[rule], tax, label)
+
+        # grouped(): unions one line at a time would cost the square of their number.
+        grouped = lines.grouped(key)
+        customers = {k[1:]: v for k, v in grouped.items() if k[0] == "customer"}
+        others = {k[1:]: v for k, v in grouped.items() if k[0] == "other"}
         groups = []
-        unmatched = self.env["amazon.settlement.line"]
+        unmatched_ids = []
         for (ref, kind), order_lines in customers.items():
             found = documents.get(ref, {})
             invoices = found.get("invoices") or found.get("all_invoices")
@@ -318,7 +319,7 @@ class AmazonSettlement(models.Model):
                 account = partner.with_company(company).property_account_receivable_id
             else:
                 account, partner = suspense, self.env["res.partner"]
-                unmatched |= order_lines
+                unmatched_ids += order_lines.ids
             groups.append(
                 {
                     "name": (
@@ -332,7 +333,7 @@ class AmazonSettlement(models.Model):
                     "lines": order_lines,
                 }
             )
-        unmatched.write(
+        lines.browse(unmatched_ids).write(
             {
                 "status": "unmatched",
                 "note": _(
@@ -407,17 +408,22 @@ class AmazonSettlement(models.Model):
                 ]
             )
         )
-        order_refs = {}
+        # Read once for all: each order's invoices keep the prefetch of all.
+        moves.line_ids.fetch(
+            ["account_id", "partner_id", "reconciled", "amount_residual_currency"]
+        )
+        refs = set(refs)
+        ids = defaultdict(list)
         for move in moves:
-            ref = move.ref if move.ref in found or move.ref in refs else None
+            ref = move.ref if move.ref in refs else None
             linked = move.line_ids.sale_line_ids.order_id & orders
             if linked:
                 ref = linked[0].amazon_order_ref
-            if not ref:
-                continue
-            order_refs[move.id] = ref
-            key = "refunds" if move.move_type == "out_refund" else "invoices"
-            found[ref][key] = found[ref].get(key, moves.browse()) | move
+            if ref:
+                kind = "refunds" if move.move_type == "out_refund" else "invoices"
+                ids[ref, kind].append(move.id)
+        for (ref, kind), move_ids in ids.items():
+            found[ref][kind] = moves.browse(move_ids).with_prefetch(moves._prefetch_ids)
         return found
 
     def _amazon_match(self, lines=None):
@@ -439,12 +445,10 @@ class AmazonSettlement(models.Model):
         if not lines:
             return
         documents = self._amazon_documents(lines)
-        groups = defaultdict(lambda: Line)
-        for line in lines:
-            groups[line.order_ref, line.kind] |= line
+        groups = lines.grouped(lambda li: (li.order_ref, li.kind))
         currency = self.currency_id
-        outcome = defaultdict(lambda: Line)
-        order_texts = defaultdict(lambda: self.env["sale.order"])
+        outcome = defaultdict(list)
+        order_texts = defaultdict(list)
         deposit = fields.Date.to_string(fields.Date.to_date(self.deposit_date))
         # Sales first: a credit note posted while its invoice is open would
         # pay it itself (Odoo reconciles a reversal with its invoice).
@@ -537,15 +541,17 @@ class AmazonSettlement(models.Model):
                         if kind == "refund"
                         else _("The order has no posted invoice yet."),
                     )
-                outcome[tuple(sorted(values.items()))] |= group
+                outcome[tuple(sorted(values.items()))] += group.ids
                 if order:
-                    order_texts[text] |= order
+                    order_texts[text].append(order.id)
             if plans:
                 self.env["account.move.line"].sudo()._reconcile_plan(plans)
-        for values, group in outcome.items():
-            group.write(dict(values))
-        for text, orders in order_texts.items():
-            orders.sudo().write({"amazon_last_action": text})
+        for values, line_ids in outcome.items():
+            Line.browse(line_ids).write(dict(values))
+        for text, order_ids in order_texts.items():
+            self.env["sale.order"].sudo().browse(order_ids).write(
+                {"amazon_last_action": text}
+            )
 
     def _amazon_credit_note(self, found, amount):
         """The credit note of a refund, made from the order's invoice when the
