@@ -9,8 +9,12 @@ order), tools/bench/bench_shipments.py (shipment confirmations under Amazon's
 confirmShipment rate, and a backlog of untracked shipments in one feed) and
 tools/bench/bench_offers.py (stock export: availability and feed documents of 5,000
 and 50,000 offers, the SP-API calls of an export of 50,000, the messages sent after
-1% of the stock changed). Extra arguments go to bench_import.py (--orders, --rounds,
---call-orders);
+1% of the stock changed); then, on a database of its own,
+tools/bench/bench_settlements.py (a settlement of 20,000 lines, 5,000 orders whose
+invoices are posted, imported, booked and reconciled, against Odoo's grouped payment
+registration of the same invoices; queries per order at 500 and 5,000 orders; killed
+after SETTLEMENTS_TIMEOUT seconds). Extra arguments go to bench_import.py (--orders,
+--rounds, --call-orders);
 ``--no-setup-timing`` skips the first step. Only the standard library is used here: it
 runs before the virtualenv exists.
 """
@@ -27,6 +31,10 @@ sys.path.insert(0, str(HERE.parent))
 
 import devenv  # noqa: E402
 
+#: The settlement benchmark's limit: its set-up (5,520 orders invoiced) and Odoo's
+#: registration of 5,000 payments take most of it.
+SETTLEMENTS_TIMEOUT = 3600
+
 SETUP_PROBE = (
     "import devenv\nwith devenv.fresh_database('amazon_connector_setup'):\n    pass\n"
 )
@@ -42,6 +50,28 @@ def time_setup_from_empty_cache():
             env=dict(os.environ, AMAZON_CONNECTOR_CACHE=cache),
         )
         return time.monotonic() - started if code == 0 else None
+
+
+def run_settlements():
+    """bench_settlements.py on a database of its own (its 5,520 invoices and their
+    payments stay out of the others' figures); its exit code, 1 on a timeout."""
+    with devenv.fresh_database("amazon_connector_bench_settlements") as database:
+        try:
+            return subprocess.call(
+                [
+                    database.python(),
+                    HERE / "bench_settlements.py",
+                    *("-c", database.config, "-d", database.name),
+                ],
+                cwd=devenv.REPO,
+                timeout=SETTLEMENTS_TIMEOUT,
+            )
+        except subprocess.TimeoutExpired:
+            print(
+                f"bench_settlements: killed after {SETTLEMENTS_TIMEOUT}s",
+                file=sys.stderr,
+            )
+            return 1
 
 
 def main(args):
@@ -68,6 +98,7 @@ def main(args):
                 [database.python(), HERE / "bench_offers.py", *options],
                 cwd=devenv.REPO,
             )
+        settlements = run_settlements()
     except devenv.SetupError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -79,7 +110,12 @@ def main(args):
         )
     print(f"run_bench: {time.monotonic() - started:.0f}s in all (set-up included)")
     return (
-        code or backlog or shipments or offers or (1 if timing and setup is None else 0)
+        code
+        or backlog
+        or shipments
+        or offers
+        or settlements
+        or (1 if timing and setup is None else 0)
     )
 
 
