@@ -201,7 +201,10 @@ class TestSettlementBooking(AmazonSettlementCommon):
             b"",
             b"settlement-id\ttotal-amount\tcurrency\ttransaction-type\tamount-type\t"
             b"amount\n",
+            # A header and an amount, but no summary row.
+            b"settlement-id\ttotal-amount\tcurrency\ttransaction-type\tamount-type\t"
+            b"amount\n12345678901\t\t\tOrder\tItemPrice\t10.00\n",
         ):
-            with self.assertRaises(UserError):
+            with self.assertRaisesRegex(UserError, "cannot be imported as an Amazon"):
                 self.env["amazon.settlement"].create_from_report(self.account, data)
         self.assertEqual(self.env["amazon.settlement"].search_count([]), before)
