@@ -304,10 +304,9 @@ class AmazonSettlement(models.Model):
         unmatched_ids = []
         for (ref, kind), order_lines in customers.items():
             found = documents.get(ref, {})
-            invoices = found.get("invoices") or found.get("all_invoices")
-            documents_of_kind = (
-                found.get("refunds") if kind == "refund" else invoices
-            ) or invoices
+            # A refund goes on its credit note's receivable, else its invoice's.
+            invoices = found.get("invoices")
+            documents_of_kind = (kind == "refund" and found.get("refunds")) or invoices
             order = found.get("order")
             if documents_of_kind:
                 receivable = documents_of_kind.line_ids.filtered(

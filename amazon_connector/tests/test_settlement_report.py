@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from amazon_simulator import SimulatorState
 from amazon_simulator.marketplaces import MARKETPLACES
+from amazon_simulator.settlement import COLUMNS
 
 from ..amazon.settlement_report import (
     REPORT_TYPE,
@@ -21,33 +22,6 @@ from ..amazon.settlement_report import (
 
 DE, UK, US, JP = "A1PA6795UKMFR9", "A1F83G8C2ARO7P", "ATVPDKIKX0DER", "A1VC38T7YXB528"
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc)
-#: The columns of a real report, in Amazon's order.
-COLUMNS = (
-    "settlement-id",
-    "settlement-start-date",
-    "settlement-end-date",
-    "deposit-date",
-    "total-amount",
-    "currency",
-    "transaction-type",
-    "order-id",
-    "merchant-order-id",
-    "adjustment-id",
-    "shipment-id",
-    "marketplace-name",
-    "amount-type",
-    "amount-description",
-    "amount",
-    "fulfillment-id",
-    "posted-date",
-    "posted-date-time",
-    "order-item-code",
-    "merchant-order-item-id",
-    "merchant-adjustment-item-id",
-    "sku",
-    "quantity-purchased",
-    "promotion-id",
-)
 SETTLEMENT_ID = "11122233344"
 
 
