@@ -9,6 +9,7 @@ from . import account_move
 from . import account_reconcile_model
 from . import amazon_account
 from . import amazon_account_import
+from . import amazon_sync_run
 from . import amazon_feed
 from . import amazon_import_window
 from . import amazon_api_log

@@ -272,6 +272,13 @@ class AmazonAccount(models.Model):
     offer_error_count = fields.Integer(
         compute="_compute_offer_count", string="Offers in Error"
     )
+    # The last run of each synchronisation (see amazon.sync.run).
+    sync_run_ids = fields.One2many(
+        "amazon.sync.run",
+        "account_id",
+        string="Last Runs",
+        groups="amazon_connector.group_amazon_user",
+    )
 
     _sql_constraints = [
         (
@@ -527,6 +534,18 @@ class AmazonAccount(models.Model):
             yield adapter
         finally:
             self.env["amazon.api.log"]._record_calls(account, calls)
+
+    def _amazon_record_run(self, kind, summary, failed=False):
+        """Keep ``summary`` as the last run of the synchronisation ``kind``
+        (``amazon.sync.run``) of each account: now, done or ``failed``.
+
+        Called where a synchronisation ends, in the job's own transaction, for
+        success and for the failures the job catches and stores (on the
+        account, a delivery, a feed, an offer, an import record). A job that
+        raises to be retried records nothing: queue_job shows it."""
+        self.env["amazon.sync.run"].sudo()._amazon_upsert(
+            self, kind, summary, failed=failed
+        )
 
     def _amazon_mark_error(self, error):
         """Record a failed call on the account (state and last error)."""

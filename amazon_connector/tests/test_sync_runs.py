@@ -1,0 +1,132 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0.html)
+"""The last run of each synchronisation is kept per account (``amazon.sync.run``):
+one row per account and kind, overwritten by each run, with its time, its result
+and what it did. Each flow runs against the simulator, well and then badly."""
+
+from psycopg2 import IntegrityError
+
+from odoo import fields
+from odoo.exceptions import AccessError
+from odoo.tests import tagged
+from odoo.tools import mute_logger
+
+from . import order_factory as factory
+from .common_offers import AmazonOfferCommon
+from .common_orders import minutes_ago
+from .common_settlements import AmazonSettlementCommon
+
+
+@tagged("post_install", "-at_install")
+class TestSyncRuns(AmazonOfferCommon, AmazonSettlementCommon):
+    """Every flow of the connector in one class (one simulator): orders,
+    shipments, stock and prices, settlements."""
+
+    simulator_fast_operations = (
+        *AmazonOfferCommon.simulator_fast_operations,
+        "getReports",
+    )
+
+    def setUp(self):
+        super().setUp()
+        self.record_sleeps()
+        self.started = fields.Datetime.now()
+
+    def last_run(self, kind, account=None):
+        """The account's one row of ``kind``, checked to have ended during the
+        test."""
+        account = account or self.account
+        runs = self.env["amazon.sync.run"].search(
+            [("account_id", "=", account.id), ("kind", "=", kind)]
+        )
+        self.assertEqual(len(runs), 1, f"one {kind} row per account")
+        self.assertTrue(self.started <= runs.date <= fields.Datetime.now())
+        self.assertIn(runs, account.sync_run_ids)
+        return runs
+
+    def assertRun(self, kind, state, summary, account=None):
+        run = self.last_run(kind, account)
+        self.assertEqual((run.state, run.summary), (state, summary))
+        return run
+
+    def assertNoRun(self, kind, account=None):
+        self.assertFalse(
+            self.env["amazon.sync.run"].search(
+                [
+                    ("account_id", "=", (account or self.account).id),
+                    ("kind", "=", kind),
+                ]
+            )
+        )
+
+    def orders(self, count, sku="SKU-A"):
+        return [
+            factory.order(
+                [factory.item(sku)],
+                created=minutes_ago(60 - index),
+                updated=minutes_ago(50 - index),
+            )
+            for index in range(count)
+        ]
+
+    # ------------------------------------------------------------------ model
+
+    def test_one_row_per_account_and_kind(self):
+        self.account._amazon_record_run("stock", "3 quantity(ies) sent to Amazon")
+        first = self.assertRun("stock", "ok", "3 quantity(ies) sent to Amazon")
+        self.assertEqual(first.company_id, self.account.company_id)
+        self.account._amazon_record_run("stock", "Boom", failed=True)
+        self.assertEqual(self.assertRun("stock", "failed", "Boom"), first)
+        self.account._amazon_record_run("prices", "1 price(s) sent to Amazon")
+        self.assertEqual(len(self.account.sync_run_ids), 2)
+        with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError):
+            self.env["amazon.sync.run"].create(
+                {
+                    "account_id": self.account.id,
+                    "kind": "stock",
+                    "date": fields.Datetime.now(),
+                    "state": "ok",
+                }
+            )
+        # Several accounts at once, each its own row.
+        other = self.simulator_account("Other", "na", self.marketplace_us)
+        (self.account | other)._amazon_record_run("orders", "No new or changed order")
+        self.assertRun("orders", "ok", "No new or changed order")
+        self.assertRun("orders", "ok", "No new or changed order", account=other)
+        # The account gone, its runs go.
+        other.unlink()
+        self.assertEqual(self.env["amazon.sync.run"].search_count([]), 3)
+
+    def test_amazon_users_read_their_companys_runs_and_never_write(self):
+        self.account._amazon_record_run("orders", "2 order(s) imported")
+        other = self.env["amazon.account"].create(
+            {
+                "name": "Elsewhere",
+                "seller_id": "A1ELSEWHERE",
+                "region": "eu",
+                "company_id": self.env["res.company"].create({"name": "Other Co"}).id,
+            }
+        )
+        other._amazon_record_run("orders", "Theirs")
+        Runs = self.env["amazon.sync.run"].with_user(self.salesman)
+        run = Runs.search([])
+        self.assertEqual(run.account_id, self.account, "the other company's hidden")
+        self.assertEqual(run.summary, "2 order(s) imported")
+        self.assertEqual(
+            self.account.with_user(self.salesman).sync_run_ids.mapped("summary"),
+            ["2 order(s) imported"],
+        )
+        with self.assertRaises(AccessError):
+            run.write({"summary": "Forged"})
+        with self.assertRaises(AccessError):
+            Runs.create(
+                {
+                    "account_id": self.account.id,
+                    "kind": "stock",
+                    "date": fields.Datetime.now(),
+                    "state": "ok",
+                }
+            )
+        with self.assertRaises(AccessError):
+            self.env["amazon.sync.run"].with_user(self.amazon_admin).browse(
+                run.id
+            ).unlink()
