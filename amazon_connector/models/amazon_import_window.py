@@ -238,8 +238,12 @@ class AmazonImportWindow(models.Model):
     # ------------------------------------------------------------------ ends
 
     def _close(self, account):
-        """The last page is done: move the mark, remove the window."""
+        """The last page is done: move the mark, remove the window, keep what it
+        did as the account's last order import."""
         summary = dict(self.outcomes or {})
+        account._amazon_record_run(
+            "orders", self._outcomes_summary(), failed=bool(summary.get("failed"))
+        )
         account.write(
             {
                 "orders_high_water_mark": self.updated_before,
@@ -291,5 +295,33 @@ class AmazonImportWindow(models.Model):
             message = str(error)
             account.last_error = message
         _logger.warning("Amazon import of account %s stopped: %s", account.id, message)
+        account._amazon_record_run(
+            "orders",
+            _(
+                "%(outcomes)s; stopped: %(error)s",
+                outcomes=self._outcomes_summary(),
+                error=message,
+            )
+            if self.outcomes
+            else _("Import stopped: %s", message),
+            failed=True,
+        )
         self.unlink()
         return _("Import stopped: %s", message)
+
+    def _outcomes_summary(self):
+        """What the window's pages did, in words: imported, updated, to review,
+        failed (orders unchanged or skipped on purpose are left out)."""
+        outcomes = Counter(self.outcomes or {})
+        imported = outcomes["created"] + outcomes["created_pending"]
+        updated = outcomes["confirmed"] + outcomes["updated"] + outcomes["canceled"]
+        if not (imported or updated or outcomes["review"] or outcomes["failed"]):
+            return _("No new or changed order")
+        parts = [_("%s order(s) imported", imported)]
+        if updated:
+            parts.append(_("%s updated", updated))
+        if outcomes["review"]:
+            parts.append(_("%s to review", outcomes["review"]))
+        if outcomes["failed"]:
+            parts.append(_("%s failed", outcomes["failed"]))
+        return ", ".join(parts)

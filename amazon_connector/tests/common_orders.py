@@ -86,6 +86,18 @@ class AmazonOrderCommon(AmazonSimulatorCommon):
         with mock.patch.object(state, "search_orders", search_orders):
             yield
 
+    def intercept_pages(self, on_page):
+        """Call ``on_page(params, answer)`` on every searchOrders answer."""
+        state = self.simulator.state
+        search = state.search_orders
+
+        def search_orders(params):
+            answer = search(params)
+            on_page(params, answer)
+            return answer
+
+        return mock.patch.object(state, "search_orders", search_orders)
+
     def setUp(self):
         super().setUp()
         with self.simulator.state.lock:

@@ -8,7 +8,6 @@ Amazon is the simulator over HTTP; the adapter's waits are recorded, not slept.
 import copy
 import json
 from datetime import timedelta
-from unittest import mock
 
 from odoo import fields
 from odoo.exceptions import UserError
@@ -58,18 +57,6 @@ class TestOrderImportRobustness(AmazonOrderCommon):
         return self.env["sale.order"].search(
             [("amazon_account_id", "=", self.account.id)]
         )
-
-    def intercept_pages(self, on_page):
-        """Call ``on_page(params, answer)`` on every searchOrders answer."""
-        state = self.simulator.state
-        search = state.search_orders
-
-        def search_orders(params):
-            answer = search(params)
-            on_page(params, answer)
-            return answer
-
-        return mock.patch.object(state, "search_orders", search_orders)
 
     # ------------------------------------------------------------------ transport
 

@@ -3,6 +3,8 @@
 one row per account and kind, overwritten by each run, with its time, its result
 and what it did. Each flow runs against the simulator, well and then badly."""
 
+from datetime import timedelta
+
 from psycopg2 import IntegrityError
 
 from odoo import fields
@@ -130,3 +132,50 @@ class TestSyncRuns(AmazonOfferCommon, AmazonSettlementCommon):
             self.env["amazon.sync.run"].with_user(self.amazon_admin).browse(
                 run.id
             ).unlink()
+
+    # ------------------------------------------------------------------ orders
+
+    def test_orders_import_counts_what_it_did(self):
+        self.account.orders_high_water_mark = fields.Datetime.now() - timedelta(days=1)
+        first, second, broken = self.orders(3)
+        broken["orderItems"][0]["quantityOrdered"] = -2
+        self.publish(first, second, broken)
+        self.import_orders()
+        run = self.assertRun("orders", "failed", "2 order(s) imported, 1 failed")
+        self.assertEqual(self.import_record(broken).state, "failed")
+        # The next run overwrites the row: one order changed, one new.
+        fresh = factory.order(
+            [factory.item("SKU-B")], created=minutes_ago(4), updated=minutes_ago(3)
+        )
+        self.publish(
+            factory.with_status(first, "UNSHIPPED", updated=minutes_ago(3)), fresh
+        )
+        self.import_orders()
+        self.assertEqual(
+            self.assertRun("orders", "ok", "1 order(s) imported, 1 updated"), run
+        )
+        # Nothing new: said so.
+        self.import_orders()
+        self.assertRun("orders", "ok", "No new or changed order")
+
+    def test_orders_import_stopped_by_an_error_is_a_failed_run(self):
+        self.account.orders_high_water_mark = fields.Datetime.now() - timedelta(days=1)
+        self.publish(*self.orders(3))
+        state = self.simulator.state
+
+        def break_next_page(params, _answer):
+            if "paginationToken" not in params:
+                state.inject_fault("searchOrders", "malformed_json")
+
+        with self.page_size(2), self.intercept_pages(break_next_page):
+            self.import_orders()
+        run = self.last_run("orders")
+        self.assertEqual(run.state, "failed")
+        self.assertTrue(
+            run.summary.startswith("2 order(s) imported; stopped: "), run.summary
+        )
+        self.assertIn(self.account.last_error, run.summary)
+        # A window stopped on its first page: the error alone.
+        state.inject_fault("searchOrders", "malformed_json")
+        self.import_orders()
+        self.assertRun("orders", "failed", f"Import stopped: {self.account.last_error}")
