@@ -625,6 +625,21 @@ class AmazonAccount(models.Model):
             limit=FEED_MAX_MESSAGES,
         )
         messages, mapping = pickings._amazon_fulfillment_messages(first_id=1)
+        unsendable = pickings.filtered(lambda p: p.amazon_sync_state == "error")
+        if unsendable:
+            # The feed's report, if any goes, is the next run; these
+            # deliveries keep their error either way.
+            self._amazon_record_run(
+                "shipments",
+                _(
+                    "Fulfillment feed: %(count)s delivery(ies) not sendable "
+                    "(%(delivery)s: %(error)s)",
+                    count=len(unsendable),
+                    delivery=unsendable[0].name,
+                    error=unsendable[0].amazon_sync_error,
+                ),
+                failed=True,
+            )
         if not messages:
             return _("Nothing to send.")
         sent = self.env["stock.picking"].browse(sorted(set(mapping.values())))

@@ -447,7 +447,12 @@ class StockPicking(models.Model):
     def _amazon_confirm_shipment(self):
         """Job: confirm the delivery to Amazon, one confirmShipment per package
         (or queue it for the account's next fulfillment feed). Idempotent: a
-        confirmed delivery is left alone, a confirmed package is not sent again."""
+        confirmed delivery is left alone, a confirmed package is not sent again.
+
+        Its outcome (confirmed, refused, not sendable) is the account's last
+        shipments run; a delivery left to the feed, or to a later job after
+        Amazon's wait, records nothing yet, and a job that raises to be retried
+        records nothing (queue_job shows it)."""
         self = self.sudo()
         if not self.exists() or self.amazon_sync_state != "to_confirm":
             return _("Nothing to do: the delivery is not waiting for Amazon.")
@@ -461,7 +466,7 @@ class StockPicking(models.Model):
         except _IncompleteKits:
             return self._amazon_nothing_to_confirm()
         except ShipmentError as error:
-            return self._amazon_sync_failed(str(error), refused=False)
+            return self._amazon_confirmation_failed(str(error), refused=False)
         if self._amazon_by_feed(packages):
             self.write({"amazon_sync_route": "feed", "amazon_feed_id": False})
             account._amazon_queue_fulfillment_feed()
@@ -510,12 +515,38 @@ class StockPicking(models.Model):
                 sent=sent,
             )
         except ShipmentError as error:
-            return self._amazon_sync_failed(str(error), refused=False)
+            return self._amazon_confirmation_failed(str(error), refused=False)
         except AmazonPermanentError as error:
             if isinstance(error, AmazonAuthError):
                 account._amazon_mark_error(error)
-            return self._amazon_sync_failed(str(error))
-        return self._amazon_sync_confirmed()
+            return self._amazon_confirmation_failed(str(error))
+        result = self._amazon_sync_confirmed()
+        account._amazon_record_run(
+            "shipments", _("Delivery %s confirmed to Amazon", self.name)
+        )
+        return result
+
+    def _amazon_confirmation_failed(self, message, *, refused=True):
+        """The confirmation job of this delivery stops on ``message``: the
+        delivery in error, the account's last shipments run failed."""
+        self.ensure_one()
+        result = self._amazon_sync_failed(message, refused=refused)
+        self.amazon_account_id._amazon_record_run(
+            "shipments",
+            _(
+                "Amazon refused delivery %(delivery)s: %(error)s",
+                delivery=self.name,
+                error=message,
+            )
+            if refused
+            else _(
+                "Delivery %(delivery)s not confirmed to Amazon: %(error)s",
+                delivery=self.name,
+                error=message,
+            ),
+            failed=True,
+        )
+        return result
 
     # ------------------------------------------------------------------ outcomes
 
@@ -668,10 +699,20 @@ class StockPicking(models.Model):
             else:
                 confirmed |= picking
         confirmed._amazon_sync_confirmed()
+        refused = pickings - confirmed
+        feed.account_id._amazon_record_run(
+            "shipments",
+            _(
+                "Fulfillment feed: %(ok)s delivery(ies) confirmed, %(failed)s refused",
+                ok=len(confirmed),
+                failed=len(refused),
+            ),
+            failed=bool(refused),
+        )
         return _(
             "%(ok)s delivery(ies) confirmed, %(failed)s refused.",
             ok=len(confirmed),
-            failed=len(pickings - confirmed),
+            failed=len(refused),
         )
 
     def _amazon_feed_unclear(self, feed, reason):
@@ -687,16 +728,17 @@ class StockPicking(models.Model):
         (self - again)._amazon_sync_failed(message)
         if again and not self.env.context.get("queue_job__no_delay"):
             feed.account_id._amazon_queue_fulfillment_feed(delay=UNCLEAR_RETRY_DELAY)
+        feed.account_id._amazon_record_run("shipments", message, failed=True)
         return message
 
     def _amazon_feed_failed(self, feed, reason):
         """Amazon ended the feed FATAL (or refused it): its deliveries in error."""
         pickings = feed._amazon_records().filtered(lambda p: p.amazon_feed_id == feed)
-        pickings._amazon_sync_failed(
-            _(
-                "Fulfillment feed %(feed)s failed: %(reason)s",
-                feed=feed.amazon_feed_ref or feed.id,
-                reason=reason,
-            )
+        message = _(
+            "Fulfillment feed %(feed)s failed: %(reason)s",
+            feed=feed.amazon_feed_ref or feed.id,
+            reason=reason,
         )
+        pickings._amazon_sync_failed(message)
+        feed.account_id._amazon_record_run("shipments", message, failed=True)
         return reason

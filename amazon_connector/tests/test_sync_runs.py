@@ -16,6 +16,9 @@ from . import order_factory as factory
 from .common_offers import AmazonOfferCommon
 from .common_orders import minutes_ago
 from .common_settlements import AmazonSettlementCommon
+from .job_runner import run_jobs, trap_jobs
+
+FULFILLMENT = "POST_ORDER_FULFILLMENT_DATA"
 
 
 @tagged("post_install", "-at_install")
@@ -179,3 +182,90 @@ class TestSyncRuns(AmazonOfferCommon, AmazonSettlementCommon):
         state.inject_fault("searchOrders", "malformed_json")
         self.import_orders()
         self.assertRun("orders", "failed", f"Import stopped: {self.account.last_error}")
+
+    # ------------------------------------------------------------------ shipments
+
+    def test_shipment_confirmed_then_refused(self):
+        _payload, order = self.amazon_order()
+        picking = self.delivery(order)
+        self.ship(picking, tracking="RUN1")
+        self.assertEqual(picking.amazon_sync_state, "confirmed")
+        run = self.assertRun(
+            "shipments", "ok", f"Delivery {picking.name} confirmed to Amazon"
+        )
+        payload, order = self.amazon_order()
+        picking = self.delivery(order)
+        self.simulator.state.advance(payload["orderId"], "CANCELLED")
+        self.ship(picking, tracking="RUN2")
+        self.assertEqual(picking.amazon_sync_state, "error")
+        self.assertEqual(
+            self.assertRun(
+                "shipments",
+                "failed",
+                f"Amazon refused delivery {picking.name}: {picking.amazon_sync_error}",
+            ),
+            run,
+        )
+
+    def test_shipment_that_cannot_be_sent_is_a_failed_run(self):
+        _payload, order = self.amazon_order()
+        picking = self.delivery(order)
+        self.ship(picking, carrier=False, tracking="RUN3")
+        self.assertIn("no carrier", picking.amazon_sync_error)
+        self.assertRun(
+            "shipments",
+            "failed",
+            f"Delivery {picking.name} not confirmed to Amazon: "
+            f"{picking.amazon_sync_error}",
+        )
+
+    def test_fulfillment_feed_counts_confirmed_and_refused(self):
+        orders = [self.amazon_order() for _i in range(3)]
+        pickings = [self.delivery(order) for _p, order in orders]
+        with run_jobs(retry=True):
+            for picking in pickings[:2]:
+                self.validate(picking, carrier=self.courier)
+        self.assertEqual([p.amazon_sync_route for p in pickings[:2]], ["feed", "feed"])
+        run = self.assertRun(
+            "shipments", "ok", "Fulfillment feed: 2 delivery(ies) confirmed, 0 refused"
+        )
+        self.simulator.state.advance(orders[2][0]["orderId"], "CANCELLED")
+        self.ship(pickings[2], carrier=self.courier)
+        self.assertEqual(pickings[2].amazon_sync_state, "error")
+        self.assertEqual(
+            self.assertRun(
+                "shipments",
+                "failed",
+                "Fulfillment feed: 0 delivery(ies) confirmed, 1 refused",
+            ),
+            run,
+        )
+
+    def test_delivery_the_feed_cannot_send_is_a_failed_run(self):
+        _payload, order = self.amazon_order()
+        picking = self.delivery(order)
+        with trap_jobs():
+            self.validate(picking, carrier=self.courier)
+        # Routed to the feed, then its carrier removed before the feed left.
+        picking.write({"amazon_sync_route": "feed", "carrier_id": False})
+        self.assertEqual(
+            self.account._amazon_send_fulfillment_feed(), "Nothing to send."
+        )
+        self.assertEqual(picking.amazon_sync_state, "error")
+        self.assertRun(
+            "shipments",
+            "failed",
+            f"Fulfillment feed: 1 delivery(ies) not sendable ({picking.name}: "
+            f"{picking.amazon_sync_error})",
+        )
+
+    def test_fatal_fulfillment_feed_is_a_failed_run(self):
+        _payload, order = self.amazon_order()
+        picking = self.delivery(order)
+        self.simulator.state.inject_fault("createFeed", "fatal", feed_type=FULFILLMENT)
+        self.ship(picking, carrier=self.courier)
+        run = self.last_run("shipments")
+        self.assertEqual(run.state, "failed")
+        self.assertEqual(run.summary, picking.amazon_sync_error)
+        self.assertIn("FATAL", run.summary)
+        self.assertTrue(run.summary.startswith("Fulfillment feed "))
