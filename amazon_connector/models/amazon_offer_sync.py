@@ -3,7 +3,7 @@
 import base64
 import json
 import logging
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 from odoo import api, fields, models
 from odoo.tools import float_compare
@@ -99,7 +99,11 @@ class AmazonOffer(models.Model):
         """Job: one JSON_LISTINGS_FEED (more above 25,000 messages) with what
         changed since Amazon last accepted a value. Idempotent: a value on its
         way to Amazon, or that Amazon refused, is not sent again until it changes
-        (or ``force``)."""
+        (or ``force``).
+
+        The feed's report makes the account's last stock and prices runs; the
+        offers this job puts in error (no product type) make them failed at
+        once."""
         self = self.sudo()
         blocked = account._amazon_job_blocker()
         if blocked:
@@ -108,7 +112,10 @@ class AmazonOffer(models.Model):
             account, stock=stock, price=price, offer_ids=offer_ids, force=force
         )
         if missing_type:
-            self.browse(missing_type).filtered(lambda o: o.state != "error").write(
+            newly = self.browse(list(missing_type)).filtered(
+                lambda o: o.state != "error"
+            )
+            newly.write(
                 {
                     "state": "error",
                     "error": self.env._(
@@ -117,6 +124,21 @@ class AmazonOffer(models.Model):
                     ),
                 }
             )
+            kinds = Counter(kind for o in newly for kind in missing_type[o.id])
+            for kind, count in sorted(kinds.items()):
+                account._amazon_record_run(
+                    kind,
+                    self.env._(
+                        "%(count)s offer(s) not sent: no product type (%(skus)s)",
+                        count=count,
+                        skus=", ".join(
+                            newly.filtered(
+                                lambda o, k=kind: k in missing_type[o.id]
+                            ).mapped("sku")[:5]
+                        ),
+                    ),
+                    failed=True,
+                )
         feeds = self.env["amazon.feed"]
         for document, mapping, chunk in self._amazon_feed_documents(account, plan):
             feeds |= self._amazon_create_feed(account, document, mapping, chunk)
@@ -135,9 +157,10 @@ class AmazonOffer(models.Model):
         self, account, stock=True, price=True, offer_ids=None, force=False
     ):
         """What the export sends: ``[((row, qty, price), patches)]`` for the
-        offers whose stock or price changed, and the ids of the offers that
-        cannot be sent for want of a product type. Stock is read in a constant
-        number of queries; prices from the pricelists go through the ORM."""
+        offers whose stock or price changed, and the offers that cannot be sent
+        for want of a product type (``{offer id: ("stock", "prices") or part}``,
+        what each would have sent). Stock is read in a constant number of
+        queries; prices from the pricelists go through the ORM."""
         if offer_ids is None:
             rows = self._amazon_offer_rows(account)
         else:
@@ -153,14 +176,14 @@ class AmazonOffer(models.Model):
             priced = [r["id"] for r in rows if r["sync_price"] and r["marketplace_id"]]
             prices = self.browse(priced)._amazon_prices()
         marketplaces = {m.id: m for m in account.marketplace_ids}
-        plan, missing_type = [], []
+        plan, missing_type = [], {}
         for row in rows:
             qty = self._amazon_qty_to_send(row, availability, force)
             amount = self._amazon_price_to_send(row, prices, marketplaces, force)
             if qty is None and amount is None:
                 continue
             if not (row["product_type"] or "").strip():
-                missing_type.append(row["id"])
+                missing_type[row["id"]] = _kinds(qty, amount)
                 continue
             patches = []
             if qty is not None:
@@ -303,6 +326,7 @@ class AmazonOffer(models.Model):
         )
         accepted = defaultdict(list)
         refused = 0
+        kinds_accepted, kinds_refused = Counter(), Counter()
         by_id = {offer.id: offer for offer in offers}
         for message_id, offer_id in mapping.items():
             offer = by_id.get(offer_id)
@@ -314,8 +338,10 @@ class AmazonOffer(models.Model):
             warning = "\n".join(verdict.warnings) or False
             if verdict.accepted:
                 accepted[(qty, handling_time, price, current, warning)].append(offer.id)
+                kinds_accepted.update(_kinds(qty, price))
                 continue
             refused += 1
+            kinds_refused.update(_kinds(qty, price))
             if current:
                 offer.write(
                     {
@@ -341,11 +367,38 @@ class AmazonOffer(models.Model):
         raced = raced.filtered(lambda o: o.last_sent_qty > 0)
         if raced:
             self._amazon_stock_changed(raced.product_id)
+        self._amazon_record_verdicts(feed.account_id, kinds_accepted, kinds_refused)
         return self.env._(
             "%(ok)s offer(s) accepted by Amazon, %(refused)s refused.",
             ok=sum(len(ids) for ids in accepted.values()),
             refused=refused,
         )
+
+    @api.model
+    def _amazon_record_verdicts(self, account, accepted, refused):
+        """The account's last stock and prices runs from a listings feed's
+        verdicts (``Counter`` of messages per kind): each kind the feed
+        carried, failed when Amazon refused any of its values."""
+        for kind in sorted(set(accepted) | set(refused)):
+            counts = {"refused": refused[kind], "total": accepted[kind] + refused[kind]}
+            if kind == "stock":
+                summary = (
+                    self.env._(
+                        "Amazon refused %(refused)s of %(total)s quantity(ies)",
+                        **counts,
+                    )
+                    if refused[kind]
+                    else self.env._("%(total)s quantity(ies) sent to Amazon", **counts)
+                )
+            else:
+                summary = (
+                    self.env._(
+                        "Amazon refused %(refused)s of %(total)s price(s)", **counts
+                    )
+                    if refused[kind]
+                    else self.env._("%(total)s price(s) sent to Amazon", **counts)
+                )
+            account._amazon_record_run(kind, summary, failed=bool(refused[kind]))
 
     def _amazon_feed_failed(self, feed, reason):
         """Amazon ended the feed FATAL or CANCELLED: its offers stay pending with
@@ -360,6 +413,8 @@ class AmazonOffer(models.Model):
         )
 
     def _amazon_feed_retry(self, feed, reason):
+        """Nothing of the feed is known applied: its offers pending with
+        ``reason``, the account's last runs of what it carried failed."""
         self.filtered(lambda o: o.feed_id == feed).write(
             {
                 "state": "pending",
@@ -368,6 +423,14 @@ class AmazonOffer(models.Model):
                 "error": reason,
             }
         )
+        carried = {
+            kind
+            for qty, _ht, price in _sent_values(feed).values()
+            for kind in _kinds(qty, price)
+        }
+        # A document that cannot be read back: whatever it carried failed.
+        for kind in sorted(carried or ("prices", "stock")):
+            feed.account_id._amazon_record_run(kind, reason, failed=True)
         return reason
 
     # ------------------------------------------------------- sooner than cron
@@ -522,6 +585,7 @@ class AmazonOffer(models.Model):
             if isinstance(error, AmazonAuthError):
                 offer.account_id._amazon_mark_error(error)
             offer.write({"state": "error", "error": str(error)})
+            offer._amazon_record_sold_out(str(error))
             return str(error)
         issues = [
             f"Amazon {issue.get('code')}: {issue.get('message')}"
@@ -540,12 +604,29 @@ class AmazonOffer(models.Model):
                     "error": False,
                 }
             )
+            offer._amazon_record_sold_out()
             return self.env._("%s sold out: Amazon told.", offer.sku)
         message = "\n".join(issues) or self.env._(
             "Amazon answered %s.", answer.get("status")
         )
         offer.write({"state": "error", "error": message})
+        offer._amazon_record_sold_out(message)
         return message
+
+    def _amazon_record_sold_out(self, error=None):
+        """The sold-out patch as the account's last stock run."""
+        self.ensure_one()
+        self.account_id._amazon_record_run(
+            "stock",
+            self.env._(
+                "Amazon refused the quantity 0 of %(sku)s: %(error)s",
+                sku=self.sku,
+                error=error,
+            )
+            if error
+            else self.env._("%s sold out: Amazon told", self.sku),
+            failed=bool(error),
+        )
 
     # ---------------------------------------------------------- listings import
 
@@ -792,6 +873,14 @@ def _attempt_stands(row):
     not answered yet) or refused by it."""
     return bool(row["attempted_at"]) and (
         row["feed_in_flight"] or (row["state"] == "error" and not row["feed_id"])
+    )
+
+
+def _kinds(qty, price):
+    """The synchronisations a listings message is part of (``amazon.sync.run``
+    kinds): stock when it sets a quantity, prices when it sets a price."""
+    return (("prices",) if price is not None else ()) + (
+        ("stock",) if qty is not None else ()
     )
 
 

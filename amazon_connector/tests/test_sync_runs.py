@@ -13,7 +13,7 @@ from odoo.tests import tagged
 from odoo.tools import mute_logger
 
 from . import order_factory as factory
-from .common_offers import AmazonOfferCommon
+from .common_offers import LISTINGS_FEED, AmazonOfferCommon
 from .common_orders import minutes_ago
 from .common_settlements import AmazonSettlementCommon
 from .job_runner import run_jobs, trap_jobs
@@ -269,3 +269,80 @@ class TestSyncRuns(AmazonOfferCommon, AmazonSettlementCommon):
         self.assertEqual(run.summary, picking.amazon_sync_error)
         self.assertIn("FATAL", run.summary)
         self.assertTrue(run.summary.startswith("Fulfillment feed "))
+
+    # ------------------------------------------------------------------ offers
+
+    def test_stock_and_prices_recorded_apart_with_amazons_verdict(self):
+        lamp = self.offer(self.storable("RUN-1", 12), sync_price=False)
+        mug = self.offer(self.storable("RUN-2", 4), price=9.9)
+        self.export()
+        self.assertRun("stock", "ok", "2 quantity(ies) sent to Amazon")
+        prices = self.assertRun("prices", "ok", "1 price(s) sent to Amazon")
+        # Amazon refuses one of the two quantities: the stock row is overwritten,
+        # the prices row stays (this export sent no price).
+        self.simulator.state.reject_sku(mug.sku, code="90220", message="Refused.")
+        self.put(lamp.product_id, 1)
+        self.put(mug.product_id, 1)
+        self.export(price=False)
+        self.assertEqual(mug.state, "error")
+        self.assertRun("stock", "failed", "Amazon refused 1 of 2 quantity(ies)")
+        self.assertEqual(self.last_run("prices"), prices)
+        self.assertEqual(prices.summary, "1 price(s) sent to Amazon")
+
+    def test_refused_message_fails_both_kinds_it_carried(self):
+        offer = self.offer(self.storable("RUN-3", 5), price=20.0)
+        self.export()
+        stock = self.assertRun("stock", "ok", "1 quantity(ies) sent to Amazon")
+        prices = self.assertRun("prices", "ok", "1 price(s) sent to Amazon")
+        self.simulator.state.reject_sku(offer.sku, code="8541", message="No.")
+        offer.price = 21.0
+        self.put(offer.product_id, 1)
+        self.export()
+        self.assertEqual(
+            self.assertRun("stock", "failed", "Amazon refused 1 of 1 quantity(ies)"),
+            stock,
+        )
+        self.assertEqual(
+            self.assertRun("prices", "failed", "Amazon refused 1 of 1 price(s)"),
+            prices,
+        )
+
+    def test_fatal_listings_feed_is_a_failed_run_of_what_it_carried(self):
+        offer = self.offer(self.storable("RUN-4", 8), sync_price=False)
+        self.simulator.state.inject_fault(
+            "createFeed", "fatal", feed_type=LISTINGS_FEED
+        )
+        self.export(price=False)
+        self.assertEqual(offer.state, "pending")
+        run = self.last_run("stock")
+        self.assertEqual((run.state, run.summary), ("failed", offer.error))
+        self.assertIn("FATAL", run.summary)
+        self.assertNoRun("prices")
+
+    def test_offer_without_product_type_is_a_failed_stock_run(self):
+        self.offer(self.storable("RUN-5", 8), product_type=False, sync_price=False)
+        self.export(price=False)
+        self.assertRun(
+            "stock", "failed", "1 offer(s) not sent: no product type (RUN-5)"
+        )
+        self.assertNoRun("prices")
+
+    def test_sold_out_sent_at_once_is_a_stock_run(self):
+        offer = self.offer(self.storable("RUN-6", 2), sync_price=False)
+        self.export(price=False)
+        self.put(offer.product_id, -2)
+        with run_jobs(retry=True):
+            offer._amazon_send_sold_out()
+        self.assertRun("stock", "ok", "RUN-6 sold out: Amazon told")
+        self.put(offer.product_id, 3)
+        self.export(price=False)
+        self.simulator.state.reject_sku(offer.sku, code="90220", message="Refused.")
+        self.put(offer.product_id, -3)
+        with run_jobs(retry=True):
+            offer._amazon_send_sold_out()
+        self.assertEqual(offer.state, "error")
+        self.assertRun(
+            "stock",
+            "failed",
+            f"Amazon refused the quantity 0 of RUN-6: {offer.error}",
+        )
