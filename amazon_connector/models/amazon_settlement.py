@@ -420,7 +420,10 @@ class AmazonSettlement(models.Model):
     def _amazon_fetch(self, account):
         """Job: list the account's settlement reports created since the last
         listing (90 days at most), and queue the import of each document not
-        imported yet. Idempotent: a report already imported is skipped."""
+        imported yet. Idempotent: a report already imported is skipped.
+
+        The listing is the account's last settlements run (then each import
+        is); a job that raises to be retried records nothing."""
         self = self.sudo()
         account = account.sudo()
         blocked = account._amazon_job_blocker()
@@ -445,19 +448,27 @@ class AmazonSettlement(models.Model):
         except AmazonRetryableError as error:
             raise retry_later(error) from error
         except AmazonPermanentError as error:
-            return account._amazon_listings_message(
-                _("Amazon refused to list the settlement reports: %s", error)
+            return self._amazon_fetch_failed(
+                account, _("Amazon refused to list the settlement reports: %s", error)
             )
         documents = [
             r["reportDocumentId"] for r in reports if r.get("reportDocumentId")
         ]
         known = set(self.search([("report_ref", "in", documents)]).mapped("report_ref"))
-        queued = []
+        new = {}
         for report in reports:
             document = report.get("reportDocumentId")
-            if not document or document in known or document in queued:
-                continue
-            queued.append(document)
+            if document and document not in known:
+                new.setdefault(document, report)
+        # Recorded before the imports: under queue_job__no_delay they run here,
+        # and each import's outcome is the last run then, as when queued.
+        account._amazon_record_run(
+            "settlements",
+            _("%s new settlement report(s)", len(new))
+            if new
+            else _("No new settlement report"),
+        )
+        for document, report in new.items():
             job = self.with_delay(
                 identity_key=identity_exact,
                 description=_(
@@ -471,7 +482,7 @@ class AmazonSettlement(models.Model):
         account.settlements_fetched_until = now
         return _(
             "%(new)s new settlement report(s) of %(listed)s listed since %(since)s.",
-            new=len(queued),
+            new=len(new),
             listed=len(reports),
             since=fields.Datetime.to_string(since),
         )
@@ -479,7 +490,11 @@ class AmazonSettlement(models.Model):
     @api.model
     def _amazon_import_report(self, account, document, marketplace_ids=None):
         """Job: download one settlement report and import it into the account of
-        its marketplace (this one, or another of the same seller). Idempotent."""
+        its marketplace (this one, or another of the same seller). Idempotent.
+
+        Its outcome (imported, booked or not, kept in error, refused) is the
+        account's last settlements run; a report imported already records
+        nothing."""
         self = self.sudo()
         account = account.sudo()
         blocked = account._amazon_job_blocker()
@@ -494,13 +509,14 @@ class AmazonSettlement(models.Model):
         except AmazonRetryableError as error:
             raise retry_later(error) from error
         except AmazonPermanentError as error:
-            return account._amazon_listings_message(
+            return self._amazon_fetch_failed(
+                account,
                 _(
                     "Amazon refused to give the settlement report %(report)s: "
                     "%(error)s",
                     report=document,
                     error=error,
-                )
+                ),
             )
         marketplaces = self.env["amazon.marketplace"].search(
             [("marketplace_id", "in", marketplace_ids or [])]
@@ -528,21 +544,60 @@ class AmazonSettlement(models.Model):
                     marketplace=(marketplaces & target.marketplace_ids)[:1] or None,
                 )
         except UserError as error:
-            return account._amazon_listings_message(
+            return self._amazon_fetch_failed(
+                account,
                 _(
                     "Settlement report %(report)s not imported: %(error)s",
                     report=document,
                     error=error,
-                )
+                ),
             )
         if not settlement.report_ref:
             settlement.report_ref = document
+        account._amazon_record_run(
+            "settlements", *settlement._amazon_import_outcome(account)
+        )
         return _(
             "Settlement %(ref)s imported into %(account)s: %(state)s.",
             ref=settlement.settlement_ref,
             account=settlement.account_id.name,
             state=dict(self._fields["state"].selection)[settlement.state],
         )
+
+    @api.model
+    def _amazon_fetch_failed(self, account, message):
+        """A fetch or import job stops on ``message``: posted on the account,
+        its last settlements run failed."""
+        account._amazon_record_run("settlements", message, failed=True)
+        return account._amazon_listings_message(message)
+
+    def _amazon_import_outcome(self, account):
+        """``(summary, failed)`` of this settlement just imported through
+        ``account``: booked, to book, not booked (why), or kept in error."""
+        self.ensure_one()
+        if self.state == "error":
+            summary = _(
+                "Settlement %(ref)s kept in error: %(problem)s",
+                ref=self.settlement_ref,
+                problem=(self.problems or "").split("\n")[0],
+            )
+        elif self.last_error:
+            summary = _(
+                "Settlement %(ref)s imported, not booked: %(error)s",
+                ref=self.settlement_ref,
+                error=self.last_error,
+            )
+        elif self.state == "posted":
+            summary = _("Settlement %s imported and booked", self.settlement_ref)
+        else:
+            summary = _("Settlement %s imported, to book", self.settlement_ref)
+        if self.account_id != account:
+            summary = _(
+                "%(summary)s (into %(account)s)",
+                summary=summary,
+                account=self.account_id.name,
+            )
+        return summary, self.state == "error" or bool(self.last_error)
 
     # ------------------------------------------------------------------ actions
 

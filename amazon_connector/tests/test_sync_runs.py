@@ -12,6 +12,8 @@ from odoo.exceptions import AccessError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
+from odoo.addons.queue_job.exception import RetryableJobError
+
 from . import order_factory as factory
 from .common_offers import LISTINGS_FEED, AmazonOfferCommon
 from .common_orders import minutes_ago
@@ -346,3 +348,93 @@ class TestSyncRuns(AmazonOfferCommon, AmazonSettlementCommon):
             "failed",
             f"Amazon refused the quantity 0 of RUN-6: {offer.error}",
         )
+
+    # ------------------------------------------------------------------ settlements
+
+    def test_settlement_fetch_and_import(self):
+        payload, _order = self.shipped_order()
+        published = self.publish_settlement(payload)
+        with run_jobs(retry=True) as run:
+            self.env["amazon.settlement"]._amazon_fetch(self.account)
+            # The listing itself, before its import jobs run.
+            self.assertRun("settlements", "ok", "1 new settlement report(s)")
+        self.assertEqual(run.methods(), ["_amazon_import_report"])
+        row = self.assertRun(
+            "settlements",
+            "ok",
+            f"Settlement {published.settlement_id} imported and booked",
+        )
+        self.fetch()
+        self.assertEqual(
+            self.assertRun("settlements", "ok", "No new settlement report"), row
+        )
+
+    def test_settlement_kept_in_error_or_not_booked_is_a_failed_run(self):
+        payload, _order = self.shipped_order()
+        published = self.publish_settlement(payload, unbalanced=True)
+        self.fetch()
+        settlement = self.settlement(published.settlement_id)
+        self.assertEqual(settlement.state, "error")
+        self.assertRun(
+            "settlements",
+            "failed",
+            f"Settlement {published.settlement_id} kept in error: "
+            f"{settlement.problems.splitlines()[0]}",
+        )
+        # Booking refused (a journal in another currency): imported, not booked.
+        usd = self.env.ref("base.USD")
+        usd.active = True
+        self.account.settlement_journal_id = self.env["account.journal"].create(
+            {
+                "name": "Amazon USD",
+                "code": "AMZU",
+                "type": "general",
+                "currency_id": usd.id,
+            }
+        )
+        payload, _order = self.shipped_order(tracking="S2")
+        published = self.publish_settlement(payload)
+        self.fetch()
+        settlement = self.settlement(published.settlement_id)
+        self.assertTrue(settlement.last_error)
+        self.assertRun(
+            "settlements",
+            "failed",
+            f"Settlement {published.settlement_id} imported, not booked: "
+            f"{settlement.last_error}",
+        )
+
+    def test_settlement_refusals_are_failed_runs(self):
+        self.simulator.state.inject_fault("getReports", "malformed_json")
+        self.fetch()
+        run = self.last_run("settlements")
+        self.assertEqual(run.state, "failed")
+        self.assertTrue(
+            run.summary.startswith("Amazon refused to list the settlement reports: ")
+        )
+        # A settlement of a marketplace the account does not sell on.
+        payload = factory.order(
+            [factory.item("SKU-A")],
+            marketplace="US",
+            updated=minutes_ago(9),
+        )
+        self.publish(payload)
+        published = self.publish_settlement(payload, marketplace="US")
+        self.fetch()
+        self.assertFalse(self.settlement(published.settlement_id))
+        run = self.last_run("settlements")
+        self.assertEqual(run.state, "failed")
+        self.assertRegex(
+            run.summary,
+            r"^Settlement report \S+ not imported: Settlement "
+            rf"{published.settlement_id} is in USD, but no marketplace of the "
+            rf"Amazon account {self.account.name} is",
+        )
+
+    def test_jobs_that_raise_record_nothing(self):
+        """Throttled to the end of its attempts, the job raises to be retried:
+        queue_job shows it, no run is recorded."""
+        self.simulator.state.inject_fault("getReports", "429", count=50)
+        with self.assertRaises(RetryableJobError):
+            self.env["amazon.settlement"]._amazon_fetch(self.account)
+        self.assertNoRun("settlements")
