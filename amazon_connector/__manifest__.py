@@ -38,7 +38,13 @@
         "wizards/amazon_order_cancel_wizard_views.xml",
         "wizards/amazon_settlement_upload_wizard_views.xml",
         "views/amazon_account_views.xml",
+        "views/amazon_overview_views.xml",
         "views/amazon_menus.xml",
         "wizards/res_config_settings_views.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "amazon_connector/static/src/**/*",
+        ],
+    },
 }

@@ -7,6 +7,7 @@ from . import account_tax
 from . import account_journal
 from . import account_move
 from . import account_reconcile_model
+from . import amazon_account_overview
 from . import amazon_account
 from . import amazon_account_import
 from . import amazon_sync_run

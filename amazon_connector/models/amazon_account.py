@@ -57,7 +57,7 @@ class AmazonAccount(models.Model):
 
     _name = "amazon.account"
     _description = "Amazon Account"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "amazon.account.overview"]
     _order = "sequence, name, id"
 
     name = fields.Char(required=True, tracking=True)
