@@ -362,8 +362,16 @@ def seller_catalogue(env):
     say(f"seller catalogue: {len(CATALOGUE)} products with the simulator's SKUs")
 
 
+def open_on_overview(env):
+    """The admin's home action: the Amazon Overview is what the demo opens on."""
+    action = env.ref("amazon_connector.action_amazon_overview")
+    env.ref("base.user_admin").action_id = action.id
+    say("the admin opens Odoo on Sales > Amazon > Overview")
+
+
 def setup(env, sim):
     enable_connector(env)
+    open_on_overview(env)
     show_accounting_features(env)
     seller_catalogue(env)
     accounts = create_accounts(env, sim)

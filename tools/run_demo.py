@@ -38,6 +38,8 @@ import devenv
 
 HOST = "127.0.0.1"
 LOGIN = PASSWORD = "admin"
+#: What the demo opens on (the admin's home action too).
+OVERVIEW_ACTION = "amazon_connector.action_amazon_overview"
 SIM_ORDERS = 40
 SIM_SEED = 1
 READY_TIMEOUT = 180  # seconds for Odoo to answer /web/login
@@ -370,6 +372,23 @@ def run_checks(base_url, db_name, setup_result, sim_url) -> bool:
         arch = views["views"]["form"]["arch"]
         return SETTINGS_BLOCK_ID in arch, f"{SETTINGS_BLOCK_ID} in the settings form"
 
+    def overview():
+        home = rpc.call_kw(
+            "res.users", "search_read", [[("login", "=", LOGIN)]], fields=["action_id"]
+        )
+        action = home[0]["action_id"] if home else False
+        cards = rpc.call_kw(
+            "amazon.account",
+            "search_read",
+            [[]],
+            fields=["name", "overview_to_ship", "overview_shipments_waiting"],
+        )
+        detail = ", ".join(
+            f"{c['name']}: {c['overview_to_ship']} to ship today" for c in cards
+        )
+        opens = bool(action) and action[1] == "Amazon Overview"
+        return opens and bool(cards), f"home action {action and action[1]}; {detail}"
+
     def order_import():
         imported = setup_result["import"]
         if imported["status"] == "skipped":
@@ -466,6 +485,7 @@ def run_checks(base_url, db_name, setup_result, sim_url) -> bool:
     check("demo accounts connected", accounts)
     check("settings show the Amazon Connector", settings_view)
     check("order import", order_import)
+    check("the demo opens on the Amazon Overview", overview)
     check("a delivery validated in Odoo is confirmed to Amazon", shipment)
     check(
         "an invoiced Amazon order becomes Paid when its settlement arrives", settlement
@@ -527,7 +547,7 @@ def banner(url, sim, setup_result, db_name):
     lines = [
         "",
         "=" * 72,
-        f"  amazon_connector demo is running: {url}",
+        f"  amazon_connector demo is running: {url}/odoo/action-{OVERVIEW_ACTION}",
         f"  Login: {LOGIN} / {PASSWORD}      Database: {db_name}",
         f"  Sales > Amazon > {menus}",
         *shipment_lines(setup_result),
