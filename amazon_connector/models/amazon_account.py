@@ -778,8 +778,9 @@ class AmazonAccount(models.Model):
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "amazon_connector.action_amazon_settlement"
         )
+        # A domain, no default_account_id: the settlements' buttons run with the
+        # list's context, where it would default the entries' ledger accounts.
         action["domain"] = [("account_id", "=", self.id)]
-        action["context"] = {"default_account_id": self.id}
         return action
 
     def action_view_awaiting_settlement(self):

@@ -3,6 +3,7 @@
 from fnmatch import fnmatchcase
 
 from odoo import api, fields, models
+from odoo.tools.misc import clean_context
 
 TREATMENT_SELECTION = [
     ("customer", "Paid by the buyer"),
@@ -136,20 +137,26 @@ class AmazonSettlementMapping(models.Model):
             [("company_id", "=", company.id)], limit=1
         ):
             return rules
-        return self.sudo().create(
-            [
-                {
-                    "company_id": company.id,
-                    "transaction_type": transaction or False,
-                    "amount_type": amount_type or False,
-                    "amount_description": description or False,
-                    "treatment": treatment,
-                    "fee_type": fee_type,
-                }
-                for transaction, amount_type, description, treatment, fee_type in (
-                    DEFAULT_RULES
-                )
-            ]
+        # No default_* of the caller's context (an Amazon account's id as
+        # default_account_id) may reach the rules' ledger account.
+        return (
+            self.sudo()
+            .with_context(clean_context(self.env.context))
+            .create(
+                [
+                    {
+                        "company_id": company.id,
+                        "transaction_type": transaction or False,
+                        "amount_type": amount_type or False,
+                        "amount_description": description or False,
+                        "treatment": treatment,
+                        "fee_type": fee_type,
+                    }
+                    for transaction, amount_type, description, treatment, fee_type in (
+                        DEFAULT_RULES
+                    )
+                ]
+            )
         )
 
     def _amazon_matcher(self):

@@ -75,6 +75,11 @@ class TestSettlementFormats(AmazonSettlementCommon):
     def test_upload_wizard_reads_gzip_and_refuses_garbage(self):
         payload, order = self.shipped_order()
         published = self.publish_settlement(payload)
+        # The company's first settlement: its mapping rules are made during the
+        # upload, whose context defaults account_id to the Amazon account.
+        self.env["amazon.settlement.mapping"].with_context(active_test=False).search(
+            [("company_id", "=", self.company.id)]
+        ).unlink()
         wizard = Form(
             self.env["amazon.settlement.upload.wizard"].with_context(
                 default_account_id=self.account.id
@@ -85,6 +90,11 @@ class TestSettlementFormats(AmazonSettlementCommon):
         settlement = self.env["amazon.settlement"].browse(action["res_id"])
         self.assertEqual(settlement.settlement_ref, published.settlement_id)
         self.assertEqual(order.invoice_ids.payment_state, "paid")
+        rules = self.env["amazon.settlement.mapping"].search(
+            [("company_id", "=", self.company.id)]
+        )
+        self.assertTrue(rules)
+        self.assertFalse(rules.account_id, "no rule took the Amazon account's id")
         garbage = Form(
             self.env["amazon.settlement.upload.wizard"].with_context(
                 default_account_id=self.account.id

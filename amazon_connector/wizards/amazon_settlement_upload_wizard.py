@@ -6,6 +6,7 @@ import gzip
 
 from odoo import _, fields, models
 from odoo.exceptions import UserError
+from odoo.tools.misc import clean_context
 
 
 class AmazonSettlementUploadWizard(models.TransientModel):
@@ -40,7 +41,12 @@ class AmazonSettlementUploadWizard(models.TransientModel):
                 data = gzip.decompress(data)
             except (OSError, EOFError):
                 raise UserError(_("The file is a damaged GZIP archive.")) from None
-        settlement = self.env["amazon.settlement"].create_from_report(
+        # The wizard's default_account_id (an Amazon account) must not become the
+        # default of the ledger accounts the booking creates records with.
+        Settlement = self.env["amazon.settlement"].with_context(
+            clean_context(self.env.context)
+        )
+        settlement = Settlement.create_from_report(
             self.account_id, data, marketplace=self.marketplace_id or None
         )
         return {
