@@ -1,8 +1,10 @@
 """Run the whole test suite on a fresh Odoo 18.0 database.
 
-Sets everything up (see devenv.py), installs amazon_connector on a brand-new database
-so a broken record or access rule fails the run, then runs every test with pytest and
-pytest-odoo: one pytest summary line counts them all. Extra arguments go to pytest.
+Sets everything up (see devenv.py; PostgreSQL and the browser the tours run in are
+checked first, a missing one stops the run at once saying what to install), installs
+amazon_connector on a brand-new database so a broken record or access rule fails the
+run, then runs every test with pytest and pytest-odoo: one pytest summary line counts
+them all. Extra arguments go to pytest.
 
 After a full pytest run that passed, the addon's Odoo tests run once more with Odoo's
 own runner (``odoo-bin -u amazon_connector --test-tags /amazon_connector``, what OCA's
@@ -142,6 +144,10 @@ def odoo_runner(database, db_name) -> int:
 def main(pytest_args):
     skip_odoo_runner = _odoo_runner_skipped(pytest_args)
     try:
+        # Before the long steps, what stops them: PostgreSQL, then the browser the
+        # tours run in.
+        devenv.check_postgres()
+        devenv.chrome()
         with (
             # mrp beside the addon (which does not depend on it): the kit tests
             # need phantom bills of materials. The demo and the benchmarks install
