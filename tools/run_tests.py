@@ -4,7 +4,8 @@ Sets everything up (see devenv.py; PostgreSQL and the browser the tours run in a
 checked first, a missing one stops the run at once saying what to install), installs
 amazon_connector on a brand-new database so a broken record or access rule fails the
 run, then runs every test with pytest and pytest-odoo: one pytest summary line counts
-them all. Extra arguments go to pytest.
+them all. Extra arguments go to pytest. pytest runs Odoo's HTTP server
+(``--odoo-http``): the browser tours (HttpCase) run there too.
 
 After a full pytest run that passed, the addon's Odoo tests run once more with Odoo's
 own runner (``odoo-bin -u amazon_connector --test-tags /amazon_connector``, what OCA's
@@ -33,6 +34,11 @@ SUMMARY = re.compile(
     r"(\d+) failed, (\d+) error\(s\) of (\d+) tests when loading database"
 )
 FAILURE = re.compile(r" (ERROR|CRITICAL) .*?: (FAIL|ERROR): ")
+#: queue_job starts its job runner with any threaded Odoo HTTP server that does not
+#: stop after init, as pytest-odoo's (--odoo-http) does: it would run, against the
+#: test database and through that server, the jobs it finds there. The tests perform
+#: their jobs themselves; capacity 0 keeps the runner from starting.
+NO_JOB_RUNNER = {"ODOO_QUEUE_JOB_CHANNELS": "root:0"}
 
 
 def say(message):
@@ -171,10 +177,13 @@ def main(pytest_args):
                     # pytest imports the test modules before Odoo's test mode is
                     # on; Odoo logs that as an error with a stack: not ours.
                     "--odoo-extra=log-handler=odoo.tests.common:CRITICAL",
+                    # Odoo's HTTP server in the pytest process: pytest-odoo skips
+                    # every HttpCase (the browser tours) without it.
+                    "--odoo-http",
                     *pytest_args,
                 ],
                 cwd=devenv.REPO,
-                env=dict(os.environ, ODOO_RC=str(database.config)),
+                env=dict(os.environ, ODOO_RC=str(database.config), **NO_JOB_RUNNER),
             )
             if code == 5:
                 print("error: pytest collected no test", file=sys.stderr)
