@@ -41,4 +41,8 @@
         "views/amazon_menus.xml",
         "wizards/res_config_settings_views.xml",
     ],
+    "assets": {
+        # The browser tours the tests run (tests/test_tours.py); loaded in test mode.
+        "web.assets_tests": ["amazon_connector/static/tests/tours/**/*"],
+    },
 }

@@ -33,3 +33,4 @@ from . import test_shipment_confirmation
 from . import test_shipment_feed
 from . import test_shipment_invoices
 from . import test_shipment_kits
+from . import test_tour_checks
