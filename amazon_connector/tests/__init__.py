@@ -34,3 +34,4 @@ from . import test_shipment_feed
 from . import test_shipment_invoices
 from . import test_shipment_kits
 from . import test_tour_checks
+from . import test_tours
