@@ -46,5 +46,7 @@
         "web.assets_backend": [
             "amazon_connector/static/src/**/*",
         ],
+        # The browser tours the tests run (tests/test_tours.py); loaded in test mode.
+        "web.assets_tests": ["amazon_connector/static/tests/tours/**/*"],
     },
 }

@@ -9,7 +9,10 @@ the clone, under ``$AMAZON_CONNECTOR_CACHE`` (default ``~/.cache/amazon_connecto
 - a virtualenv keyed on the Python version, the Odoo requirements and ours;
 - PostgreSQL: the server named by the standard ``PG*`` variables when any is set
   (libpq's defaults for the others; it must answer), else a private throwaway cluster
-  started with the machine's PostgreSQL binaries.
+  started with the machine's PostgreSQL binaries;
+- for the browser tours, Chromium or Google Chrome on PATH (``chrome()``), Debian's
+  ``chromium`` package installed when missing on a machine where we are root with
+  apt-get (CI).
 
 Only the standard library is used here: it runs before the virtualenv exists.
 """
@@ -21,6 +24,8 @@ import hashlib
 import json
 import os
 import pwd
+import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -535,6 +540,122 @@ def postgres():
                 stderr=subprocess.DEVNULL,
             )
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+# --------------------------------------------------------------------------- Chromium
+
+#: The programs Odoo's ChromeBrowser starts, in the order it looks for them on PATH
+#: (odoo.tests.common._find_executable, on Linux): the first one found is the one
+#: the tours run in, so it is the one checked here.
+CHROME_NAMES = ("google-chrome", "chromium", "chromium-browser", "google-chrome-stable")
+#: Odoo 18.0's web client needs CSS :has() (its stylesheets use it) and ES2022
+#: (Object.hasOwn, Array.prototype.findLast...): Chromium 105 is the first with all
+#: of them. An older browser draws a broken page, and a tour fails far from the cause.
+MIN_CHROME_VERSION = 105
+CHROME_PACKAGE = "chromium"  # Debian's package: /usr/bin/chromium
+
+
+@dataclass(frozen=True)
+class Browser:
+    path: str
+    version: int
+
+
+def _what_to_install(problem: str) -> str:
+    return (
+        f"{problem}. The browser tours (HttpCase.start_tour) run in headless "
+        f"Chromium or Google Chrome {MIN_CHROME_VERSION} or newer, found on PATH as "
+        f"{', '.join(CHROME_NAMES)}: install it (Debian/Ubuntu: apt-get install "
+        f"{CHROME_PACKAGE}; elsewhere Google Chrome) or put it on PATH."
+    )
+
+
+def _chrome_on_path() -> str | None:
+    for name in CHROME_NAMES:
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def _without_memory_limit():
+    """Chromium reserves far more address space than Odoo's limit_memory_hard, which
+    an Odoo process (pytest-odoo's HTTP server) passes on to its children: lifted, as
+    Odoo's ChromeBrowser does before it starts the browser."""
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    resource.setrlimit(resource.RLIMIT_AS, (hard, hard))
+
+
+def _chrome_version(path: str) -> int:
+    """The major version ``path --version`` prints ("Chromium 156.0.8078.114 built
+    on Debian...", "Google Chrome 126.0..."). Standard error is not read: Debian's
+    wrapper script prints a harmless shell warning there."""
+    try:
+        result = run(
+            [path, "--version"],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=60,
+            preexec_fn=_without_memory_limit,
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise SetupError(_what_to_install(f"{path} --version failed ({exc})")) from exc
+    found = re.search(r"\b(\d+)\.\d+\.\d+", result.stdout)
+    if result.returncode != 0 or not found:
+        said = (
+            _one_line(result.stdout + result.stderr) or f"exit code {result.returncode}"
+        )
+        raise SetupError(
+            _what_to_install(f"{path} --version printed no version ({said})")
+        )
+    return int(found.group(1))
+
+
+def _may_install_packages() -> bool:
+    """Root with apt-get (CI, a container): the set-up may install a package."""
+    return os.geteuid() == 0 and shutil.which("apt-get") is not None
+
+
+def _apt_install(package: str):
+    """``apt-get install -y package``; the package lists are updated first when the
+    install fails (a fresh machine has none, or old ones)."""
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    install = ["apt-get", "install", "-y", "-q", package]
+    started = time.monotonic()
+    result = run(install, capture_output=True, text=True, check=False, env=env)
+    if result.returncode != 0:
+        run(["apt-get", "update", "-q"], capture_output=True, check=False, env=env)
+        result = run(install, capture_output=True, text=True, check=False, env=env)
+    if result.returncode != 0:
+        said = _one_line("\n".join((result.stdout + result.stderr).splitlines()[-3:]))
+        raise SetupError(
+            _what_to_install(
+                f"apt-get install {package} failed ({said or result.returncode})"
+            )
+        )
+    log(f"installed {package} in {time.monotonic() - started:.0f}s")
+
+
+def chrome() -> Browser:
+    """The browser the tours will run in, checked: the first of ``CHROME_NAMES`` on
+    PATH, at least ``MIN_CHROME_VERSION``. Missing, Debian's ``chromium`` package is
+    installed when the machine allows it (``_may_install_packages``); otherwise, or
+    too old, a SetupError that says what to install."""
+    path = _chrome_on_path()
+    if path is None and _may_install_packages():
+        log(f"no Chromium on PATH: installing Debian's {CHROME_PACKAGE} (apt-get)")
+        _apt_install(CHROME_PACKAGE)
+        path = _chrome_on_path()
+    if path is None:
+        raise SetupError(_what_to_install("Chromium not found"))
+    version = _chrome_version(path)
+    if version < MIN_CHROME_VERSION:
+        raise SetupError(
+            _what_to_install(f"{path} is version {version}, too old for Odoo 18.0")
+        )
+    log(f"browser for the tours: {path} (version {version})")
+    return Browser(path, version)
 
 
 # --------------------------------------------------------------------------- Odoo

@@ -1,13 +1,18 @@
 """Run the whole test suite on a fresh Odoo 18.0 database.
 
-Sets everything up (see devenv.py), installs amazon_connector on a brand-new database
-so a broken record or access rule fails the run, then runs every test with pytest and
-pytest-odoo: one pytest summary line counts them all. Extra arguments go to pytest.
+Sets everything up (see devenv.py; PostgreSQL and the browser the tours run in are
+checked first, a missing one stops the run at once saying what to install), installs
+amazon_connector on a brand-new database so a broken record or access rule fails the
+run, then runs every test with pytest and pytest-odoo: one pytest summary line counts
+them all. Extra arguments go to pytest. pytest runs Odoo's HTTP server
+(``--odoo-http``): the browser tours (HttpCase) run there too.
 
 After a full pytest run that passed, the addon's Odoo tests run once more with Odoo's
 own runner (``odoo-bin -u amazon_connector --test-tags /amazon_connector``, what OCA's
 CI runs), on a copy of the fresh database taken before pytest ran: the run fails
-unless that runner found tests and none failed. ``AMAZON_ODOO_RUNNER=0`` leaves that
+unless that runner found tests and none failed; the web bundles its browser tours
+need are built on that copy in the background while pytest runs, and the time of
+its tours is summed up. ``AMAZON_ODOO_RUNNER=0`` leaves that
 step out; ``AMAZON_ODOO_RUNNER=1`` runs it even after a selection of tests (pytest
 arguments naming files or node ids, ``-k``, ``-m``...).
 """
@@ -31,6 +36,23 @@ SUMMARY = re.compile(
     r"(\d+) failed, (\d+) error\(s\) of (\d+) tests when loading database"
 )
 FAILURE = re.compile(r" (ERROR|CRITICAL) .*?: (FAIL|ERROR): ")
+#: queue_job starts its job runner with any threaded Odoo HTTP server that does not
+#: stop after init, as pytest-odoo's (--odoo-http) does: it would run, against the
+#: test database and through that server, the jobs it finds there. The tests perform
+#: their jobs themselves; capacity 0 keeps the runner from starting.
+NO_JOB_RUNNER = {"ODOO_QUEUE_JOB_CHANNELS": "root:0"}
+#: Before post-install tests that include an HttpCase (the browser tours), Odoo's
+#: runner builds every web bundle the database's pages may load: about a minute
+#: here. Built in the background on its copy of the database while pytest runs, it
+#: is ready when the runner starts.
+BUILD_BUNDLES = """\
+import time
+started = time.monotonic()
+env["ir.qweb"]._pregenerate_assets_bundles()
+env.cr.commit()
+print(f"{time.monotonic() - started:.0f}")
+"""
+TOUR_TIME = re.compile(r"browser tour (\S+) took ([\d.]+) s")
 
 
 def say(message):
@@ -91,6 +113,55 @@ def pristine_copy(database):
         devenv.run([*odoo_db, "drop", name], capture_output=True, check=False)
 
 
+class BundlesInBackground:
+    """``BUILD_BUNDLES`` run by ``odoo-bin shell`` on ``db_name``, in the
+    background; ``wait()`` says how it went. A failure only costs time: Odoo's
+    runner builds what is missing itself."""
+
+    def __init__(self, database, db_name):
+        self.db_name = db_name
+        self.output = tempfile.TemporaryFile("w+")
+        self.process = subprocess.Popen(
+            [
+                *devenv.odoo_bin(database.env_path, database.odoo_src),
+                "shell",
+                *("-c", database.config, "-d", db_name),
+                "--no-http",
+                "--log-level=warn",
+            ],
+            stdin=subprocess.PIPE,
+            stdout=self.output,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        self.process.stdin.write(BUILD_BUNDLES)
+        self.process.stdin.close()
+
+    def wait(self):
+        started = time.monotonic()
+        code = self.process.wait()
+        self.output.seek(0)
+        lines = self.output.read().strip().splitlines()
+        waited = time.monotonic() - started
+        if code == 0 and lines and lines[-1].isdigit():
+            say(
+                f"{self.db_name}: the web bundles for Odoo's runner were built in the "
+                f"background in {lines[-1]}s (waited {waited:.0f}s for them)"
+            )
+        else:
+            say(
+                f"{self.db_name}: building the web bundles in the background failed "
+                f"(exit code {code}); Odoo's runner builds them itself:\n"
+                + "\n".join(lines[-20:])
+            )
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(30)
+        self.output.close()
+
+
 def odoo_runner(database, db_name) -> int:
     """Run the addon's tests with odoo-bin on ``db_name``; 0 when it ran tests and
     none failed. Says what it ran, what it skipped and what failed."""
@@ -124,6 +195,12 @@ def odoo_runner(database, db_name) -> int:
         f"tests, {failed} failed, {errors} error(s), {len(skipped)} skipped, "
         f"in {elapsed:.0f}s"
     )
+    tours = [(name, float(seconds)) for name, seconds in TOUR_TIME.findall(text)]
+    if tours:
+        say(
+            f"  browser tours under Odoo's runner: {len(tours)} tours in "
+            f"{sum(seconds for _name, seconds in tours):.1f} s"
+        )
     for line in skipped:
         say(f"  skipped {line}")
     if result.returncode == 0 and found and tests > 0 and not failed and not errors:
@@ -142,6 +219,10 @@ def odoo_runner(database, db_name) -> int:
 def main(pytest_args):
     skip_odoo_runner = _odoo_runner_skipped(pytest_args)
     try:
+        # Before the long steps, what stops them: PostgreSQL, then the browser the
+        # tours run in.
+        devenv.check_postgres()
+        devenv.chrome()
         with (
             # mrp beside the addon (which does not depend on it): the kit tests
             # need phantom bills of materials. The demo and the benchmarks install
@@ -151,9 +232,11 @@ def main(pytest_args):
             ) as database,
             contextlib.ExitStack() as stack,
         ):
-            copy = None
+            copy = bundles = None
             if not skip_odoo_runner:
                 copy = stack.enter_context(pristine_copy(database))
+                bundles = BundlesInBackground(database, copy)
+                stack.callback(bundles.stop)
             code = subprocess.call(
                 [
                     database.python(),
@@ -165,10 +248,13 @@ def main(pytest_args):
                     # pytest imports the test modules before Odoo's test mode is
                     # on; Odoo logs that as an error with a stack: not ours.
                     "--odoo-extra=log-handler=odoo.tests.common:CRITICAL",
+                    # Odoo's HTTP server in the pytest process: pytest-odoo skips
+                    # every HttpCase (the browser tours) without it.
+                    "--odoo-http",
                     *pytest_args,
                 ],
                 cwd=devenv.REPO,
-                env=dict(os.environ, ODOO_RC=str(database.config)),
+                env=dict(os.environ, ODOO_RC=str(database.config), **NO_JOB_RUNNER),
             )
             if code == 5:
                 print("error: pytest collected no test", file=sys.stderr)
@@ -178,6 +264,7 @@ def main(pytest_args):
             elif code != 0:
                 say("Odoo's own test runner: not run (pytest failed)")
             else:
+                bundles.wait()
                 code = odoo_runner(database, copy)
     except devenv.SetupError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -228,6 +228,42 @@ class TestOrderViews(AmazonOrderCommon):
                     found = self.search_field(arch, field_name, text)
                     self.assertEqual(found, self.orders["target"])
 
+    def test_text_and_enter_finds_amazon_orders(self):
+        """Enter picks the first entry of the search drop-down: the view's first
+        field. It finds an Amazon order by its number, its buyer and its ZIP, as
+        any sales order by its number, customer and ZIP."""
+        target = self.orders["target"]
+        plain = self.plain_order
+        searches = [
+            (self.target_ref, target),  # the Amazon order number
+            (self.target_ref[4:], target),  # part of it
+            ("Quuxmann", target),  # the buyer
+            ("49610", target),  # the delivery address's ZIP
+            (plain.name, plain),  # Odoo's number, as in standard
+            ("Quincy Plain", plain),  # the customer, as in standard
+            ("20095", plain),  # the ZIP of an ordinary order too
+        ]
+        plain.partner_invoice_id = self.env["res.partner"].create(
+            {
+                "name": "Ivo Invoice",
+                "type": "invoice",
+                "zip": "99441",
+                "parent_id": plain.partner_id.id,
+            }
+        )
+        searches.append(("99441", plain))  # the invoice address's ZIP
+        for view, xmlid in {
+            "Sales": "sale.sale_order_view_search_inherit_sale",
+            "Quotations": "sale.sale_order_view_search_inherit_quotation",
+            "Amazon": "amazon_connector.sale_order_view_search_amazon",
+        }.items():
+            arch = self.search_arch(xmlid)
+            self.assertEqual(arch.xpath("//search/field")[0].get("name"), "name", view)
+            for text, expected in searches:
+                with self.subTest(view=view, text=text):
+                    found = self.search_field(arch, "name", text)
+                    self.assertEqual(found, expected, f"{view}: {text}")
+
     def test_amazon_filters(self):
         arch = self.action_views()["search"]
         expected = {

@@ -1,0 +1,170 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0.html)
+"""The connector as its users see it: one browser tour per role, each as a user with
+that role's groups, against the local Amazon simulator (static/tests/tours/).
+
+The tours' clicks run in Odoo's HTTP server thread, where queue_job would only
+queue the jobs: ``jobs_at_once()`` has them run there and then, as the job runner
+would a moment later. What a tour did is then checked here, in the test's own
+transaction (the server's requests share it).
+"""
+
+from odoo.tests import new_test_user, tagged
+
+from . import order_factory as factory
+from .common_offers import AmazonOfferCommon
+from .common_settlements import AmazonSettlementCommon
+from .common_tours import AmazonTourCase
+
+
+@tagged("post_install", "-at_install")
+class TestTours(AmazonTourCase, AmazonOfferCommon, AmazonSettlementCommon):
+    simulator_fast_operations = (
+        *AmazonOfferCommon.simulator_fast_operations,
+        "getMarketplaceParticipations",
+        "confirmShipment",
+    )
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.users = {
+            role: new_test_user(cls.env, login=f"tour_{role}", groups=groups)
+            for role, groups in {
+                "admin": "base.group_system,sales_team.group_sale_manager,"
+                "stock.group_stock_manager",
+                "salesperson": "sales_team.group_sale_salesman_all_leads,"
+                "amazon_connector.group_amazon_user",
+                "warehouse": "stock.group_stock_user,amazon_connector.group_amazon_user",
+                "stock": "sales_team.group_sale_salesman,stock.group_stock_user,"
+                "amazon_connector.group_amazon_manager",
+                "accountant": "account.group_account_invoice,"
+                "sales_team.group_sale_salesman,amazon_connector.group_amazon_user",
+            }.items()
+        }
+
+    def tour(self, name, url, role, **data):
+        with self.jobs_at_once():
+            self.start_tour(url, name, login=f"tour_{role}", tour_data=data)
+
+    # ------------------------------------------------------------------ admin
+
+    def test_admin_connects_an_account_and_imports_orders(self):
+        """Settings > Sales: the connector on; a new account on the simulator,
+        connected; Import Orders Now; the orders in Sales > Amazon > Orders."""
+        self.env["ir.config_parameter"].set_param("amazon_connector.enabled", "False")
+        # The class's account has the simulator's seller: the admin makes their own.
+        self.account.write({"seller_id": "A1OTHERSELLER", "active": False})
+        payloads = [
+            factory.order([factory.item("SKU-A")], buyer_name="Ada Admin"),
+            factory.order([factory.item("SKU-B")], buyer_name="Bo Admin"),
+        ]
+        self.publish(*payloads)
+        credentials = self.simulator.credentials
+        self.tour(
+            "amazon_admin",
+            "/odoo/settings",
+            "admin",
+            seller_id=credentials["seller_id"],
+            client_id=credentials["client_id"],
+            client_secret=credentials["client_secret"],
+            refresh_token=credentials["refresh_token"],
+            api_endpoint=self.simulator.url,
+            lwa_token_url=self.simulator.token_url,
+            buyers=["Ada Admin", "Bo Admin"],
+        )
+        self.assertEqual(
+            self.env["ir.config_parameter"].get_param("amazon_connector.enabled"),
+            "True",
+        )
+        account = self.env["amazon.account"].search(
+            [("seller_id", "=", credentials["seller_id"])]
+        )
+        self.assertEqual(account.state, "connected")
+        self.assertEqual(account.api_endpoint, self.simulator.url)
+        orders = self.env["sale.order"].search([("amazon_account_id", "=", account.id)])
+        self.assertEqual(
+            set(orders.mapped("amazon_order_ref")), {p["orderId"] for p in payloads}
+        )
+
+    # ------------------------------------------------------------------ sales
+
+    def test_salesperson_finds_an_order_by_number_buyer_and_zip(self):
+        """The ordinary Sales > Orders search, text typed and Enter: the Amazon
+        order number, the buyer's name, the ZIP; then the order's Amazon page."""
+        payload, order = self.amazon_order(
+            factory.item("SKU-A"), buyer_name="Zacharias Quuxmann", postal_code="49610"
+        )
+        self.amazon_order(factory.item("SKU-B"), buyer_name="Erika Mustermann")
+        self.tour(
+            "amazon_salesperson",
+            "/odoo/sales",
+            "salesperson",
+            order_ref=payload["orderId"],
+            order_name=order.name,
+            buyer="Quuxmann",
+            zip="49610",
+        )
+
+    # ------------------------------------------------------------------ stock
+
+    def test_warehouse_ships_and_amazon_is_told(self):
+        """Inventory > Deliveries: the Amazon order's delivery validated with a
+        carrier and a tracking number shows Confirmed to Amazon."""
+        payload, order = self.amazon_order(
+            factory.item("SKU-A"), buyer_name="Wanda Warehouse"
+        )
+        picking = self.delivery(order)
+        self.tour(
+            "amazon_warehouse",
+            "/odoo/inventory",
+            "warehouse",
+            picking=picking.name,
+            carrier=self.dhl.name,
+            tracking="00340434161234567890",
+        )
+        self.assertEqual(picking.state, "done")
+        self.assertEqual(picking.amazon_sync_state, "confirmed")
+        (confirmation,) = self.confirmations(payload)
+        self.assertIn("00340434161234567890", str(confirmation))
+
+    def test_stock_offer_explains_and_sends_its_quantity(self):
+        """Sales > Amazon > Offers: the offer's form explains its available-to-sell
+        figure; Send to Amazon sends it."""
+        product = self.storable("MUG-RED", 12.0)
+        offer = self.offer(product)
+        self.assertEqual(offer.available_qty, 12)
+        self.tour(
+            "amazon_stock",
+            "/odoo/sales",
+            "stock",
+            sku=offer.sku,
+            note=offer.availability_note,
+            quantity="12",
+        )
+        self.assertEqual(offer.last_sent_qty, 12)
+        sent = [m for m in self.sent_messages() if m["sku"] == "MUG-RED"]
+        self.assertTrue(sent, "a listings feed message for MUG-RED")
+
+    # ------------------------------------------------------------------ accounting
+
+    def test_accountant_uploads_a_settlement_and_the_invoice_is_paid(self):
+        """An account's Upload Settlement: the simulator's settlement file books,
+        and the invoice of the order it settles shows Paid."""
+        payload, order = self.shipped_order(
+            self.item(quantity=2, price="250.00", shipping="4.90")
+        )
+        invoice = order.invoice_ids
+        self.assertEqual(invoice.payment_state, "not_paid")
+        published = self.publish_settlement(payload, advertising=None)
+        content = published.content
+        self.tour(
+            "amazon_accountant",
+            "/odoo/sales",
+            "accountant",
+            account=self.account.name,
+            settlement=content.decode() if isinstance(content, bytes) else content,
+            settlement_ref=str(published.settlement_id),
+            invoice=invoice.name,
+        )
+        self.assertEqual(self.settlement(published.settlement_id).state, "posted")
+        self.assertEqual(invoice.payment_state, "paid")
