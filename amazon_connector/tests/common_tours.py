@@ -29,7 +29,7 @@ import unittest
 from pathlib import Path
 from unittest.mock import patch
 
-from odoo import SUPERUSER_ID, api
+from odoo import SUPERUSER_ID, api, http
 from odoo.modules.registry import Registry
 from odoo.tests import HttpCase, get_db_name
 from odoo.tests import common as odoo_tests_common
@@ -159,7 +159,18 @@ class AmazonTourCase(HttpCase):
     @classmethod
     def setUpClass(cls):
         cls._build_tour_bundles()
+        cls._read_static_paths()
         super().setUpClass()
+
+    @classmethod
+    def _read_static_paths(cls):
+        """Read every module's manifest (Odoo's map of static paths) here, once,
+        before the browser asks for a dozen files at once: computed by the
+        server's threads side by side, the manifests' ``ast.literal_eval`` fails
+        now and then on this machine's CPython 3.11.7 ("SystemError: AST
+        constructor recursion depth mismatch", python/cpython#106905), and the
+        tour with it."""
+        http.root.statics  # noqa: B018 -- a cached property, computed on access
 
     @classmethod
     def _build_tour_bundles(cls):

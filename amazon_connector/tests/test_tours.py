@@ -8,6 +8,9 @@ would a moment later. What a tour did is then checked here, in the test's own
 transaction (the server's requests share it).
 """
 
+from datetime import timedelta
+
+from odoo import fields
 from odoo.tests import new_test_user, tagged
 
 from . import order_factory as factory
@@ -37,6 +40,8 @@ class TestTours(AmazonTourCase, AmazonOfferCommon, AmazonSettlementCommon):
                 "warehouse": "stock.group_stock_user,amazon_connector.group_amazon_user",
                 "stock": "sales_team.group_sale_salesman,stock.group_stock_user,"
                 "amazon_connector.group_amazon_manager",
+                "seller": "sales_team.group_sale_salesman_all_leads,"
+                "stock.group_stock_user,amazon_connector.group_amazon_user",
                 "accountant": "account.group_account_invoice,"
                 "sales_team.group_sale_salesman,amazon_connector.group_amazon_user",
             }.items()
@@ -84,6 +89,64 @@ class TestTours(AmazonTourCase, AmazonOfferCommon, AmazonSettlementCommon):
         orders = self.env["sale.order"].search([("amazon_account_id", "=", account.id)])
         self.assertEqual(
             set(orders.mapped("amazon_order_ref")), {p["orderId"] for p in payloads}
+        )
+
+    # ------------------------------------------------------------------ overview
+
+    def test_seller_reads_the_overview_and_opens_the_late_orders(self):
+        """Sales > Amazon > Overview: the account's card counts what waits; its
+        Late figure opens exactly the late orders."""
+        now = fields.Datetime.now()
+        orders = {}
+        for buyer, ship_in, days_ago in (
+            ("Lena Late", -1, 3),
+            ("Luis Late", -2, 4),
+            ("Tom Today", 0.1, 1),
+            ("Nora Next-week", 6, 0),
+        ):
+            _payload, order = self.amazon_order(factory.item("SKU-A"), buyer_name=buyer)
+            order.write(
+                {
+                    "amazon_latest_ship_date": now + timedelta(days=ship_in),
+                    "amazon_purchase_date": now - timedelta(days=days_ago),
+                }
+            )
+            orders[buyer] = order
+        orders["Nora Next-week"].amazon_marketplace_id = self.marketplace_fr
+        refused = self.delivery(orders["Tom Today"])
+        refused.amazon_sync_state = "error"
+        self.publish_settlement_record(1234.56)
+        account = self.account
+        account.invalidate_recordset()
+        self.assertEqual(account.overview_late, 2)
+        self.tour(
+            "amazon_overview",
+            "/odoo/sales",
+            "seller",
+            account=account.name,
+            to_ship=account.overview_to_ship,
+            late=account.overview_late,
+            refused=account.overview_shipments_failed,
+            orders_run=account.sync_run_ids.filtered(
+                lambda run: run.kind == "orders"
+            ).summary,
+            settlement_total="1,234.56",
+            late_buyers=["Lena Late", "Luis Late"],
+            on_time_buyer="Nora Next-week",
+        )
+
+    def publish_settlement_record(self, total):
+        """A booked settlement of ``total`` EUR on the account, as imported."""
+        return self.env["amazon.settlement"].create(
+            {
+                "account_id": self.account.id,
+                "marketplace_id": self.marketplace_de.id,
+                "settlement_ref": "24288136401",
+                "deposit_date": fields.Datetime.now() - timedelta(days=1),
+                "end_date": fields.Datetime.now() - timedelta(days=3),
+                "currency_id": self.env.ref("base.EUR").id,
+                "total_amount": total,
+            }
         )
 
     # ------------------------------------------------------------------ sales
