@@ -139,24 +139,21 @@ class AmazonSettlementMapping(models.Model):
             return rules
         # No default_* of the caller's context (an Amazon account's id as
         # default_account_id) may reach the rules' ledger account.
-        return (
-            self.sudo()
-            .with_context(clean_context(self.env.context))
-            .create(
-                [
-                    {
-                        "company_id": company.id,
-                        "transaction_type": transaction or False,
-                        "amount_type": amount_type or False,
-                        "amount_description": description or False,
-                        "treatment": treatment,
-                        "fee_type": fee_type,
-                    }
-                    for transaction, amount_type, description, treatment, fee_type in (
-                        DEFAULT_RULES
-                    )
-                ]
-            )
+        Mapping = self.env(context=clean_context(self.env.context), su=True)[self._name]
+        return Mapping.create(
+            [
+                {
+                    "company_id": company.id,
+                    "transaction_type": transaction or False,
+                    "amount_type": amount_type or False,
+                    "amount_description": description or False,
+                    "treatment": treatment,
+                    "fee_type": fee_type,
+                }
+                for transaction, amount_type, description, treatment, fee_type in (
+                    DEFAULT_RULES
+                )
+            ]
         )
 
     def _amazon_matcher(self):

@@ -43,9 +43,9 @@ class AmazonSettlementUploadWizard(models.TransientModel):
                 raise UserError(_("The file is a damaged GZIP archive.")) from None
         # The wizard's default_account_id (an Amazon account) must not become the
         # default of the ledger accounts the booking creates records with.
-        Settlement = self.env["amazon.settlement"].with_context(
-            clean_context(self.env.context)
-        )
+        Settlement = self.env(context=clean_context(self.env.context))[
+            "amazon.settlement"
+        ]
         settlement = Settlement.create_from_report(
             self.account_id, data, marketplace=self.marketplace_id or None
         )
