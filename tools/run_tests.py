@@ -199,7 +199,9 @@ def odoo_runner(database, db_name) -> int:
     if tours:
         say(
             f"  browser tours under Odoo's runner: {len(tours)} tours in "
-            f"{sum(seconds for _name, seconds in tours):.1f} s"
+            f"{sum(seconds for _name, seconds in tours):.1f} s ("
+            + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in tours)
+            + ")"
         )
     for line in skipped:
         say(f"  skipped {line}")
