@@ -13,7 +13,7 @@ from . import common_tours
 from .common_tours import AmazonTourCase
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "is_tour")
 class TestTourChecks(AmazonTourCase):
     def assertTourFails(self, tour, *expected):
         with self.assertRaises(self.failureException) as caught:

@@ -19,7 +19,7 @@ from .common_settlements import AmazonSettlementCommon
 from .common_tours import AmazonTourCase
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "is_tour")
 class TestTours(AmazonTourCase, AmazonOfferCommon, AmazonSettlementCommon):
     simulator_fast_operations = (
         *AmazonOfferCommon.simulator_fast_operations,
