@@ -93,7 +93,7 @@ class AmazonAccountOverview(models.AbstractModel):
         "res.currency", compute="_compute_overview"
     )
     overview_runs = fields.Json(
-        string="Last Runs",
+        string="Last Synchronisations",
         compute="_compute_overview",
         help="The last run of each synchronisation: when, and how it ended.",
     )
