@@ -7,12 +7,13 @@ run, then runs every test with pytest and pytest-odoo: one pytest summary line c
 them all. Extra arguments go to pytest. pytest runs Odoo's HTTP server
 (``--odoo-http``): the browser tours (HttpCase) run there too.
 
-After a full pytest run that passed, the addon's Odoo tests run once more with Odoo's
-own runner (``odoo-bin -u amazon_connector --test-tags /amazon_connector``, what OCA's
-CI runs), on a copy of the fresh database taken before pytest ran: the run fails
-unless that runner found tests and none failed; the web bundles its browser tours
-need are built on that copy in the background while pytest runs, and the time of
-its tours is summed up. ``AMAZON_ODOO_RUNNER=0`` leaves that
+For a full pytest run, the addon's Odoo tests also run with Odoo's own runner
+(``odoo-bin -u amazon_connector --test-tags /amazon_connector``, what OCA's CI runs),
+at the same time as pytest (each is one busy process: on two cores side by side they
+take the time of the longer one), on a copy of the fresh database taken before pytest
+ran: the run fails unless both passed and that runner found tests; its report comes
+after pytest's. The web bundles its browser tours need are built on that copy first,
+and the time of its tours is summed up. ``AMAZON_ODOO_RUNNER=0`` leaves that
 step out; ``AMAZON_ODOO_RUNNER=1`` runs it even after a selection of tests (pytest
 arguments naming files or node ids, ``-k``, ``-m``...).
 """
@@ -24,6 +25,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -137,7 +139,7 @@ class BundlesInBackground:
         self.process.stdin.write(BUILD_BUNDLES)
         self.process.stdin.close()
 
-    def wait(self):
+    def wait(self, say=say):
         started = time.monotonic()
         code = self.process.wait()
         self.output.seek(0)
@@ -162,9 +164,9 @@ class BundlesInBackground:
         self.output.close()
 
 
-def odoo_runner(database, db_name) -> int:
+def odoo_runner(database, db_name, say=say) -> int:
     """Run the addon's tests with odoo-bin on ``db_name``; 0 when it ran tests and
-    none failed. Says what it ran, what it skipped and what failed."""
+    none failed. Says (through ``say``) what it ran, skipped and what failed."""
     started = time.monotonic()
     handle, name = tempfile.mkstemp(
         prefix="amazon-connector-odoo-tests-", suffix=".log"
@@ -213,9 +215,37 @@ def odoo_runner(database, db_name) -> int:
         why = f"it ended without a test summary (exit code {result.returncode})"
     say(f"Odoo's own test runner failed: {why}")
     problems = [ln for ln in lines if FAILURE.search(ln)]
-    print("\n".join(problems or lines[-60:]), file=sys.stderr)
+    say("\n".join(problems or lines[-60:]))
     say(f"its whole log: {log_file}")
     return 1
+
+
+class RunnerBesidePytest:
+    """Odoo's runner on the pristine copy, in a thread while pytest runs (each is
+    one busy process; on two cores side by side they take the time of the longer
+    one, not the sum). Its report is kept and printed after pytest's."""
+
+    def __init__(self, database, db_name, bundles):
+        self.messages = []
+        self.code = None
+        self.thread = threading.Thread(
+            target=self._run, args=(database, db_name, bundles), daemon=True
+        )
+        self.thread.start()
+
+    def _run(self, database, db_name, bundles):
+        try:
+            bundles.wait(say=self.messages.append)
+            self.code = odoo_runner(database, db_name, say=self.messages.append)
+        except Exception as error:  # reported below as the runner's failure
+            self.messages.append(f"Odoo's own test runner failed to run: {error}")
+            self.code = 1
+
+    def result(self) -> int:
+        self.thread.join()
+        for message in self.messages:
+            say(message)
+        return self.code
 
 
 def main(pytest_args):
@@ -234,11 +264,12 @@ def main(pytest_args):
             ) as database,
             contextlib.ExitStack() as stack,
         ):
-            copy = bundles = None
+            runner = None
             if not skip_odoo_runner:
                 copy = stack.enter_context(pristine_copy(database))
                 bundles = BundlesInBackground(database, copy)
                 stack.callback(bundles.stop)
+                runner = RunnerBesidePytest(database, copy, bundles)
             code = subprocess.call(
                 [
                     database.python(),
@@ -258,16 +289,14 @@ def main(pytest_args):
                 cwd=devenv.REPO,
                 env=dict(os.environ, ODOO_RC=str(database.config), **NO_JOB_RUNNER),
             )
+            runner_code = runner.result() if runner else None
             if code == 5:
                 print("error: pytest collected no test", file=sys.stderr)
                 return 1
             if skip_odoo_runner:
                 say(f"Odoo's own test runner: not run ({skip_odoo_runner})")
-            elif code != 0:
-                say("Odoo's own test runner: not run (pytest failed)")
-            else:
-                bundles.wait()
-                code = odoo_runner(database, copy)
+            elif code == 0:
+                code = runner_code
     except devenv.SetupError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
