@@ -106,9 +106,9 @@ class AmazonAccountOverview(models.AbstractModel):
     # ------------------------------------------------------------------ figures
 
     @api.model
-    def _overview_domain(self, figure):
-        """The domain of ``figure``'s records, all accounts; the same as the filter
-        the figure's list opens with (see the filters of the search views)."""
+    def _overview_domains(self):
+        """Per figure, the domain of its records, all accounts; the same as the
+        filter the figure's list opens with (see the filters of the search views)."""
         today = fields.Date.context_today(self)
         # The search filters compare with the user's day at midnight, as a string.
         today_start = datetime.combine(today, time.min)
@@ -130,17 +130,18 @@ class AmazonAccountOverview(models.AbstractModel):
                 ("last_sent_qty_date", "!=", False),
                 ("last_sent_qty", "=", 0),
             ],
-        }[figure]
+        }
 
     def _compute_overview(self):
         accounts = self.filtered("id")
         counts = defaultdict(dict)
+        domains = self._overview_domains()
         for figure, (model_name, account_field) in FIGURES.items():
             Model = self.env[model_name]
             if not accounts or not Model.has_access("read"):
                 continue
             domain = [(account_field, "in", accounts.ids)]
-            domain += self._overview_domain(figure)
+            domain += domains[figure]
             for account, count in Model._read_group(
                 domain, [account_field], ["__count"]
             ):
@@ -249,7 +250,7 @@ class AmazonAccountOverview(models.AbstractModel):
             if day in days:
                 series = per_account[account.id][marketplace]
                 series[days.index(day)] += count
-        labels = [format_date(self.env, day, date_format="d MMM") for day in days]
+        labels = self._overview_empty_graph()["labels"]
         result = {}
         for account_id, series in per_account.items():
             result[account_id] = {
