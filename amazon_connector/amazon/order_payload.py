@@ -18,7 +18,10 @@ Amazon gives them, except that discounts are stored as the positive amount taken
 In the sandbox examples the breakdowns add up to ``proceedsTotal`` (``ITEM`` 39.99 +
 ``TAX`` 10.00 = 49.99 for the US order); if they only add up once ``TAX`` is left out,
 the principal already includes its tax and :attr:`OrderItem.amounts_include_tax` says
-so. :mod:`.order_totals` turns these amounts into sale-order lines.
+so (v0's ``ItemPrice`` / ``ItemTax`` on EU and UK marketplaces, which Amazon's Orders
+API migration guide maps to ``ITEM`` and ``TAX``). A ``TAX`` that cannot be the item's
+in either shape (negative, or larger than what it taxes) is refused.
+:mod:`.order_totals` turns these amounts into sale-order lines.
 """
 
 import logging
