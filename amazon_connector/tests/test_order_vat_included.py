@@ -10,11 +10,17 @@ Amazon states for it, and the invoice is paid. A ``TAX`` that cannot be the item
 is refused without losing the order.
 """
 
+import importlib
+import random
+from collections import defaultdict
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
 from odoo.tests import tagged
 
 from . import order_factory as f
+from .common import import_simulator
+from .common_orders import ADJUSTMENT, ROUNDING
 from .common_settlements import AmazonSettlementCommon
 
 
@@ -185,3 +191,67 @@ class TestOrderVatIncluded(AmazonSettlementCommon):
         self.assertEqual(
             self.line_vat(order.order_line), self.vat_parts(fixed).popitem()[1]
         )
+
+    def test_simulator_orders_of_every_tax_included_marketplace(self):
+        """The simulator's own orders in this shape (its generator, TAX_INCLUDED)
+        on Amazon.de, .fr, .it, .es and .co.uk: Amazon's total, and each item's
+        VAT is its TAX, without a rounding or adjustment line."""
+        import_simulator()
+        generator_module = importlib.import_module("amazon_simulator.generator")
+        marketplaces = importlib.import_module("amazon_simulator.marketplaces")
+        codes = ("DE", "FR", "IT", "ES", "UK")
+        self.account.marketplace_ids |= self.env.ref(
+            "amazon_connector.marketplace_it"
+        ) | self.env.ref("amazon_connector.marketplace_es")
+        generator = generator_module.OrderGenerator(
+            random.Random(19), self.account.seller_id
+        )
+        now = datetime.now(timezone.utc) - timedelta(minutes=10)
+        payloads = []
+        for code in codes:
+            marketplace = marketplaces.MARKETPLACES[code]
+            made = 0
+            while made < 2:
+                payload = generator.order(
+                    marketplace, now, tax_shape=generator_module.TAX_INCLUDED
+                ).order
+                fulfillment = payload["fulfillment"]
+                if (fulfillment["fulfillmentStatus"], fulfillment["fulfilledBy"]) == (
+                    "UNSHIPPED",
+                    "MERCHANT",
+                ):
+                    payloads.append(payload)
+                    made += 1
+        self.publish(*payloads)
+        self.import_orders()
+        for payload in payloads:
+            ref = payload["orderId"]
+            order = self.imported(payload)
+            self.assertTotal(order, payload)
+            self.assertFalse(
+                order.order_line.filtered(
+                    lambda line: (
+                        line.name == ROUNDING or line.name.startswith(ADJUSTMENT)
+                    )
+                ),
+                ref,
+            )
+            self.assertTrue(all(order.order_line.tax_id.mapped("price_include")), ref)
+            vat = defaultdict(Decimal)
+            for line in order.order_line:
+                vat[line.amazon_order_item_id] += self.line_vat(line)
+            taxes = {}
+            for item in payload["orderItems"]:
+                breakdowns = item["proceeds"]["breakdowns"]
+                (tax,) = [b for b in breakdowns if b["type"] == "TAX"]
+                taxes[item["orderItemId"]] = Decimal(tax["subtotal"]["amount"])
+                self.assertEqual(
+                    sum(
+                        Decimal(b["subtotal"]["amount"])
+                        for b in breakdowns
+                        if b["type"] != "TAX"
+                    ),
+                    Decimal(item["proceeds"]["proceedsTotal"]["amount"]),
+                    f"{ref}: the TAX is inside the amounts",
+                )
+            self.assertEqual(dict(vat), taxes, ref)
