@@ -19,6 +19,7 @@ from . import test_order_import_money_lines
 from . import test_order_import_robustness
 from . import test_order_import_vat
 from . import test_order_import_windows
+from . import test_order_vat_included
 from . import test_offer_availability
 from . import test_offer_export
 from . import test_offer_listings_import

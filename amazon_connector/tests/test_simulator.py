@@ -171,6 +171,7 @@ def test_generation_is_deterministic_and_consistent(clock):
     assert ids == second.generate_orders(120)
     assert first.orders == second.orders
     currencies, programs, statuses, skus = set(), set(), set(), set()
+    shapes = set()
     for order in first.orders.values():
         statuses.add(order["fulfillment"]["fulfillmentStatus"])
         programs.update(order.get("programs", []))
@@ -183,7 +184,18 @@ def test_generation_is_deterministic_and_consistent(clock):
             parts = sum(
                 Decimal(b["subtotal"]["amount"]) for b in proceeds["breakdowns"]
             )
-            assert parts == Decimal(proceeds["proceedsTotal"]["amount"])
+            tax = sum(
+                Decimal(b["subtotal"]["amount"])
+                for b in proceeds["breakdowns"]
+                if b["type"] == "TAX"
+            )
+            # TAX on top of the amounts, or the VAT part of them (not added again)
+            total = Decimal(proceeds["proceedsTotal"]["amount"])
+            if tax and parts - tax == total:
+                shapes.add("TAX included")
+            else:
+                assert parts == total
+                shapes.add("TAX added" if tax else "no TAX")
             for breakdown in proceeds["breakdowns"]:
                 if breakdown["type"] == "DISCOUNT":
                     assert Decimal(breakdown["subtotal"]["amount"]) < 0
@@ -199,6 +211,7 @@ def test_generation_is_deterministic_and_consistent(clock):
     assert {"PRIME", "AMAZON_BUSINESS"} <= programs
     assert {"PENDING", "UNSHIPPED", "SHIPPED", "CANCELLED"} <= statuses
     assert skus == {"SKU", "UNKNOWN"}
+    assert shapes == {"TAX added", "no TAX", "TAX included"}
 
 
 def test_pending_orders_withhold_buyer_data_until_advanced(sim, http, clock):
