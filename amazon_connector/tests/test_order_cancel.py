@@ -321,7 +321,7 @@ class TestOrderCancel(AmazonShipmentCommon):
         form = self.wizard_from_cancel_button(order)
         form.scope = "items"
         form.line_ids.add(other)
-        self.assertEqual(set(form.line_ids.ids), {lamps.id, other.id})
+        self.assertEqual({line.id for line in form.line_ids}, {lamps.id, other.id})
         self.cancel_with_wizard(order, lines=other)
         [item] = self.sent_acknowledgement().findall("Item")
         self.assertEqual(

@@ -450,7 +450,7 @@ def test_the_schema_refuses_the_message(name, old, new, error):
         (
             "<MerchantIdentifier>M_EXAMPLE_123456</MerchantIdentifier>",
             "",
-            "'MessageType': This element is not expected",
+            "'Header': Missing child element(s). Expected is ( MerchantIdentifier )",
         ),
         ("OrderFulfillment</MessageType>", "Fulfillment</MessageType>", "MessageType"),
     ],
