@@ -526,6 +526,35 @@ class TestOrderCancel(AmazonShipmentCommon):
         self.assertIn("already shipped", str(activity.note))
         self.assertEqual([e["state"] for e in order.amazon_cancellations], ["refused"])
 
+    def test_amazon_refuses_a_message_its_schema_refuses(self):
+        # Two cancellations in one feed; one carries an item code that is not
+        # Amazon's (forced here): Amazon refuses that message alone (5001).
+        payload, order = self.two_item_order()
+        bad_payload, bad_order = self.amazon_order(factory.item("SKU-A", 1))
+        bad_order.order_line.filtered(
+            "amazon_order_item_id"
+        ).amazon_order_item_id = "LAMP-1"
+        with run_jobs(retry=True):
+            (order | bad_order).action_amazon_cancel("NoInventory")
+        [feed] = self.acknowledgement_feeds()
+        self.assertEqual(list(validate(feed["content"]).messages), [2])
+        self.assertEqual(self.sim_status(payload), "CANCELLED")
+        self.assertEqual(self.sim_status(bad_payload), "UNSHIPPED")
+        self.assertEqual(
+            order.amazon_last_action,
+            "Canceled by the seller (no inventory); Amazon informed",
+        )
+        self.assertFalse(order.amazon_needs_review)
+        self.assertTrue(bad_order.amazon_needs_review)
+        self.assertIn(
+            "Amazon refused: Amazon 5001: XML Parsing Error at Line 2: Element "
+            "'AmazonOrderItemCode': [facet 'pattern'] The value 'LAMP-1'",
+            bad_order.amazon_last_action,
+        )
+        self.assertEqual(
+            [e["state"] for e in bad_order.amazon_cancellations], ["refused"]
+        )
+
     def test_fatal_feed_flags_the_order(self):
         _payload, order = self.two_item_order()
         self.simulator.state.inject_fault(

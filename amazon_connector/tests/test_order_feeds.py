@@ -577,7 +577,7 @@ def test_the_simulator_refuses_only_the_invalid_message(state):
     assert results[1].ok
     assert not results[2].ok
     [error] = results[2].errors
-    assert error.startswith("Amazon 5001: XML Parsing Error at Line 1: ")
+    assert error.startswith("Amazon 5001: XML Parsing Error at Line 2: ")
     assert "'CarrierName': [facet 'maxLength']" in error
     assert results[2].amazon_order_id == second["orderId"]
     assert first["fulfillment"]["fulfillmentStatus"] == "SHIPPED"

@@ -117,7 +117,7 @@ class TestShipmentFeed(AmazonShipmentCommon):
             [p.amazon_sync_state for p in pickings], ["confirmed", "error", "confirmed"]
         )
         error = pickings[1].amazon_sync_error
-        self.assertIn("Amazon 5001: XML Parsing Error at Line 1: ", error)
+        self.assertIn("Amazon 5001: XML Parsing Error at Line 2: ", error)
         self.assertIn("'CarrierName': [facet 'maxLength']", error)
         self.assertTrue(pickings[1].activity_ids)
         self.assertEqual(
