@@ -387,13 +387,13 @@ def _example(name, old=None, new=None):
             "'CarrierName': [facet 'maxLength']",
         ),
         (
-            "fulfillment_carrier_code.xml",
+            "fulfillment_carrier_name.xml",
             "123-1234567-1234567",
             "1231234567-1234567",
             "'AmazonOrderID': [facet 'pattern']",
         ),
         (
-            "fulfillment_carrier_code.xml",
+            "fulfillment_carrier_name.xml",
             "<AmazonOrderItemCode>12345678901234",
             "<AmazonOrderItemCode>ITEM-1",
             "'AmazonOrderItemCode': [facet 'pattern']",
@@ -448,7 +448,7 @@ def test_the_schema_refuses_the_message(name, old, new, error):
     [
         ("<DocumentVersion>1.01", "<DocumentVersion>v1", "'DocumentVersion'"),
         (
-            "<MerchantIdentifier>M_EXAMPLE_123456</MerchantIdentifier>",
+            "<MerchantIdentifier>My Store</MerchantIdentifier>",
             "",
             "'Header': Missing child element(s). Expected is ( MerchantIdentifier )",
         ),
