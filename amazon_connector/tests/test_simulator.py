@@ -789,7 +789,8 @@ def test_fulfillment_feed_resent_for_a_package_edits_it(sim, http):
 
 
 def _acknowledgement_xml(messages, seller="A1SIMSELLER0001"):
-    """``messages``: (order id, StatusCode, [(item id, CancelReason, Quantity)])."""
+    """``messages``: (order id, StatusCode, [(item id, CancelReason, Quantity)]);
+    a Quantity (not in Amazon's schema) is written only to be refused."""
     envelope = etree.Element("AmazonEnvelope")
     header = etree.SubElement(envelope, "Header")
     etree.SubElement(header, "DocumentVersion").text = "1.01"
@@ -838,7 +839,6 @@ def test_acknowledgement_feed_cancels_orders_and_items(sim, http, clock):
         lambda o: len(o["orderItems"]) > 1 or o["orderItems"][0]["quantityOrdered"] > 1,
     )[:3]
     first = partial["orderItems"][0]
-    keep_one = first["quantityOrdered"] - 1 if first["quantityOrdered"] > 1 else None
     clock.now = NOW + timedelta(minutes=7)
     feed_id, (summary, results) = _acknowledge(
         http,
@@ -851,7 +851,7 @@ def test_acknowledgement_feed_cancels_orders_and_items(sim, http, clock):
             (
                 partial["orderId"],
                 "Success",
-                [(first["orderItemId"], "BuyerCanceled", keep_one)],
+                [(first["orderItemId"], "BuyerCanceled", None)],
             ),
             (
                 every["orderId"],
@@ -878,10 +878,8 @@ def test_acknowledgement_feed_cancels_orders_and_items(sim, http, clock):
         }
 
     assert partial["fulfillment"]["fulfillmentStatus"] == "UNSHIPPED"
-    canceled = keep_one or first["quantityOrdered"]
-    assert first["fulfillment"]["quantityUnfulfilled"] == (
-        first["quantityOrdered"] - canceled
-    )
+    # An item is canceled whole: Amazon's acknowledgement gives it no quantity.
+    assert first["fulfillment"]["quantityUnfulfilled"] == 0
     assert first["cancellation"]["cancellationRequest"] == {
         "requester": "BUYER",
         "cancelReason": "BuyerCanceled",
@@ -937,8 +935,11 @@ def test_acknowledgement_feed_refusals_land_by_message_id(sim, http):
     assert set(results) == {"1", "2", "3", "4"}
     assert "not found" in results["1"][0][1]
     assert "already shipped" in results["2"][0][1]
+    # Refused by Amazon's schema (5001): a CancelReason it does not list, and a
+    # Quantity its Item does not have.
+    assert "'CancelReason'" in results["3"][0][1]
     assert "TooExpensive" in results["3"][0][1]
-    assert "exceeds" in results["4"][0][1]
+    assert "'Quantity': This element is not expected" in results["4"][0][1]
     assert all(kind == "Error" for found in results.values() for kind, _ in found)
     assert shipped["fulfillment"]["fulfillmentStatus"] == "SHIPPED"
     assert unshipped["fulfillment"]["fulfillmentStatus"] == "UNSHIPPED"

@@ -791,11 +791,11 @@ class SimulatorState:
     # -- order acknowledgement (cancellations by the seller)
     def acknowledge(self, order_id: str, status_code: str, lines: list) -> None:
         """Apply an OrderAcknowledgement: ``Failure`` cancels the whole order,
-        ``Success`` cancels the listed items that carry a ``cancelReason``
-        (``quantity`` ``None``: all their unshipped units). ``lines`` is
-        ``[{orderItemId, cancelReason, quantity}]``; raises ``SpApiError`` for
+        ``Success`` cancels all the unshipped units of the listed items that carry
+        a ``cancelReason`` (Amazon's acknowledgement gives an item no quantity).
+        ``lines`` is ``[{orderItemId, cancelReason}]``; raises ``SpApiError`` for
         what Amazon refuses (unknown order or item, an order shipped, canceled,
-        pending or fulfilled by Amazon, more units than are left)."""
+        pending or fulfilled by Amazon, an item with nothing left to cancel)."""
         with self.lock:
             order = self._order(order_id)
             if order.get("fulfillment", {}).get("fulfilledBy") != "MERCHANT":
@@ -849,15 +849,13 @@ class SimulatorState:
                     if not line["cancelReason"]:
                         continue  # acknowledged, not canceled
                     item = items[line["orderItemId"]]
-                    already = cancels.get(line["orderItemId"], (0, ""))[0]
-                    quantity = line["quantity"] or _unshipped(item) - already
-                    if quantity < 1 or quantity + already > _unshipped(item):
+                    if _unshipped(item) < 1:
                         raise invalid_input(
-                            f"quantity canceled for orderItemId {item['orderItemId']} "
-                            f"exceeds the {_unshipped(item)} unshipped."
+                            f"orderItemId {item['orderItemId']} has no unshipped "
+                            "unit left to cancel."
                         )
                     cancels[line["orderItemId"]] = (
-                        quantity + already,
+                        _unshipped(item),
                         line["cancelReason"],
                     )
             for item_id, (quantity, reason) in cancels.items():
