@@ -2,7 +2,6 @@
 table, the real layouts and languages, encodings, and the files refused whole."""
 
 import codecs
-import unicodedata
 
 import pytest
 
