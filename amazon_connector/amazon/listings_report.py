@@ -43,6 +43,10 @@ class ListingRow:
     fulfillment_channel: str | None  # MERCHANT, AMAZON or None (unknown)
     status: str | None
     product_type: str | None
+    #: The channel cell as written, and what is wrong with it (another region's
+    #: network, say), for the offer.
+    channel_text: str = ""
+    channel_problem: str | None = None
 
 
 @dataclass
@@ -97,6 +101,7 @@ def _row(
     channel_text = columns.get(row, col.CHANNEL)
     channel = fulfillment_channel_of(channel_text)
     code = col.channel_code(channel_text)
+    channel_problem = None
     if channel is None:
         problems.append(
             f"line {line}: SKU {sku}: fulfilment channel "
@@ -108,10 +113,11 @@ def _row(
         and code != region_code
         and code in col.REGION_CHANNEL_CODES.values()
     ):
-        problems.append(
-            f"line {line}: SKU {sku}: fulfilment channel {code} is not the "
-            f"marketplace's region ({region_code}); read as fulfilled by Amazon"
+        channel_problem = (
+            f"fulfilment channel {code} is not the marketplace's region "
+            f"({region_code}); read as fulfilled by Amazon"
         )
+        problems.append(f"line {line}: SKU {sku}: {channel_problem}")
     price = quantity = None
     price_text = columns.get(row, col.PRICE)
     if price_text:
@@ -137,6 +143,8 @@ def _row(
         fulfillment_channel=channel,
         status=columns.get(row, col.STATUS) or None,
         product_type=columns.get(row, col.PRODUCT_TYPE) or None,
+        channel_text=channel_text,
+        channel_problem=channel_problem,
     )
 
 

@@ -170,6 +170,8 @@ class SimulatorState:
         self.feeds: dict[str, dict] = {}
         self.acknowledgements: list[dict] = []
         self.listings_patches: list[dict] = []
+        #: getListingsItem requests: {sku, marketplaceIds, includedData}.
+        self.listings_item_requests: list[dict] = []
         self.listings: dict[str, dict] = {}
         self.reports: dict[str, dict] = {}
         self.documents: dict[str, dict] = {}
@@ -179,6 +181,10 @@ class SimulatorState:
         self.result_compression = "alternate"
         self.listings_report_bom = False
         self.listings_report_extra_columns: tuple[str, ...] = ()
+        #: The layout of the listings report by marketplace code or id
+        #: (``listings_report.LAYOUTS``: "de-4140", "ja", "custom", "no-status");
+        #: reportOptions custom=true asks for "custom" anywhere.
+        self.listings_report_layouts: dict[str, str] = {}
         # Amazon refuses a createdBefore/lastUpdatedBefore later than 2 min ago.
         self.visibility_delay = timedelta(minutes=2)
         self._withheld: dict[str, dict] = {}
@@ -1323,6 +1329,7 @@ class SimulatorState:
                 list(dict.fromkeys(marketplace_ids)),
                 bom=self.listings_report_bom,
                 extra_columns=tuple(self.listings_report_extra_columns),
+                layout=self._listings_layout(marketplace_ids, options),
             )
             report_id = self._new_id()
             report = {
@@ -1413,7 +1420,61 @@ class SimulatorState:
                 result["compressionAlgorithm"] = document["compression"]
             return result
 
+    def _listings_layout(self, marketplace_ids: list[str], options: dict) -> str:
+        """The listings report's layout: custom=true's, else the one set for the
+        (first) marketplace asked, else Amazon's documented one."""
+        if str(options.get("custom", "")).lower() == "true":
+            return "custom"
+        for marketplace_id in marketplace_ids:
+            market = BY_ID.get(marketplace_id)
+            for key in (marketplace_id, market.code if market else None):
+                if key in self.listings_report_layouts:
+                    return self.listings_report_layouts[key]
+        return "documented"
+
     # -- listings items
+    def get_listings_item(self, seller_id: str, sku: str, params: Params) -> dict:
+        """getListingsItem: a listing added with ``add_listing`` (and not deleted)
+        in one of the marketplaces asked; any other SKU is Amazon's 404."""
+        with self.lock:
+            if seller_id != self.seller_id:
+                raise SpApiError(
+                    403, "Unauthorized", "Access to requested resource is denied."
+                )
+            marketplace_ids = _values(params, "marketplaceIds")
+            if not marketplace_ids:
+                raise invalid_input("marketplaceIds is required.")
+            unknown = [m for m in marketplace_ids if m not in BY_ID]
+            if unknown:
+                raise invalid_input(f"Invalid marketplaceIds: {', '.join(unknown)}")
+            included = _values(params, "includedData") or ["summaries"]
+            wrong = [i for i in included if i not in listings.INCLUDED_DATA]
+            if wrong:
+                raise invalid_input(f"Invalid includedData: {', '.join(wrong)}")
+            self.listings_item_requests.append(
+                {
+                    "sku": sku,
+                    "marketplaceIds": marketplace_ids,
+                    "includedData": included,
+                }
+            )
+            listing = self.listings.get(sku)
+            if (
+                not listings.is_listed(listing)
+                or listing.get("deleted")
+                or not set(marketplace_ids) & set(listing.get("marketplace_ids", ()))
+            ):
+                # Amazon's code for it is NOT_FOUND (amzn/selling-partner-api-models
+                # #4283 quotes the answer).
+                raise SpApiError(
+                    404,
+                    "NOT_FOUND",
+                    f"SKU '{sku}' not found in marketplace {marketplace_ids[0]}",
+                )
+            return listings.listings_item(
+                sku, listing, marketplace_ids, included, iso(self.now())
+            )
+
     def patch_listings_item(
         self, seller_id: str, sku: str, params: Params, body
     ) -> dict:
