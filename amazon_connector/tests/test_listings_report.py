@@ -105,6 +105,7 @@ def test_a_real_shaped_report():
             fulfillment_channel=MERCHANT,
             status="Active",
             product_type=None,  # a real report has no product-type column
+            channel_text="DEFAULT",
         ),
         ListingRow(
             line=3,
@@ -116,6 +117,7 @@ def test_a_real_shaped_report():
             fulfillment_channel=AMAZON,
             status="Active",
             product_type=None,
+            channel_text="AMAZON_EU",
         ),
     ]
 
