@@ -273,6 +273,13 @@ class AmazonOffer(models.Model):
         # A setting that changes what is sent makes the offer worth sending again.
         if _RESEND_FIELDS & set(vals):
             vals = {**vals, "resend": True}
+        # Set to merchant by hand: confirmed by Amazon before a quantity is sent
+        # (a DEFAULT quantity would turn an FBA listing into a merchant one).
+        if (
+            vals.get("fulfillment_channel") == "merchant"
+            and "channel_unknown" not in vals
+        ):
+            vals = {**vals, "channel_unknown": True}
         return super().write(vals)
 
     @api.depends(

@@ -440,3 +440,17 @@ class TestOfferChannelCheck(AmazonOfferCommon):
         self.assertTrue(offer.channel_unknown)
         self.assertIn("could not be asked", offer.channel_note)
         self.assertFalse(self.listings_feeds())
+
+    def test_set_to_merchant_by_hand_is_confirmed_by_amazon_first(self):
+        fba = self.offer(self.storable("CH-6", 7), fulfillment_channel="amazon")
+        self.export()
+        self.assertEqual(
+            (fba.fulfillment_channel, fba.channel_unknown), ("amazon", False)
+        )
+        fba.fulfillment_channel = "merchant"
+        self.assertTrue(fba.channel_unknown)
+        self.export()
+        self.assertEqual(fba.fulfillment_channel, "amazon", "Amazon says it fulfils it")
+        self.assertNotIn(
+            "CH-6", [m["sku"] for m in self.sent_messages() if patch_of(m, STOCK)]
+        )
