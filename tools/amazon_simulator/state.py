@@ -6,9 +6,10 @@ use the state at the same time.
 Listings: ``add_listing`` puts the seller's listings on Amazon's side (SKU, ASIN,
 title, price, quantity, channel, product type, status per marketplace);
 JSON_LISTINGS_FEED messages and patchListingsItem change their stock and prices
-(``listings``), ``reject_sku`` makes Amazon refuse every change of a SKU, and
+(``listings``), ``reject_sku`` makes Amazon refuse every change of a SKU,
+getListingsItem answers what Amazon holds of one (who fulfils it included), and
 createReport/getReport serve the All Listings Report (``listings_report``) of what
-Amazon holds at the time the report is created.
+Amazon holds at the time the report is created, in the layout sellers get.
 """
 
 from __future__ import annotations
@@ -147,7 +148,10 @@ class SimulatorState:
     done at once), ``result_compression`` ("alternate", "always", "never": feed
     results and created reports), ``listings_report_bom`` (a UTF-8 byte order mark
     before the listings report, but in Japan), ``listings_report_extra_columns``
-    (column names Amazon appends, with empty values), ``visibility_delay``.
+    (column names Amazon appends, with empty values), ``listings_report_layouts``
+    (the listings report's layout per marketplace code or id: "de-4140", "ja",
+    "custom", "no-status"; reportOptions custom=true gives "custom"),
+    ``visibility_delay``. ``listings_item_requests`` records each getListingsItem.
     """
 
     def __init__(
