@@ -319,3 +319,23 @@ class TestListingsAsSellersGetThem(AmazonOfferCommon):
         self.assertIn("AMAZON_JP", self.account.message_ids[:1].body)
         self.export()
         self.assertNotIn("JPEU-1", self.stock_messages())
+
+    def test_the_sku_column_twice_is_refused_whole(self):
+        """Bad input: two columns that both mean the SKU (English and German
+        names in one header, made up for the test): which holds it cannot be
+        told, nothing is created."""
+        listings_report = import_simulator().listings_report
+        twice = (
+            ("seller-sku", "seller-sku"),
+            ("Händler-SKU", "listing-id"),
+            ("fulfillment-channel", "fulfillment-channel"),
+        )
+        self.simulator.state.add_listing("TW-1", marketplace="DE", quantity=1)
+        self.simulator.state.listings_report_layouts = {"DE": "twice"}
+        with patch.dict(listings_report.LAYOUTS, {"twice": twice}):
+            self.import_listings()
+        self.assertFalse(self.offers())
+        self.assertIn(
+            "the seller-sku column twice ('seller-sku' and 'Händler-SKU')",
+            self.account.message_ids[:1].body,
+        )
