@@ -453,12 +453,12 @@ class AmazonSettlement(models.Model):
                 label = line.amount_type
             if line.treatment == "fee":
                 if is_multichannel(line.marketplace_name):
-                    label = _("Multi-Channel Fulfillment, %s", label)
+                    label = self.env._("Multi-Channel Fulfillment, %s", label)
                 label = f"{fee_types[line.fee_type or 'other']} ({label})"
             elif "retrocharge" in (line.transaction_type or "").casefold():
                 # Order_Retrocharge and Refund_Retrocharge on one item: a pair
                 # leaves nothing.
-                label = _("Retrocharge (%s)", label)
+                label = self.env._("Retrocharge (%s)", label)
             return ("other", line.treatment, accounts[rule], tax, label)
 
         # grouped(): unions one line at a time would cost the square of their number.
@@ -505,26 +505,10 @@ class AmazonSettlement(models.Model):
                     "lines": order_lines,
                 }
             )
-        unmatched = lines.browse(unmatched_ids)
-        not_amazon = unmatched.filtered(lambda li: not is_amazon_order_id(li.order_ref))
-        (unmatched - not_amazon).write(
-            {
-                "status": "unmatched",
-                "note": _(
-                    "No Amazon order of this number in Odoo: booked to suspense."
-                ),
-            }
-        )
-        not_amazon.write(
-            {
-                "status": "unmatched",
-                "note": _(
-                    "Not an Amazon order number (a Multi-Channel Fulfillment "
-                    "order?), and no order of Odoo has it: booked to suspense, "
-                    "not to a customer."
-                ),
-            }
-        )
+        for ref, unmatched in lines.browse(unmatched_ids).grouped("order_ref").items():
+            unmatched.write(
+                {"status": "unmatched", "note": self._amazon_no_order_note(ref)}
+            )
         labels = {
             "fee": _("Amazon fees"),
             "fee_tax": _("VAT on Amazon fees"),
@@ -726,13 +710,14 @@ class AmazonSettlement(models.Model):
                             self.settlement_ref,
                         )
                     )
-                    values.update(
-                        status="unmatched",
-                        invoice_amount=0.0,
-                        note=_("No credit note of the order to match.")
+                    note = (
+                        _("No credit note of the order to match.")
                         if kind == "refund"
-                        else _("The order has no posted invoice yet."),
+                        else _("The order has no posted invoice yet.")
                     )
+                    if not order:
+                        note = self._amazon_no_order_note(ref)
+                    values.update(status="unmatched", invoice_amount=0.0, note=note)
                 outcome[tuple(sorted(values.items()))] += group.ids
                 if order:
                     order_texts[text].append(order.id)
@@ -744,6 +729,16 @@ class AmazonSettlement(models.Model):
             self.env["sale.order"].sudo().browse(order_ids).write(
                 {"amazon_last_action": text}
             )
+
+    def _amazon_no_order_note(self, ref):
+        """Why the amounts of order ``ref``, which no order of Odoo has, are in
+        suspense."""
+        if is_amazon_order_id(ref):
+            return _("No Amazon order of this number in Odoo: booked to suspense.")
+        return _(
+            "Not an Amazon order number (a Multi-Channel Fulfillment order?), and "
+            "no order of Odoo has it: booked to suspense, not to a customer."
+        )
 
     def _amazon_credit_note(self, found, amount):
         """The credit note of a refund, made from the order's invoice when the
