@@ -439,7 +439,8 @@ class AmazonSettlement(models.Model):
             rule = line.mapping_id
             if line.treatment == "amazon":
                 account = payments.with_company(company).property_account_receivable_id
-                return ("other", "amazon", account, False, line.amount_description)
+                label = line.amount_description or line.amount_type
+                return ("other", "amazon", account, False, label)
             if rule not in accounts:
                 accounts[rule] = rule._amazon_account() if rule else suspense
             tax = False

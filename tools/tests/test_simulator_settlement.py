@@ -25,6 +25,8 @@ from amazon_simulator.settlement import (
     PREVIOUS_RESERVE,
     SHIPPING_LABEL,
     UNKNOWN,
+    VOCABULARY_REFUNDS,
+    VOCABULARY_ROWS,
     build_settlement,
 )
 
@@ -653,3 +655,43 @@ def test_control_settlement_refuses_bad_options(sim, http, body):
 def test_control_settlement_of_an_unknown_order(sim, http):
     answer = http.post("/_sim/settlement", json={"order_ids": ["000-0000000-0000000"]})
     assert answer.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("style", "written"),
+    [
+        ("iso", "2026-11-20 12:00:00 UTC"),
+        ("dotted", "20.11.2026 12:00:00 UTC"),
+        ("japanese", "2026/11/20 12:00:00 UTC"),
+    ],
+)
+def test_dates_in_each_form_of_real_files(state, style, written):
+    """The three date forms of real V2 files (issue 19), in a USD file."""
+    parsed, _simulated, text = _settle(state, "US", date_style=style)
+    summary = _table(text)[0]
+    assert summary["settlement-end-date"] == written
+    assert parsed.end == NOW and parsed.balanced
+
+
+def test_an_unknown_date_style_is_refused(state):
+    with pytest.raises(ValueError, match="date_style"):
+        state.add_settlement_report(marketplace="DE", date_style="american")
+
+
+def test_the_vocabulary_of_real_files_is_written(state):
+    parsed, simulated, text = _settle(state, "DE", vocabulary=True)
+    assert parsed.balanced and parsed.problems == ()
+    assert parsed.total_amount == simulated.total
+    kinds = {_kind(line) for line in parsed.lines}
+    assert {row[:3] for row in VOCABULARY_ROWS} <= kinds
+    assert {line.transaction_type for line in parsed.lines} >= set(VOCABULARY_REFUNDS)
+    lines = text.split("\n")[2:-1]
+    short = [line for line in lines if line.count("\t") == len(COLUMNS) - 2]
+    assert short, "settlement rows of 23 cells"
+    assert {line.count("\t") for line in lines} == {len(COLUMNS) - 2, len(COLUMNS) - 1}
+    assert any(line.amount == 0 for line in parsed.lines)
+    assert any(
+        not line.order_ref and not line.marketplace_name for line in parsed.lines
+    )
+    mcf = [li for li in parsed.lines if li.marketplace_name == "Non-Amazon DE"]
+    assert mcf and all(li.order_ref.startswith("MCF-") for li in mcf)
