@@ -219,7 +219,10 @@ def settlement_file(settlement_id, invoices, currency):
     """The V2 settlement flat file of ``invoices``' orders, as Amazon.de writes it:
     4 amounts per order and the subscription."""
     marketplace = MARKETPLACE
-    comma = marketplace.decimal_comma
+    # Amazon.de writes euros with a decimal comma; a file in a currency written
+    # with a decimal point (the company's, when it is USD) is written so, as the
+    # settlement parser requires.
+    comma = marketplace.decimal_comma and currency == marketplace.currency
     now = datetime.now(timezone.utc).replace(microsecond=0)
     start, end, deposit = now - timedelta(days=14), now - timedelta(days=1), now
     posted = end - timedelta(hours=6)
