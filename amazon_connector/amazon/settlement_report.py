@@ -16,6 +16,7 @@ business.
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -38,6 +39,17 @@ REQUIRED_COLUMNS = (
 #: The marketplaces whose ``dd/mm/yyyy`` dates are read day first (the United
 #: Kingdom). Elsewhere a date written so is refused as ambiguous.
 DAY_FIRST_MARKETPLACES = frozenset({"A1F83G8C2ARO7P"})
+#: The currencies whose files write amounts with a decimal point (``1,234.56``,
+#: yen ``1,980``), as Amazon's American, British, Japanese, Canadian, Mexican,
+#: Australian, Indian, Singaporean and Gulf files do: ``1.234,56`` in one of
+#: them is not read as a number (it would be a thousand times too small or too
+#: big), the file is refused. Files in other currencies (EUR, PLN, SEK, TRY, BRL)
+#: are read with either mark, as :func:`.local_format.parse_decimal` does.
+DECIMAL_POINT_CURRENCIES = frozenset(
+    {"USD", "GBP", "JPY", "CAD", "MXN", "AUD", "INR", "SGD", "AED", "SAR"}
+)
+_DECIMAL_POINT = re.compile(r"^-?(\d+|\d{1,3}(,\d{3})+)(\.\d+)?$")
+_SPACES = re.compile(r"[\s\u00a0\u202f]")
 
 
 class InvalidSettlement(ValueError):
@@ -150,7 +162,7 @@ class _Reader:
                         )
                     )
                 )
-                found.setdefault(summary, line)
+                found.setdefault(summary, []).append(line)
         if not found:
             raise InvalidSettlement(
                 "the settlement has no summary row (no row has a total-amount)"
@@ -158,9 +170,18 @@ class _Reader:
         if len(found) > 1:
             raise InvalidSettlement(
                 "the settlement has summary rows that disagree, on lines "
-                + ", ".join(str(line) for line in found.values())
+                + ", ".join(str(line) for lines in found.values() for line in lines)
             )
-        ((summary, line),) = found.items()
+        ((summary, lines),) = found.items()
+        if len(lines) > 1:
+            # Amazon writes one: a second is a file put together by hand or
+            # two downloads joined, whose amounts may be there twice.
+            raise InvalidSettlement(
+                "the settlement has more than one summary row, on lines "
+                + ", ".join(str(line) for line in lines)
+                + ": Amazon writes one"
+            )
+        line = lines[0]
         if not summary.settlement_ref:
             raise InvalidSettlement(
                 f"line {line}: the summary row has no settlement-id"
@@ -178,6 +199,23 @@ class _Reader:
             return parse_amazon_datetime(text, day_first=self.day_first)
         except ValueError as error:
             raise InvalidSettlement(f"line {summary_line}: {name}: {error}") from None
+
+    def check_decimal_mark(self, line: int, name: str, text: str, currency: str):
+        """Refuse an amount written with a decimal comma in a file of a currency
+        written with a decimal point (:data:`DECIMAL_POINT_CURRENCIES`)."""
+        if currency not in DECIMAL_POINT_CURRENCIES or _DECIMAL_POINT.match(
+            _SPACES.sub("", text)
+        ):
+            return
+        try:
+            parse_decimal(text)
+        except ValueError:
+            return  # not a number at all: the caller says so
+        raise InvalidSettlement(
+            f"line {line}: {name} {text!r} is not written as {currency} amounts "
+            "are (with a decimal point, like 1,234.56): the file is not "
+            f"read, nothing of it is imported"
+        )
 
     def check_decimals(self, line: int, name: str, amount: Decimal, currency: str):
         decimals = CURRENCY_DECIMALS.get(currency)
@@ -246,6 +284,7 @@ class _Reader:
                 f"line {line}: no amount{described}, left out of the lines"
             )
             return None
+        self.check_decimal_mark(line, "amount", text, summary.currency.upper())
         try:
             amount = parse_decimal(text)
         except ValueError as error:
@@ -282,6 +321,9 @@ class _Reader:
             self.problems.append(
                 f"line {summary_line}: unknown currency code {summary.currency!r}"
             )
+        self.check_decimal_mark(
+            summary_line, "total-amount", summary.total_amount, currency
+        )
         try:
             total = parse_decimal(summary.total_amount)
         except ValueError as error:
@@ -325,8 +367,12 @@ def parse_settlement(
     declared it, ``marketplace_id`` for the legacy encoding and date order).
 
     Raises :class:`InvalidSettlement` when the file is not a V2 settlement flat
-    file (a required column missing), has no summary row or summary rows that
-    disagree, a summary value that cannot be read, or a line of another settlement.
+    file (a required column missing), has no summary row or more than one, a
+    summary value that cannot be read, a row with more cells than the header, an
+    amount with a decimal comma in a currency written with a decimal point, or a
+    line of another settlement. Rows with fewer cells than the header (23 cells,
+    no trailing promotion-id), empty order-id or marketplace-name, zero amounts
+    are read.
     A line without a readable amount is left out and named in ``problems``; lines
     that do not sum to the total are not an error here: see
     :attr:`Settlement.difference`.
@@ -346,6 +392,14 @@ def parse_settlement(
                 if columns.missing(REQUIRED_COLUMNS):
                     break
                 continue
+            if len(row) > len(columns.names):
+                # A cell too many shifts every cell after it: which column each
+                # value belongs to is lost.
+                raise InvalidSettlement(
+                    f"line {reader.line_num} has {len(row)} cells but the header "
+                    f"has {len(columns.names)} columns: the file is not read, "
+                    "nothing of it is imported"
+                )
             rows.append((reader.line_num, row))
     except csv.Error as error:
         raise InvalidSettlement(

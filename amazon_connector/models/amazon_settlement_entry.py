@@ -21,6 +21,12 @@ from odoo import _, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_is_zero
 
+from ..amazon.settlement_vocabulary import (
+    FEE_PARTS,
+    is_amazon_order_id,
+    is_multichannel,
+)
+
 
 class AmazonSettlement(models.Model):
     _inherit = "amazon.settlement"
@@ -63,12 +69,127 @@ class AmazonSettlement(models.Model):
         return True
 
     def action_match(self):
-        """Look again for the invoices of the orders not matched yet (invoiced
+        """Match Again: book by the mapping as it is now the amounts no rule
+        explained (a rule added since applies to the settlements still open),
+        and look again for the invoices of the orders not matched yet (invoiced
         since, credit notes made)."""
         self.env["amazon.settlement.line"]._amazon_check_accountant()
-        for settlement in self.sudo().filtered(lambda s: s.state == "posted"):
-            settlement._amazon_match()
+        for settlement in self.sudo():
+            settlement._amazon_apply_rules()
+            if settlement.state == "posted":
+                settlement._amazon_match()
         return True
+
+    def _amazon_apply_rules(self):
+        """Give the amounts no rule explained (in suspense for that reason) the
+        rule that explains them now. On a booked settlement an entry moves them
+        from the suspense account to theirs; a draft entry is dropped, to be made
+        again when booked. Returns the lines changed."""
+        self.ensure_one()
+        Line = self.env["amazon.settlement.line"]
+        lines = self.line_ids.filtered(
+            lambda li: (
+                li.status == "suspense"
+                and li.treatment == "suspense"
+                and (not li.mapping_id or li.mapping_id.treatment == "suspense")
+            )
+        )
+        if not lines:
+            return Line
+        match = (
+            self.env["amazon.settlement.mapping"]
+            ._amazon_rules(self.company_id)
+            ._amazon_matcher()
+        )
+        changed = Line
+        for line in lines:
+            rule = match(
+                line.transaction_type, line.amount_type, line.amount_description
+            )
+            if not rule or rule.treatment == "suspense":
+                continue
+            booking = Line._amazon_booking(
+                rule, line.transaction_type, line.order_ref, line.marketplace_name
+            )
+            if booking["treatment"] == "suspense":
+                continue
+            line.write({"mapping_id": rule.id, **booking})
+            changed |= line
+        if not changed:
+            return changed
+        move = self.sudo().move_id
+        if move.state == "posted":
+            self._amazon_reclassify(changed)
+        elif move.state == "draft":
+            move.unlink()
+        return changed
+
+    def _amazon_reclassify(self, lines):
+        """Move the amounts of ``lines``, booked to suspense by the settlement's
+        entry, to the accounts their rules name now: one entry, its suspense
+        item reconciled with theirs."""
+        self.ensure_one()
+        company = self.company_id
+        currency = self.currency_id
+        suspense = company._amazon_settlement_account("suspense")
+        old_items = lines.sudo().move_line_id.filtered(
+            lambda li: li.account_id == suspense and not li.reconciled
+        )
+        rate = self._amazon_rate(self.move_id.date)
+        groups = self._amazon_entry_groups(lines, self._amazon_documents(lines))
+        values, counts = [], []
+        for group in groups:
+            group_values = self._amazon_line_values(group, -group["amount"], rate)
+            counts.append(len(group_values))
+            values += group_values
+        values.append(
+            {
+                "name": _("Amazon settlement %s: explained", self.settlement_ref),
+                "account_id": suspense.id,
+                "amount_currency": -sum(v["amount_currency"] for v in values),
+                "balance": company.currency_id.round(
+                    -sum(v["balance"] for v in values)
+                ),
+            }
+        )
+        for value in values:
+            value["currency_id"] = currency.id
+        move = (
+            self.env["account.move"]
+            .sudo()
+            .with_company(company)
+            .with_context(skip_invoice_sync=True)
+            .create(
+                {
+                    "move_type": "entry",
+                    "journal_id": self.move_id.journal_id.id,
+                    "date": fields.Date.context_today(self),
+                    "ref": _(
+                        "Amazon settlement %s: amounts explained by the mapping",
+                        self.settlement_ref,
+                    ),
+                    "line_ids": [(0, 0, value) for value in values],
+                }
+            )
+        )
+        move.action_post()
+        items = move.line_ids.sorted("id")
+        position = 0
+        for group, count in zip(groups, counts, strict=True):
+            group["lines"].write({"move_line_id": items[position].id})
+            position += count
+        lines.filtered(lambda li: li.status == "pending").write({"status": "booked"})
+        cleared = old_items | items[-1]
+        if currency.is_zero(sum(cleared.mapped("amount_residual_currency"))):
+            cleared.reconcile()
+        self.message_post(
+            body=_(
+                "%(count)s amount(s) booked by the mapping in %(entry)s.",
+                count=len(lines),
+                entry=move._get_html_link(),
+            ),
+            subtype_xmlid="mail.mt_note",
+        )
 
     # ------------------------------------------------------------------ entry
 
@@ -179,6 +300,8 @@ class AmazonSettlement(models.Model):
             "account_id": group["account"].id,
             "partner_id": group.get("partner", self.env["res.partner"]).id,
         }
+        if group.get("fee_tax"):
+            return [self._amazon_fee_tax_values(base, group["fee_tax"], amount, rate)]
         tax = group.get("tax")
         if not tax:
             return [
@@ -237,6 +360,29 @@ class AmazonSettlement(models.Model):
             },
         ]
 
+    def _amazon_fee_tax_values(self, base, tax, amount, rate):
+        """The VAT Amazon charged on its fees ("Tax on fee"): input VAT, a tax
+        item of ``tax`` with its tax grid (its base is the fee, booked apart)."""
+        currency = self.currency_id
+        company_currency = self.company_id.currency_id
+        repartition = (
+            tax.refund_repartition_line_ids
+            if amount < 0
+            else tax.invoice_repartition_line_ids
+        ).filtered(lambda r: r.repartition_type == "tax")[:1]
+        balance = company_currency.round(amount * rate)
+        return {
+            **base,
+            "account_id": repartition.account_id.id or base["account_id"],
+            "amount_currency": currency.round(amount),
+            "balance": balance,
+            "tax_repartition_line_id": repartition.id,
+            "tax_base_amount": company_currency.round(
+                abs(balance) * 100.0 / tax.amount
+            ),
+            "tax_tag_ids": [(6, 0, repartition.tag_ids.ids)],
+        }
+
     def _amazon_payout_values(self, amount):
         """The payout item: what Amazon owes (debit) or charges (credit)."""
         if self.currency_id.is_zero(amount):
@@ -271,6 +417,9 @@ class AmazonSettlement(models.Model):
             ._description_selection(self.env)
         )
         accounts = {}
+        payments = company._amazon_payments_partner(
+            self.marketplace_id
+        ).commercial_partner_id
 
         def key(line):
             if line.treatment == "customer":
@@ -288,12 +437,29 @@ class AmazonSettlement(models.Model):
                 )
                 return ("other", "suspense", suspense, False, label)
             rule = line.mapping_id
+            if line.treatment == "amazon":
+                account = payments.with_company(company).property_account_receivable_id
+                label = line.amount_description or line.amount_type
+                return ("other", "amazon", account, False, label)
             if rule not in accounts:
                 accounts[rule] = rule._amazon_account() if rule else suspense
-            tax = rule.tax_id if line.treatment == "fee" else False
-            label = line.amount_description or line.amount_type
+            tax = False
             if line.treatment == "fee":
+                tax = rule.tax_id
+            elif line.treatment == "fee_tax":
+                tax = rule._amazon_fee_tax()
+            label = line.amount_description or line.amount_type
+            if label in FEE_PARTS and line.amount_type:
+                # The newer fee layout: the fee is the amount type.
+                label = line.amount_type
+            if line.treatment == "fee":
+                if is_multichannel(line.marketplace_name):
+                    label = self.env._("Multi-Channel Fulfillment, %s", label)
                 label = f"{fee_types[line.fee_type or 'other']} ({label})"
+            elif "retrocharge" in (line.transaction_type or "").casefold():
+                # Order_Retrocharge and Refund_Retrocharge on one item: a pair
+                # leaves nothing.
+                label = self.env._("Retrocharge (%s)", label)
             return ("other", line.treatment, accounts[rule], tax, label)
 
         # grouped(): unions one line at a time would cost the square of their number.
@@ -319,43 +485,55 @@ class AmazonSettlement(models.Model):
             else:
                 account, partner = suspense, self.env["res.partner"]
                 unmatched_ids += order_lines.ids
+            name = (
+                _("Amazon order %s: refund", ref)
+                if kind == "refund"
+                else _("Amazon order %s", ref)
+            )
+            # Chargebacks and A-to-z Guarantee claims are refunds under their
+            # own name.
+            other_types = sorted(
+                set(order_lines.mapped("transaction_type")) - {"Order", "Refund"}
+            )
+            if other_types:
+                name = f"{name} ({', '.join(other_types)})"
             groups.append(
                 {
-                    "name": (
-                        _("Amazon order %s: refund", ref)
-                        if kind == "refund"
-                        else _("Amazon order %s", ref)
-                    ),
+                    "name": name,
                     "account": account,
                     "partner": partner,
                     "amount": sum(order_lines.mapped("amount")),
                     "lines": order_lines,
                 }
             )
-        lines.browse(unmatched_ids).write(
-            {
-                "status": "unmatched",
-                "note": _(
-                    "No Amazon order of this number in Odoo: booked to suspense."
-                ),
-            }
-        )
+        for ref, unmatched in lines.browse(unmatched_ids).grouped("order_ref").items():
+            unmatched.write(
+                {"status": "unmatched", "note": self._amazon_no_order_note(ref)}
+            )
         labels = {
             "fee": _("Amazon fees"),
+            "fee_tax": _("VAT on Amazon fees"),
+            "reimbursement": _("Amazon reimbursements"),
+            "liquidation": _("Amazon liquidations"),
+            "amazon": _("Amazon"),
             "facilitator_tax": _("Tax withheld by Amazon"),
             "reserve": _("Amazon reserve"),
             "suspense": _("Unexplained"),
         }
         for (treatment, account, tax, label), group_lines in others.items():
-            groups.append(
-                {
-                    "name": f"{labels[treatment]}: {label}",
-                    "account": account,
-                    "tax": tax,
-                    "amount": sum(group_lines.mapped("amount")),
-                    "lines": group_lines,
-                }
-            )
+            group = {
+                "name": f"{labels[treatment]}: {label}",
+                "account": account,
+                "amount": sum(group_lines.mapped("amount")),
+                "lines": group_lines,
+            }
+            if treatment == "fee_tax":
+                group["fee_tax"] = tax
+            else:
+                group["tax"] = tax
+            if treatment == "amazon":
+                group["partner"] = payments
+            groups.append(group)
         return [
             group
             for group in groups
@@ -533,13 +711,14 @@ class AmazonSettlement(models.Model):
                             self.settlement_ref,
                         )
                     )
-                    values.update(
-                        status="unmatched",
-                        invoice_amount=0.0,
-                        note=_("No credit note of the order to match.")
+                    note = (
+                        _("No credit note of the order to match.")
                         if kind == "refund"
-                        else _("The order has no posted invoice yet."),
+                        else _("The order has no posted invoice yet.")
                     )
+                    if not order:
+                        note = self._amazon_no_order_note(ref)
+                    values.update(status="unmatched", invoice_amount=0.0, note=note)
                 outcome[tuple(sorted(values.items()))] += group.ids
                 if order:
                     order_texts[text].append(order.id)
@@ -551,6 +730,16 @@ class AmazonSettlement(models.Model):
             self.env["sale.order"].sudo().browse(order_ids).write(
                 {"amazon_last_action": text}
             )
+
+    def _amazon_no_order_note(self, ref):
+        """Why the amounts of order ``ref``, which no order of Odoo has, are in
+        suspense."""
+        if is_amazon_order_id(ref):
+            return _("No Amazon order of this number in Odoo: booked to suspense.")
+        return _(
+            "Not an Amazon order number (a Multi-Channel Fulfillment order?), and "
+            "no order of Odoo has it: booked to suspense, not to a customer."
+        )
 
     def _amazon_credit_note(self, found, amount):
         """The credit note of a refund, made from the order's invoice when the

@@ -5,6 +5,7 @@ from datetime import timezone
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from ..amazon.settlement_vocabulary import is_multichannel, is_refund
 from .amazon_settlement_mapping import FEE_TYPE_SELECTION, TREATMENT_SELECTION
 
 STATUS_SELECTION = [
@@ -118,21 +119,15 @@ class AmazonSettlementLine(models.Model):
             rule = match(
                 line.transaction_type, line.amount_type, line.amount_description
             )
-            treatment = rule.treatment if rule else "suspense"
-            kind = "other"
-            if treatment == "customer":
-                kind = "refund" if _is_refund(line.transaction_type) else "sale"
             posted = line.posted_at
             if posted is not None and posted.tzinfo is not None:
                 posted = posted.astimezone(timezone.utc).replace(tzinfo=None)
-            note = False
-            if not rule:
-                note = _("No rule of the settlement mapping explains this amount.")
-            elif treatment == "customer" and not line.order_ref:
-                treatment, note = (
-                    "suspense",
-                    _("Paid by a buyer, but Amazon names no order."),
-                )
+            booking = self._amazon_booking(
+                rule,
+                line.transaction_type,
+                line.order_ref,
+                line.marketplace_name,
+            )
             values.append(
                 {
                     "settlement_id": settlement.id,
@@ -154,14 +149,56 @@ class AmazonSettlementLine(models.Model):
                     "quantity": line.quantity or 0,
                     "promotion_ref": line.promotion_ref,
                     "mapping_id": rule.id,
-                    "treatment": treatment,
-                    "fee_type": rule.fee_type if treatment == "fee" else False,
-                    "kind": kind,
-                    "status": "suspense" if treatment == "suspense" else "pending",
-                    "note": note,
+                    **booking,
                 }
             )
         return self.create(values)
+
+    @api.model
+    def _amazon_booking(self, rule, transaction_type, order_ref, marketplace_name):
+        """How an amount ``rule`` matched is booked: the line's treatment, fee
+        type, kind, status and note."""
+        treatment = rule.treatment if rule else "suspense"
+        note = False
+        if not rule:
+            note = _("No rule of the settlement mapping explains this amount.")
+        elif treatment == "customer" and is_multichannel(marketplace_name):
+            # Multi-Channel Fulfillment: the order was sold elsewhere, Amazon
+            # only fulfilled it; no buyer of Amazon paid this.
+            treatment, note = (
+                "suspense",
+                _(
+                    "A Multi-Channel Fulfillment order (%s): Amazon collects no "
+                    "buyer's payment for it.",
+                    marketplace_name,
+                ),
+            )
+        elif treatment == "customer" and not order_ref:
+            treatment, note = (
+                "suspense",
+                _("Paid by a buyer, but Amazon names no order."),
+            )
+        elif treatment == "fee_tax" and not rule._amazon_fee_tax():
+            treatment, note = (
+                "suspense",
+                _(
+                    "VAT on an Amazon fee, but the rule names no purchase tax and "
+                    "the company has no default one."
+                ),
+            )
+        kind = "other"
+        if treatment == "customer":
+            kind = "refund" if is_refund(transaction_type) else "sale"
+        fee_type = False
+        if treatment == "fee":
+            fee_type = "fba" if is_multichannel(marketplace_name) else rule.fee_type
+        return {
+            "treatment": treatment,
+            "fee_type": fee_type,
+            "kind": kind,
+            "status": "suspense" if treatment == "suspense" else "pending",
+            "note": note,
+        }
 
     # ------------------------------------------------------------------ actions
 
@@ -229,8 +266,3 @@ class AmazonSettlementLine(models.Model):
             raise UserError(
                 _("Only accountants (Invoicing rights) can work Amazon settlements.")
             )
-
-
-def _is_refund(transaction_type):
-    text = (transaction_type or "").casefold()
-    return "refund" in text or "chargeback" in text

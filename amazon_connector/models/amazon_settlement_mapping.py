@@ -5,11 +5,17 @@ from fnmatch import fnmatchcase
 from odoo import api, fields, models
 from odoo.tools.misc import clean_context
 
+from ..amazon.settlement_vocabulary import DEFAULT_RULES as VOCABULARY_RULES
+
 TREATMENT_SELECTION = [
     ("customer", "Paid by the buyer"),
     ("fee", "Amazon fee"),
+    ("fee_tax", "VAT on an Amazon fee"),
     ("facilitator_tax", "Tax withheld by Amazon"),
     ("reserve", "Reserve"),
+    ("reimbursement", "Amazon reimbursement"),
+    ("liquidation", "Liquidation (sale of the units)"),
+    ("amazon", "Amazon's receivable"),
     ("suspense", "Suspense"),
 ]
 FEE_TYPE_SELECTION = [
@@ -33,30 +39,18 @@ FEE_ACCOUNTS = {
     "other": ("AMZFEE", "Amazon Other Fees"),
 }
 #: The mapping every company starts with: (transaction type, amount type,
-#: description, treatment, fee type). Empty means any; ``*`` and ``?`` are
-#: wildcards; the most specific rule wins.
-DEFAULT_RULES = (
-    ("", "ItemPrice", "", "customer", False),
-    ("", "Promotion", "", "customer", False),
-    ("", "ItemWithheldTax", "", "facilitator_tax", False),
-    ("", "ItemFees", "", "fee", "other"),
-    ("", "ItemFees", "*Commission", "fee", "commission"),
-    ("", "ItemFees", "*ClosingFee", "fee", "commission"),
-    ("", "ItemFees", "FBA*", "fee", "fba"),
-    ("", "ItemFees", "DigitalServicesFee*", "fee", "digital_services"),
-    ("", "ItemFees", "ShippingHB", "fee", "shipping_label"),
-    ("", "ItemFees", "ShippingChargeback", "fee", "shipping_label"),
-    ("", "other-transaction", "Current Reserve Amount", "reserve", False),
-    ("", "other-transaction", "Previous Reserve Amount Balance", "reserve", False),
-    ("", "other-transaction", "Subscription Fee", "fee", "subscription"),
-    ("", "other-transaction", "月額登録料", "fee", "subscription"),
-    ("", "other-transaction", "Shipping label purchase*", "fee", "shipping_label"),
-    ("", "other-transaction", "DigitalServicesFee*", "fee", "digital_services"),
-    ("", "other-transaction", "Storage Fee", "fee", "fba"),
-    ("", "other-transaction", "StorageRenewalBilling", "fee", "fba"),
-    ("", "other-transaction", "FBA*", "fee", "fba"),
-    ("", "Cost of Advertising", "", "fee", "advertising"),
-    ("ServiceFee", "", "", "fee", "other"),
+#: description, treatment, fee type), from the vocabulary of Amazon's files
+#: (``amazon/settlement_vocabulary.py``, each rule with its source). Empty means
+#: any; ``*`` and ``?`` are wildcards; the most specific rule wins.
+DEFAULT_RULES = tuple(
+    (
+        rule.transaction_type,
+        rule.amount_type,
+        rule.description,
+        rule.treatment,
+        rule.fee_type or False,
+    )
+    for rule in VOCABULARY_RULES
 )
 
 
@@ -96,9 +90,13 @@ class AmazonSettlementMapping(models.Model):
         default="fee",
         help="Paid by the buyer: credited to the customer of the order and "
         "reconciled with its invoice (debited for refunds). Amazon fee: the expense "
-        "account below. Tax withheld by Amazon: clears the marketplace facilitator "
-        "tax the invoices booked. Reserve: the balance-sheet reserve account. "
-        "Suspense: the suspense account, listed on the settlement.",
+        "account below. VAT on an Amazon fee: input VAT, a tax line of the tax "
+        "below (else the company's purchase tax). Tax withheld by Amazon: clears "
+        "the marketplace facilitator tax the invoices booked. Reserve: the "
+        "balance-sheet reserve account. Amazon reimbursement: the Amazon "
+        "Reimbursements income account. Liquidation: the Amazon Liquidations sales "
+        "account. Amazon's receivable: where the payout is (debt adjustments, "
+        "transfers). Suspense: the suspense account, listed on the settlement.",
     )
     fee_type = fields.Selection(FEE_TYPE_SELECTION)
     account_id = fields.Many2one(
@@ -213,10 +211,24 @@ class AmazonSettlementMapping(models.Model):
         if self.account_id:
             return self.account_id
         company = self.company_id
-        if self.treatment == "reserve":
-            return company._amazon_settlement_account("reserve")
+        if self.treatment in ("reserve", "reimbursement", "liquidation"):
+            return company._amazon_settlement_account(self.treatment)
+        if self.treatment == "fee_tax":
+            tax = self._amazon_fee_tax()
+            return tax.invoice_repartition_line_ids.filtered(
+                lambda r: r.repartition_type == "tax"
+            )[:1].account_id or company._amazon_settlement_account("suspense")
         if self.treatment == "fee":
             return company._amazon_settlement_account(self.fee_type or "other")
         if self.treatment == "facilitator_tax":
             return company._amazon_facilitator_account()
         return company._amazon_settlement_account("suspense")
+
+    def _amazon_fee_tax(self):
+        """The purchase tax of a "VAT on an Amazon fee" rule: its own, else the
+        company's default purchase tax (a percentage); none: suspense."""
+        self.ensure_one()
+        tax = self.tax_id or self.company_id.account_purchase_tax_id
+        if tax and tax.amount_type == "percent" and tax.amount:
+            return tax
+        return self.env["account.tax"]

@@ -8,6 +8,8 @@ from .amazon_settlement_mapping import FEE_ACCOUNTS
 SETTLEMENT_ACCOUNTS = {
     **{kind: (code, name, "expense") for kind, (code, name) in FEE_ACCOUNTS.items()},
     "reserve": ("AMZRES", "Amazon Reserve", "asset_current"),
+    "reimbursement": ("AMZREI", "Amazon Reimbursements", "income_other"),
+    "liquidation": ("AMZLIQ", "Amazon Liquidations", "income"),
     "suspense": ("AMZSUS", "Amazon Settlement Suspense", "asset_current"),
 }
 

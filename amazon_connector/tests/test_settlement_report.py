@@ -266,8 +266,8 @@ def test_a_japanese_settlement_in_cp932_with_yen(charset, marketplace_id):
 def test_yen_with_decimals_is_a_problem():
     content = tsv(
         [
-            summary("10,5", currency="JPY"),  # a decimal comma: 10.5 yen
-            amount("Order", "ItemPrice", "Principal", "10,5"),
+            summary("10.5", currency="JPY"),  # 10.5 yen
+            amount("Order", "ItemPrice", "Principal", "10.5"),
         ]
     ).encode()
     settlement = parse_settlement(content, marketplace_id=JP)
@@ -462,14 +462,107 @@ def test_the_summary_row_may_come_anywhere():
     assert [line.line for line in settlement.lines] == [2]
 
 
-def test_a_repeated_identical_summary_row_is_one():
+def test_two_summary_rows_are_refused_even_identical():
+    """Issue 19's bad input: Amazon writes one summary row; a file with two was put
+    together by hand (or two downloads joined), its amounts perhaps twice."""
     rows = [
         summary("1,00"),
         summary("1,00"),
         amount("Order", "ItemPrice", "Principal", "1,00"),
     ]
+    with pytest.raises(
+        InvalidSettlement, match="more than one summary row, on lines 2, 3"
+    ):
+        parse_settlement(tsv(rows).encode(), marketplace_id=DE)
+
+
+# Real V2 files (issue 19, from sellers' files and Amazon's GitHub issues): header
+# dates in three forms by currency, posted-date the date alone in the same form.
+REAL_DATE_FORMS = [
+    ("2026-09-07 00:20:09 UTC", "2026-09-07"),
+    ("07.09.2026 00:20:09 UTC", "07.09.2026"),
+    ("2026/09/07 00:20:09 UTC", "2026/09/07"),
+]
+
+
+@pytest.mark.parametrize("currency", ["USD", "EUR", "GBP", "JPY", "CAD", "PLN"])
+@pytest.mark.parametrize(("date_time", "date"), REAL_DATE_FORMS)
+def test_the_three_real_date_forms_in_every_currency(currency, date_time, date):
+    dates = {
+        "settlement-start-date": date_time,
+        "settlement-end-date": date_time,
+        "deposit-date": date_time,
+    }
+    rows = [
+        summary("0", currency, **dates),
+        order_amount("ItemPrice", "Principal", "0", **{"posted-date": date}),
+    ]
+    del rows[1]["posted-date-time"]
+    settlement = parse_settlement(tsv(rows).encode())
+    assert settlement.start == utc(2026, 9, 7, 0, 20, 9) == settlement.deposit_date
+    assert settlement.lines[0].posted_at == utc(2026, 9, 7)
+    assert not settlement.problems
+
+
+def test_rows_as_sellers_get_them_are_read():
+    """A real file's rows (issue 19, sellers' V2 files): 23 cells (no trailing
+    promotion-id), an empty order-id and marketplace-name, a zero amount, and a
+    Multi-Channel Fulfillment row ("Non-Amazon US", the seller's order id)."""
+    rows = [
+        summary("-1.50", "USD"),
+        order_amount("ItemPrice", "Principal", "0.00", **{"marketplace-name": ""}),
+        amount("other-transaction", "other-transaction", "Storage Fee", "-2.00"),
+        order_amount(
+            "ItemFees",
+            "FBAPerUnitFulfillmentFee",
+            "-3.50",
+            **{"order-id": "MCF-1042", "marketplace-name": "Non-Amazon US"},
+        ),
+        amount(
+            "other-transaction",
+            "FBA Inventory Reimbursement",
+            "WAREHOUSE_DAMAGE",
+            "4.00",
+        ),
+    ]
+    text = tsv(rows)
+    lines = text.split("\r\n")
+    # Rows of 23 cells: the trailing promotion-id cell is not there.
+    lines[2:6] = ["\t".join(line.split("\t")[:23]) for line in lines[2:6]]
+    settlement = parse_settlement("\r\n".join(lines).encode())
+    assert settlement.balanced and not settlement.problems
+    zero, storage, mcf, reimbursement = settlement.lines
+    assert (zero.amount, zero.marketplace_name, zero.promotion_ref) == (0, None, None)
+    assert (storage.order_ref, storage.marketplace_name) == (None, None)
+    assert (mcf.order_ref, mcf.marketplace_name) == ("MCF-1042", "Non-Amazon US")
+    assert reimbursement.amount == Decimal("4.00")
+    assert settlement.marketplace_names == ("Non-Amazon US",)
+
+
+def test_a_row_with_a_cell_too_many_is_refused():
+    """Issue 19's bad input: a row with 25 cells under a 24-column header."""
+    rows = [summary("1,00"), amount("Order", "ItemPrice", "Principal", "1,00")]
+    lines = tsv(rows).split("\r\n")
+    lines[2] += "\textra"
+    with pytest.raises(InvalidSettlement, match="line 3 has 25 cells but the header"):
+        parse_settlement("\r\n".join(lines).encode(), marketplace_id=DE)
+
+
+@pytest.mark.parametrize(
+    ("total", "value"), [("1234.56", "1.234,56"), ("1.234,56", "1234.56")]
+)
+def test_a_decimal_comma_in_a_usd_file_is_refused(total, value):
+    """Issue 19's bad input: ``1.234,56`` in a USD file (US files write
+    ``1,234.56``): refused, not read as 1234.56 nor as 1.234."""
+    rows = [summary(total, "USD"), order_amount("ItemPrice", "Principal", value)]
+    with pytest.raises(InvalidSettlement, match="not written as USD amounts are"):
+        parse_settlement(tsv(rows).encode(), marketplace_id=US)
+
+
+def test_a_decimal_comma_is_read_in_a_euro_file():
+    rows = [summary("1.234,56"), order_amount("ItemPrice", "Principal", "1.234,56")]
     settlement = parse_settlement(tsv(rows).encode(), marketplace_id=DE)
-    assert settlement.balanced and len(settlement.lines) == 1
+    assert settlement.total_amount == Decimal("1234.56") and settlement.balanced
 
 
 def test_unknown_transaction_and_amount_types_are_kept():
@@ -702,7 +795,7 @@ def _download(state, report_id):
 @pytest.mark.parametrize(
     "code,decimal_comma,compress",
     [(code, None, False) for code in MARKETPLACES]
-    + [("US", True, False), ("DE", False, True), ("JP", None, True)],
+    + [("UK", None, True), ("DE", False, True), ("JP", None, True)],
 )
 def test_the_simulators_settlements_are_read(state, code, decimal_comma, compress):
     market = MARKETPLACES[code]
@@ -747,6 +840,15 @@ def test_the_simulators_settlements_are_read(state, code, decimal_comma, compres
     assert {line.quantity for line in settlement.lines} - {None}
     if code == "JP":
         assert settlement.lines[-1].amount_description == "月額登録料"
+
+
+def test_a_simulated_us_settlement_with_decimal_commas_is_refused(state):
+    """A USD file written with decimal commas (issue 19's bad input, ``1.234,56``
+    in a USD file): nothing of it is read."""
+    report_id = state.add_settlement_report(marketplace="US", decimal_comma=True)
+    content, charset, _report = _download(state, report_id)
+    with pytest.raises(InvalidSettlement, match="not written as USD amounts are"):
+        parse_settlement(content, charset=charset, marketplace_id=US)
 
 
 def test_a_simulated_settlement_with_a_wrong_total(state):

@@ -87,6 +87,289 @@ DIGITAL_SERVICES_FEE = ("other-transaction", "other-transaction", "DigitalServic
 #: ``unknown_amount_type``: an amount type no mapping knows.
 UNKNOWN = ("other-transaction", "Mystery Adjustment", "Something new")
 
+#: ``vocabulary=True``: the amounts of real V2 files beyond the orders' own, as
+#: (transaction-type, amount-type, amount-description, amount in EUR, where): "order"
+#: rows carry the first order's id and marketplace, "mcf" rows a Multi-Channel
+#: Fulfillment order's ("Non-Amazon …", the seller's order id), "settlement" rows
+#: neither (empty order-id and marketplace-name, 23 cells: no promotion-id).
+#: Sources, as in the addon's ``amazon/settlement_vocabulary.py``: Seller Central
+#: help on the V2 flat file (docs), Amazon's Finances API v0 model event lists
+#: and amzn/selling-partner-api-models #4271 (finances), a seller's V2 file
+#: copied on the Seller Central Europe forums (forum), sellers' published V2 files
+#: and settlement tools' lists (sellers).
+VOCABULARY_ROWS = (
+    # Order fees not written per item above (docs; forum; sellers).
+    ("Order", "ItemFees", "FBAWeightBasedFee", "-1.10", "order"),  # docs
+    ("Order", "ItemFees", "FBAPerOrderFulfillmentFee", "-0.50", "order"),  # docs
+    ("Order", "ItemFees", "VariableClosingFee", "-0.45", "order"),  # docs
+    ("Order", "ItemFees", "FixedClosingFee", "0.00", "order"),  # docs, zero row
+    ("Order", "ItemFees", "ShippingHB", "-0.30", "order"),  # forum
+    ("Order", "ItemFees", "ShippingChargeback", "-0.70", "order"),  # forum
+    ("Order", "ItemFees", "GiftwrapChargeback", "-0.20", "order"),  # sellers
+    ("Order", "ItemFees", "SalesTaxCollectionFee", "-0.05", "order"),  # sellers
+    ("Order", "ItemFees", "DigitalServicesFee", "-0.09", "order"),  # forum
+    ("Order", "Promotion", "Shipping", "0.00", "order"),  # docs, zero row
+    # Tax Amazon withholds as marketplace facilitator, and its retrocharges in
+    # pairs that net to zero (sellers; forum; finances, #4271).
+    (
+        "Order",
+        "ItemWithheldTax",
+        "MarketplaceFacilitatorTax-Principal",
+        "-0.80",
+        "order",
+    ),
+    (
+        "Order",
+        "ItemWithheldTax",
+        "MarketplaceFacilitatorTax-Shipping",
+        "-0.10",
+        "order",
+    ),
+    (
+        "Order",
+        "ItemWithheldTax",
+        "MarketplaceFacilitatorVAT-Principal",
+        "-0.60",
+        "order",
+    ),
+    (
+        "Order",
+        "ItemWithheldTax",
+        "MarketplaceFacilitatorVAT-Shipping",
+        "-0.08",
+        "order",
+    ),
+    ("Order", "ItemWithheldTax", "LowValueGoodsTax-Principal", "-0.40", "order"),
+    ("Order", "ItemWithheldTax", "LowValueGoodsTax-Shipping", "-0.04", "order"),
+    ("Order_Retrocharge", "ItemPrice", "Base Tax", "0.35", "order"),  # finances
+    ("Refund_Retrocharge", "ItemPrice", "Base Tax", "-0.35", "order"),  # finances
+    ("Order_Retrocharge", "ItemPrice", "ShippingTax", "0.06", "order"),  # finances
+    ("Refund_Retrocharge", "ItemPrice", "ShippingTax", "-0.06", "order"),  # finances
+    # Multi-Channel Fulfillment: fees of an order sold elsewhere (sellers).
+    ("Order", "ItemFees", "FBAPerUnitFulfillmentFee", "-4.20", "mcf"),
+    ("Order", "ItemFees", "FBAWeightBasedFee", "-0.90", "mcf"),
+    # The newer fee layout: the fee in amount-type, its parts described (sellers).
+    ("FBAFees", "FBA Inventory Storage Fee", "Base fee", "-12.40", "settlement"),
+    ("FBAFees", "FBA Inventory Storage Fee", "Tax on fee", "-2.36", "settlement"),
+    ("FBAFees", "FBA Long Term Storage Fee", "Base fee", "-3.10", "settlement"),
+    ("FBAFees", "FBA Removal Order: Disposal Fee", "Base fee", "-1.50", "settlement"),
+    ("FBAFees", "FBA Inbound Placement Service Fee", "Base fee", "-6.00", "settlement"),
+    (
+        "FBAFees",
+        "FBA Inbound Placement Service Fee",
+        "Discount on Fee",
+        "1.20",
+        "settlement",
+    ),
+    (
+        "FBAFees",
+        "FBA fulfilment fee per unit - Correction",
+        "Base fee",
+        "0.45",
+        "settlement",
+    ),
+    ("AmazonFees", "Coupon Performance Based Fee", "Base fee", "-2.50", "settlement"),
+    ("AmazonFees", "Coupon Performance Based Fee", "Tax on fee", "-0.48", "settlement"),
+    ("AmazonFees", "Deal Participation Fee", "Base fee", "-70.00", "settlement"),
+    ("AmazonFees", "Deal Participation Fee", "Tax on fee", "-13.30", "settlement"),
+    ("AmazonFees", "Vine Enrollment Fee", "Base fee", "-200.00", "settlement"),
+    ("AmazonFees", "Vine Enrollment Fee", "Discount on Fee", "200.00", "settlement"),
+    # What Amazon pays for units it lost or damaged (sellers; finances).
+    (
+        "other-transaction",
+        "FBA Inventory Reimbursement",
+        "WAREHOUSE_DAMAGE",
+        "8.90",
+        "settlement",
+    ),
+    (
+        "other-transaction",
+        "FBA Inventory Reimbursement",
+        "WAREHOUSE_LOST",
+        "12.30",
+        "settlement",
+    ),
+    (
+        "other-transaction",
+        "FBA Inventory Reimbursement",
+        "REVERSAL_REIMBURSEMENT",
+        "-8.90",
+        "settlement",
+    ),
+    (
+        "other-transaction",
+        "FBA Inventory Reimbursement",
+        "MISSING_FROM_INBOUND",
+        "6.10",
+        "settlement",
+    ),
+    (
+        "other-transaction",
+        "FBA Inventory Reimbursement",
+        "REMOVAL_ORDER_LOST",
+        "4.00",
+        "settlement",
+    ),
+    (
+        "other-transaction",
+        "FBA Inventory Reimbursement",
+        "CUSTOMER_RETURN",
+        "9.99",
+        "settlement",
+    ),
+    (
+        "other-transaction",
+        "FBA Inventory Reimbursement",
+        "CUSTOMER_SERVICE_ISSUE",
+        "5.00",
+        "settlement",
+    ),
+    (
+        "other-transaction",
+        "FBA Inventory Reimbursement",
+        "FREE_REPLACEMENT_REFUND_ITEMS",
+        "7.50",
+        "settlement",
+    ),
+    (
+        "other-transaction",
+        "FBA Inventory Reimbursement",
+        "INCORRECT_FEES_ITEMS",
+        "0.80",
+        "settlement",
+    ),
+    (
+        "other-transaction",
+        "other-transaction",
+        "SAFE-T reimbursement",
+        "15.00",
+        "settlement",
+    ),
+    # Units Amazon sold off, and its brokerage (finances: FBALiquidationEvent).
+    ("Liquidations", "other-transaction", "Liquidations", "23.40", "settlement"),
+    (
+        "Liquidations",
+        "other-transaction",
+        "LiquidationsBrokerageFee",
+        "-2.34",
+        "settlement",
+    ),
+    # Money between the seller and Amazon outside the payout (sellers).
+    (
+        "Debt Adjustment",
+        "other-transaction",
+        "Cross-Account Debt Adjustment against Amazon.com",
+        "-25.00",
+        "settlement",
+    ),
+    ("Transfers", "other-transaction", "Micro Deposit", "0.12", "settlement"),
+    (
+        "other-transaction",
+        "other-transaction",
+        "Payable to Amazon",
+        "-3.00",
+        "settlement",
+    ),
+    (
+        "other-transaction",
+        "other-transaction",
+        "Successful charge",
+        "3.00",
+        "settlement",
+    ),
+    # Other settlement fees (forum; sellers; finances: PostageBilling).
+    (
+        "other-transaction",
+        "other-transaction",
+        "Shipping label purchase",
+        "-5.40",
+        "settlement",
+    ),
+    (
+        "other-transaction",
+        "other-transaction",
+        "Shipping label purchase for return",
+        "-4.10",
+        "settlement",
+    ),
+    (
+        "other-transaction",
+        "other-transaction",
+        "Postage Billing",
+        "-1.90",
+        "settlement",
+    ),
+    ("other-transaction", "other-transaction", "Storage Fee", "-9.80", "settlement"),
+    (
+        "other-transaction",
+        "other-transaction",
+        "StorageRenewalBilling",
+        "-2.20",
+        "settlement",
+    ),
+    (
+        "other-transaction",
+        "other-transaction",
+        "DisposalComplete",
+        "-0.75",
+        "settlement",
+    ),
+    (
+        "other-transaction",
+        "other-transaction",
+        "RemovalComplete",
+        "-1.25",
+        "settlement",
+    ),
+    (
+        "other-transaction",
+        "other-transaction",
+        "FBAInboundTransportationFee",
+        "-18.00",
+        "settlement",
+    ),
+    (
+        "other-transaction",
+        "other-transaction",
+        "FBA Prep Fee: Labeling",
+        "-0.55",
+        "settlement",
+    ),
+    (
+        "other-transaction",
+        "other-transaction",
+        "Manual Processing Fee",
+        "-1.00",
+        "settlement",
+    ),
+    (
+        "other-transaction",
+        "other-transaction",
+        "High Volume Listing Fee",
+        "-0.01",
+        "settlement",
+    ),
+    ("other-transaction", "other-transaction", "MiscAdjustment", "1.15", "settlement"),
+    (
+        "other-transaction",
+        "other-transaction",
+        "DigitalServicesFee",
+        "-0.33",
+        "settlement",
+    ),
+    (
+        "other-transaction",
+        "other-transaction",
+        "Subscription Fee",
+        "0.00",
+        "settlement",
+    ),
+)
+#: ``vocabulary=True``: the refunds under their own name, each the first item's
+#: price and tax of an order given back (finances: ChargebackEventList,
+#: GuaranteeClaimEventList).
+VOCABULARY_REFUNDS = ("Chargeback Refund", "A-to-z Guarantee Claim")
+
 _DATE_FORMATS = {
     "iso": "%Y-%m-%d",
     "dotted": "%d.%m.%Y",
@@ -148,10 +431,13 @@ def local_date(value: datetime, marketplace: Marketplace) -> str:
     return _local(value, marketplace).strftime(style)
 
 
-def local_date_time(value: datetime, marketplace: Marketplace) -> str:
+def local_date_time(
+    value: datetime, marketplace: Marketplace, date_style: str | None = None
+) -> str:
     """``value`` as the marketplace's settlement file writes a date-time
-    (``02.11.2026 10:00:00 UTC``, ``2026/11/02 19:00:00 JST``...)."""
-    style = _DATE_FORMATS[marketplace.settlement_date_style]
+    (``02.11.2026 10:00:00 UTC``, ``2026/11/02 19:00:00 JST``...), or in
+    ``date_style``."""
+    style = _DATE_FORMATS[date_style or marketplace.settlement_date_style]
     local = _local(value, marketplace)
     return local.strftime(f"{style} %H:%M:%S ") + marketplace.settlement_time_zone
 
@@ -193,6 +479,8 @@ def build_settlement(
     unknown_amount_type: bool = False,
     negative: bool = False,
     unbalanced: bool = False,
+    vocabulary: bool = False,
+    date_style: str | None = None,
 ) -> Settlement:
     """The settlement file of ``orders`` (shipped ones with prices are used).
 
@@ -201,8 +489,16 @@ def build_settlement(
     the current one held; ``advertising``: the cost of advertising charged (AUTO: in
     proportion to sales, None or 0: no row); ``unknown_amount_type``: one row of an
     amount type no mapping knows; ``negative``: a cost of advertising big enough to
-    make the total negative; ``unbalanced``: a total-amount 1 more than the rows.
+    make the total negative; ``unbalanced``: a total-amount 1 more than the rows;
+    ``vocabulary``: the amounts of :data:`VOCABULARY_ROWS` and
+    :data:`VOCABULARY_REFUNDS` too (settlement rows with 23 cells); ``date_style``:
+    the dates written ``iso`` (2026-09-07), ``dotted`` (07.09.2026) or
+    ``japanese`` (2026/09/07) whatever the marketplace's.
     """
+    if date_style is not None and date_style not in _DATE_FORMATS:
+        raise ValueError(
+            f"date_style {date_style!r} is not one of {list(_DATE_FORMATS)}"
+        )
     if not isinstance(settlement_id, str) or not _SETTLEMENT_ID.match(settlement_id):
         raise ValueError(f"settlement_id {settlement_id!r} is not a string of digits")
     if not 0 <= refund_share <= 1:
@@ -271,6 +567,9 @@ def build_settlement(
                     extra = {"adjustment-id": adjustment_id, **extra}
                     rows.append(row(kind, amount, order, refund_posted, **extra))
 
+    if vocabulary:
+        rows.extend(_vocabulary_rows(orders, rows, marketplace, row))
+
     sales = sum(
         (
             r["amount"]
@@ -326,7 +625,15 @@ def build_settlement(
     if unbalanced:
         total += 1
     content = _render(
-        rows, settlement_id, start, end, deposit_date, total, marketplace, comma
+        rows,
+        settlement_id,
+        start,
+        end,
+        deposit_date,
+        total,
+        marketplace,
+        comma,
+        date_style or marketplace.settlement_date_style,
     )
     options = {
         "refund_share": refund_share,
@@ -336,6 +643,8 @@ def build_settlement(
         "unknown_amount_type": unknown_amount_type,
         "negative": negative,
         "unbalanced": unbalanced,
+        "vocabulary": vocabulary,
+        "date_style": date_style,
     }
     return Settlement(
         settlement_id,
@@ -473,26 +782,99 @@ def _refund_amounts(order, item, marketplace):
     yield ("Refund", "ItemFees", "RefundCommission"), -refund_commission, line
 
 
+def _vocabulary_rows(orders, rows, marketplace, row):
+    """The rows of :data:`VOCABULARY_ROWS` and :data:`VOCABULARY_REFUNDS` (see
+    :func:`build_settlement`), on the first orders written."""
+    written = [r for r in rows if r["order-id"]]
+    if not written:
+        return []
+    by_id = {o["orderId"]: o for o in orders}
+    first = by_id[written[0]["order-id"]]
+    posted = written[0]["posted-at"]
+    extra_rows = []
+    for number, (transaction, amount_type, description, eur, where) in enumerate(
+        VOCABULARY_ROWS
+    ):
+        amount = _scaled(marketplace, eur)
+        kind = (transaction, amount_type, description)
+        if where == "order":
+            extra_rows.append(row(kind, amount, first, posted))
+        elif where == "mcf":
+            extra_rows.append(
+                row(
+                    kind,
+                    amount,
+                    first,
+                    posted,
+                    **{
+                        "order-id": f"MCF-{1000 + number}",
+                        "marketplace-name": f"Non-Amazon {marketplace.country}",
+                        "fulfillment-id": "AFN",
+                        "sku": "",
+                        "order-item-code": "",
+                    },
+                )
+            )
+        else:
+            extra_rows.append({**row(kind, amount), "short": True})
+    # Refunds under their own name: an order's first item given back, by the
+    # buyer's bank (chargeback) or by Amazon's guarantee (A-to-z).
+    refunded = list(dict.fromkeys(r["order-id"] for r in written))
+    for transaction, order_id in zip(VOCABULARY_REFUNDS, refunded[1:], strict=False):
+        order = by_id[order_id]
+        for source in written:
+            if (
+                source["order-id"] == order_id
+                and source["amount-type"] == "ItemPrice"
+                and source["amount-description"] in ("Principal", "Tax")
+                and source["transaction-type"] == "Order"
+            ):
+                extra_rows.append(
+                    row(
+                        (transaction, "ItemPrice", source["amount-description"]),
+                        -source["amount"],
+                        order,
+                        posted,
+                        **{
+                            k: source[k]
+                            for k in ("order-item-code", "sku")
+                            if k in source
+                        },
+                    )
+                )
+    return extra_rows
+
+
 def _cell(value) -> str:
     return _CELL_BREAKS.sub(" ", str(value)).strip()
 
 
-def _render(rows, settlement_id, start, end, deposit_date, total, marketplace, comma):
+def _render(
+    rows,
+    settlement_id,
+    start,
+    end,
+    deposit_date,
+    total,
+    marketplace,
+    comma,
+    date_style,
+):
     currency = marketplace.currency
     lines = ["\t".join(COLUMNS)]
     summary = dict.fromkeys(COLUMNS, "")
     summary.update(
         {
             "settlement-id": settlement_id,
-            "settlement-start-date": local_date_time(start, marketplace),
-            "settlement-end-date": local_date_time(end, marketplace),
-            "deposit-date": local_date_time(deposit_date, marketplace),
+            "settlement-start-date": local_date_time(start, marketplace, date_style),
+            "settlement-end-date": local_date_time(end, marketplace, date_style),
+            "deposit-date": local_date_time(deposit_date, marketplace, date_style),
             "total-amount": local_format(total, currency, comma),
             "currency": currency,
         }
     )
     lines.append("\t".join(_cell(summary[c]) for c in COLUMNS))
-    style = _DATE_FORMATS[marketplace.settlement_date_style]
+    style = _DATE_FORMATS[date_style]
     for row in rows:
         values = dict.fromkeys(COLUMNS, "")
         values.update({k: v for k, v in row.items() if k in values})
@@ -503,6 +885,12 @@ def _render(rows, settlement_id, start, end, deposit_date, total, marketplace, c
             if isinstance(row["posted-date"], date)
             else row["posted-date"]
         )
-        values["posted-date-time"] = local_date_time(row["posted-at"], marketplace)
-        lines.append("\t".join(_cell(values[c]) for c in COLUMNS))
+        values["posted-date-time"] = local_date_time(
+            row["posted-at"], marketplace, date_style
+        )
+        cells = [_cell(values[c]) for c in COLUMNS]
+        if row.get("short"):
+            # Real files end some rows without the promotion-id cell: 23 cells.
+            cells = cells[: COLUMNS.index("promotion-id")]
+        lines.append("\t".join(cells))
     return ("\n".join(lines) + "\n").encode(marketplace.encoding)

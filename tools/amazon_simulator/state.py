@@ -1118,6 +1118,8 @@ class SimulatorState:
         unknown_amount_type: bool = False,
         negative: bool = False,
         unbalanced: bool = False,
+        vocabulary: bool = False,
+        date_style: str | None = None,
     ) -> str:
         """Publish a V2 settlement report of ``order_ids`` (default: every shipped
         order of ``marketplace``); returns the report id.
@@ -1126,7 +1128,8 @@ class SimulatorState:
         else DE); ``settlement_id`` a string of digits (default: 11 random ones).
         The other options are :func:`~.settlement.build_settlement`'s: ``reserve``,
         ``advertising`` (the cost, AUTO or None), ``unknown_amount_type``,
-        ``negative``, ``unbalanced``, ``refund_share``, ``decimal_comma``.
+        ``negative``, ``unbalanced``, ``refund_share``, ``decimal_comma``,
+        ``vocabulary``, ``date_style``.
         """
         with self.lock:
             if order_ids is not None:
@@ -1168,6 +1171,8 @@ class SimulatorState:
                 unknown_amount_type=unknown_amount_type,
                 negative=negative,
                 unbalanced=unbalanced,
+                vocabulary=vocabulary,
+                date_style=date_style,
             )
             doc_id = f"amzn1.spdoc.1.4.eu.sim{next(self._ids):08d}"
             content = settlement.content

@@ -26,6 +26,8 @@ from amazon_simulator.settlement import (
     PREVIOUS_RESERVE,
     SHIPPING_LABEL,
     UNKNOWN,
+    VOCABULARY_REFUNDS,
+    VOCABULARY_ROWS,
     build_settlement,
 )
 
@@ -266,14 +268,20 @@ def test_grouped_amounts_round_trip(state, code, cost, written):
         assert separator in total.lstrip("-")[:-3]
 
 
-@pytest.mark.parametrize("code,comma", [("US", True), ("DE", False)])
-def test_the_decimal_mark_can_be_chosen(state, code, comma):
+def test_the_decimal_mark_can_be_chosen(state):
     parsed, simulated, text = _settle(
-        state, code, decimal_comma=comma, advertising="2500"
+        state, "DE", decimal_comma=False, advertising="2500"
     )
     amounts = [row["amount"] for row in _table(text)[1:]]
-    assert ("-2.500,00" if comma else "-2,500.00") in amounts
+    assert "-2,500.00" in amounts
     assert parsed.balanced and parsed.total_amount == simulated.total
+
+
+def test_decimal_commas_in_a_usd_file_are_written_and_refused(state):
+    """Issue 19's bad input (``1.234,56`` in a USD file): the simulator writes it,
+    the parser refuses the file."""
+    with pytest.raises(InvalidSettlement, match="not written as USD amounts are"):
+        _settle(state, "US", decimal_comma=True, advertising="2500")
 
 
 def test_cells_are_unquoted_and_on_one_line(state):
@@ -681,3 +689,43 @@ def test_vat_included_orders_are_paid_their_principal_without_a_tax_row(code):
             li.amount for li in rows if li.amount_type in ("ItemPrice", "Promotion")
         )
         assert paid == Decimal(order["proceeds"]["grandTotal"]["amount"])
+
+
+@pytest.mark.parametrize(
+    ("style", "written"),
+    [
+        ("iso", "2026-11-20 12:00:00 UTC"),
+        ("dotted", "20.11.2026 12:00:00 UTC"),
+        ("japanese", "2026/11/20 12:00:00 UTC"),
+    ],
+)
+def test_dates_in_each_form_of_real_files(state, style, written):
+    """The three date forms of real V2 files (issue 19), in a USD file."""
+    parsed, _simulated, text = _settle(state, "US", date_style=style)
+    summary = _table(text)[0]
+    assert summary["settlement-end-date"] == written
+    assert parsed.end == NOW and parsed.balanced
+
+
+def test_an_unknown_date_style_is_refused(state):
+    with pytest.raises(ValueError, match="date_style"):
+        state.add_settlement_report(marketplace="DE", date_style="american")
+
+
+def test_the_vocabulary_of_real_files_is_written(state):
+    parsed, simulated, text = _settle(state, "DE", vocabulary=True)
+    assert parsed.balanced and parsed.problems == ()
+    assert parsed.total_amount == simulated.total
+    kinds = {_kind(line) for line in parsed.lines}
+    assert {row[:3] for row in VOCABULARY_ROWS} <= kinds
+    assert {line.transaction_type for line in parsed.lines} >= set(VOCABULARY_REFUNDS)
+    lines = text.split("\n")[2:-1]
+    short = [line for line in lines if line.count("\t") == len(COLUMNS) - 2]
+    assert short, "settlement rows of 23 cells"
+    assert {line.count("\t") for line in lines} == {len(COLUMNS) - 2, len(COLUMNS) - 1}
+    assert any(line.amount == 0 for line in parsed.lines)
+    assert any(
+        not line.order_ref and not line.marketplace_name for line in parsed.lines
+    )
+    mcf = [li for li in parsed.lines if li.marketplace_name == "Non-Amazon DE"]
+    assert mcf and all(li.order_ref.startswith("MCF-") for li in mcf)
