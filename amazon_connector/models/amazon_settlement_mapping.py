@@ -135,6 +135,24 @@ class AmazonSettlementMapping(models.Model):
             [("company_id", "=", company.id)], limit=1
         ):
             return rules
+        return self._amazon_add_default_rules(company)
+
+    @api.model
+    def _amazon_add_default_rules(self, company):
+        """Make the default rules the company has no rule for yet (same transaction
+        type, amount type and description, archived ones included): all of them for
+        a new company, the new vocabulary's on an upgrade. A rule the accountant
+        changed or archived is never touched."""
+        existing = {
+            (
+                rule.transaction_type or "",
+                rule.amount_type or "",
+                rule.amount_description or "",
+            )
+            for rule in self.with_context(active_test=False).search(
+                [("company_id", "=", company.id)]
+            )
+        }
         # No default_* of the caller's context (an Amazon account's id as
         # default_account_id) may reach the rules' ledger account.
         Mapping = self.env(context=clean_context(self.env.context), su=True)[self._name]
@@ -151,6 +169,8 @@ class AmazonSettlementMapping(models.Model):
                 for transaction, amount_type, description, treatment, fee_type in (
                     DEFAULT_RULES
                 )
+                if (transaction or "", amount_type or "", description or "")
+                not in existing
             ]
         )
 

@@ -40,3 +40,4 @@ from . import test_shipment_kits
 from . import test_sync_runs
 from . import test_tour_checks
 from . import test_tours
+from . import test_upgrade
