@@ -11,18 +11,6 @@ LISTINGS_FEED = "JSON_LISTINGS_FEED"
 
 
 class AmazonOfferCommon(AmazonShipmentCommon):
-    simulator_fast_operations = (
-        *AmazonShipmentCommon.simulator_fast_operations,
-        "createFeedDocument",
-        "createFeed",
-        "getFeed",
-        "getFeedDocument",
-        "createReport",
-        "getReport",
-        "getReportDocument",
-        "patchListingsItem",
-    )
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
