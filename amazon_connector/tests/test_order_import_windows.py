@@ -111,7 +111,7 @@ class TestOrderImportWindows(AmazonOrderCommon):
     def test_429_storm_under_amazons_real_quota_during_a_30_page_import(self):
         """Bad input: 30 pages under Amazon's real searchOrders quota (burst 20,
         then 0.0056 requests a second), while another application of the seller
-        uses the same quota up for a while (100 s), again and again: Amazon's
+        uses the same quota up for a while (250 s), again and again: Amazon's
         429 for pages the connector's own throttle thought it could ask. Nothing
         lost, nothing imported twice, nobody sleeps for the quota."""
         payloads = self.backlog(30)
@@ -119,7 +119,7 @@ class TestOrderImportWindows(AmazonOrderCommon):
 
         def other_client(pages):
             if pages in (6, 13, 24):
-                spent[pages] = self.simulator.spend_quota("searchOrders", hold=100)
+                spent[pages] = self.simulator.spend_quota("searchOrders", hold=250)
 
         with self.page_size(1), self.watch_pages(other_client):
             result = self.import_orders(retry=True)
@@ -130,7 +130,7 @@ class TestOrderImportWindows(AmazonOrderCommon):
             for c in self.simulator.state.calls
             if c["operation"] == "searchOrders"
         )
-        self.assertGreaterEqual(statuses[429], 6, statuses)
+        self.assertGreaterEqual(statuses[429], len(spent), statuses)
         self.assertEqual(statuses[200], 30, "each page answered once")
         self.assertGreater(spent[6], 0, "the other client found quota left")
         # Nothing lost, nothing twice: each order served once, imported once.
