@@ -25,13 +25,21 @@ def _packages():
     )
 
 
+def _is_module(path: Path) -> bool:
+    """Python shipped as a module of a package (not as data)."""
+    return path.suffix == ".py" and (path.parent / "__init__.py").exists()
+
+
 def _data_files():
-    """Every non-Python file of the addon (XML, CSV, SQL, PO/POT, static...)."""
+    """Every file of the addon that is not a module of one of its packages: XML,
+    CSV, SQL, PO/POT, static files, and the migration scripts (Odoo runs
+    ``migrations/<version>/*.py`` from folders that are not packages)."""
     return sorted(
         str(path.relative_to(HERE / ADDON))
         for path in (HERE / ADDON).rglob("*")
         if path.is_file()
-        and path.suffix not in {".py", ".pyc"}
+        and not _is_module(path)
+        and path.suffix != ".pyc"
         and not IGNORED & set(path.parts)
     )
 

@@ -13,7 +13,10 @@ at the same time as pytest (each is one busy process: on two cores side by side 
 take the time of the longer one), on a copy of the fresh database taken before pytest
 ran: the run fails unless both passed and that runner found tests; its report comes
 after pytest's. The web bundles its browser tours need are built on that copy first,
-and the time of its tours is summed up. ``AMAZON_ODOO_RUNNER=0`` leaves that
+and the time of its tours is summed up. Then, on the same copy, Odoo's own suites of
+the modules the addon extends (``sale_stock``, ``stock_delivery``,
+``sale_management``) run with the addon installed, at-install and post-install: the
+run fails unless they pass too. ``AMAZON_ODOO_RUNNER=0`` leaves that
 step out; ``AMAZON_ODOO_RUNNER=1`` runs it even after a selection of tests (pytest
 arguments naming files or node ids, ``-k``, ``-m``...).
 """
@@ -27,6 +30,7 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import devenv
@@ -164,9 +168,37 @@ class BundlesInBackground:
         self.output.close()
 
 
-def odoo_runner(database, db_name, say=say) -> int:
-    """Run the addon's tests with odoo-bin on ``db_name``; 0 when it ran tests and
-    none failed. Says (through ``say``) what it ran, skipped and what failed."""
+@dataclass(frozen=True)
+class Suite:
+    """What Odoo's runner updates on the database and which tests it runs then."""
+
+    title: str
+    update: tuple[str, ...]
+
+    @property
+    def tags(self) -> str:
+        return ",".join(f"/{module}" for module in self.update)
+
+
+#: The addon's own Odoo tests (what OCA's CI runs).
+ADDON_SUITE = Suite(
+    "Odoo's own test runner (odoo-bin --test-tags /amazon_connector)",
+    ("amazon_connector",),
+)
+#: Odoo's own suites of the modules the connector extends, with the connector
+#: installed: updating them runs their at-install tests while the registry does
+#: not know the connector yet (its columns are in the database all the same), then
+#: their post-install tests with it. A connector must not break the ERP it sits in.
+ODOO_SUITES = Suite(
+    "Odoo's own suites with the connector installed (odoo-bin -u --test-tags "
+    "/sale_stock,/stock_delivery,/sale_management)",
+    ("sale_stock", "stock_delivery", "sale_management"),
+)
+
+
+def odoo_runner(database, db_name, suite=ADDON_SUITE, say=say) -> int:
+    """Run ``suite`` with odoo-bin on ``db_name``; 0 when it ran tests and none
+    failed. Says (through ``say``) what it ran, skipped and what failed."""
     started = time.monotonic()
     handle, name = tempfile.mkstemp(
         prefix="amazon-connector-odoo-tests-", suffix=".log"
@@ -177,7 +209,7 @@ def odoo_runner(database, db_name, say=say) -> int:
         [
             *devenv.odoo_bin(database.env_path, database.odoo_src),
             *("-c", database.config, "-d", db_name),
-            *("-u", "amazon_connector", "--test-tags", "/amazon_connector"),
+            *("-u", ",".join(suite.update), "--test-tags", suite.tags),
             "--stop-after-init",
             f"--http-port={_free_port()}",
             "--log-level=info",
@@ -193,9 +225,8 @@ def odoo_runner(database, db_name, say=say) -> int:
     failed, errors, tests = (int(n) for n in found[-1]) if found else (0, 0, 0)
     skipped = [ln.split(" skipped ", 1)[1] for ln in lines if " skipped " in ln]
     say(
-        f"Odoo's own test runner (odoo-bin --test-tags /amazon_connector): {tests} "
-        f"tests, {failed} failed, {errors} error(s), {len(skipped)} skipped, "
-        f"in {elapsed:.0f}s"
+        f"{suite.title}: {tests} tests, {failed} failed, {errors} error(s), "
+        f"{len(skipped)} skipped, in {elapsed:.0f}s"
     )
     tours = [(name, float(seconds)) for name, seconds in TOUR_TIME.findall(text)]
     if tours:
@@ -213,7 +244,7 @@ def odoo_runner(database, db_name, say=say) -> int:
     why = "it ran no test" if not tests else "tests failed"
     if not found:
         why = f"it ended without a test summary (exit code {result.returncode})"
-    say(f"Odoo's own test runner failed: {why}")
+    say(f"{suite.title} failed: {why}")
     problems = [ln for ln in lines if FAILURE.search(ln)]
     say("\n".join(problems or lines[-60:]))
     say(f"its whole log: {log_file}")
@@ -237,6 +268,11 @@ class RunnerBesidePytest:
         try:
             bundles.wait(say=self.messages.append)
             self.code = odoo_runner(database, db_name, say=self.messages.append)
+            # Then, on the same copy, Odoo's own suites of the modules the addon
+            # extends (after the addon's tests: those need the bundles first).
+            self.code |= odoo_runner(
+                database, db_name, ODOO_SUITES, say=self.messages.append
+            )
         except Exception as error:  # reported below as the runner's failure
             self.messages.append(f"Odoo's own test runner failed to run: {error}")
             self.code = 1

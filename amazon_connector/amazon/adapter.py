@@ -530,6 +530,32 @@ class SpApiAdapter:
         )
         return self._expect(payload, dict, "patchListingsItem")
 
+    def get_listings_item(
+        self,
+        sku: str,
+        *,
+        marketplace_ids: Iterable[str],
+        included_data: Iterable[str] = ("summaries", "fulfillmentAvailability"),
+    ) -> dict:
+        """One listing as Amazon holds it (Listings Items API 2021-08-01
+        ``getListingsItem``): by default its ``summaries`` and its
+        ``fulfillmentAvailability``, which say who fulfils it. A SKU Amazon does
+        not know raises :class:`AmazonPermanentError` with status 404."""
+        sku = _required(sku, "sku")
+        if not self.seller_id:
+            raise ValueError("get_listings_item needs the adapter's seller_id")
+        client = self._client(compat.ListingsItemsClient, "2021-08-01")
+        query = {
+            "marketplaceIds": _csv(marketplace_ids, required="marketplace_ids"),
+            "includedData": _csv(included_data, required="included_data"),
+        }
+        payload = self._call(
+            "getListingsItem",
+            "GET",
+            lambda: client.get_listings_item(self.seller_id, sku, **query),
+        )
+        return self._expect(payload, dict, "getListingsItem")
+
     # -- documents -------------------------------------------------------------
 
     def _download_document(self, info: dict) -> ReportDocument:

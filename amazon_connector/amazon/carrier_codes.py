@@ -5,7 +5,11 @@ The codes are Amazon's, spelt as Amazon spells them (``"YamatoTransport"``,
 ``"Polish Post"``, ``"AT POST"``, ``"BPOST"``...): Amazon matches them exactly. A
 carrier not in Amazon's list goes as :data:`OTHER` with its name in ``carrierName``.
 The list is the common carriers of the US, EU, UK, JP, AU, CA and IN marketplaces, not
-all of Amazon's several hundred codes.
+all of Amazon's several hundred codes; each is a value of the ``CarrierCode``
+enumeration of Amazon's ``amzn-base.xsd``. ``schemas/order_feeds.xsd`` enumerates
+exactly these codes (a test keeps the two together), so a code missing here goes as
+``Other`` with the carrier's name. ``Evri`` is not one: Amazon lists the carrier as
+``Hermes UK`` (an Evri carrier without that code goes by name).
 """
 
 import re
@@ -38,8 +42,8 @@ CARRIER_CODES: tuple[tuple[str, str], ...] = (
     ("Royal Mail", "Royal Mail"),
     ("Parcelforce", "Parcelforce"),
     ("Yodel", "Yodel"),
-    ("Evri", "Evri"),
     ("Hermes", "Hermes"),
+    ("Hermes UK", "Evri (Hermes UK)"),
     ("DPD Local", "DPD Local"),
     ("UK Mail", "UK Mail"),
     ("APC Overnight", "APC Overnight"),

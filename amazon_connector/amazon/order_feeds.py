@@ -4,7 +4,10 @@ the seller).
 
 Both are an ``AmazonEnvelope`` of numbered messages; Amazon's processing report
 (:mod:`.processing_report`) answers message by message, by ``MessageID``. Children
-are written in the order of Amazon's XSD, which refuses any other.
+are written in the order of Amazon's XSD, which refuses any other; the tests check
+every document against it (:mod:`.feed_schema`). A carrier without an Amazon
+``CarrierCode`` goes as ``CarrierName``; an acknowledgement ``Item`` cancels all the
+units of its Amazon item (Amazon's schema gives it no quantity).
 """
 
 from collections.abc import Sequence
@@ -52,10 +55,10 @@ class FulfillmentMessage:
 
 @dataclass(frozen=True)
 class CancelledItem:
-    """An order item to cancel; no ``quantity`` cancels all its units."""
+    """An order item to cancel, all its units: Amazon's ``OrderAcknowledgement``
+    gives an ``Item`` no quantity, a cancellation by feed cancels whole items."""
 
     order_item_id: str
-    quantity: int | None = None
 
 
 @dataclass(frozen=True)
@@ -178,16 +181,7 @@ def acknowledgement_feed(
         for item in message.items:
             if not item.order_item_id:
                 raise ValueError(f"message {message.message_id}: an item has no id")
-            if item.quantity is not None and (
-                isinstance(item.quantity, bool) or item.quantity < 1
-            ):
-                raise ValueError(
-                    f"item {item.order_item_id}: the quantity canceled must be "
-                    f"positive, not {item.quantity}"
-                )
             line = etree.SubElement(acknowledgement, "Item")
             _sub(line, "AmazonOrderItemCode", item.order_item_id)
             _sub(line, "CancelReason", message.cancel_reason)
-            if item.quantity is not None:
-                _sub(line, "Quantity", item.quantity)
     return _document(root)

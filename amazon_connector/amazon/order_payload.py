@@ -18,7 +18,10 @@ Amazon gives them, except that discounts are stored as the positive amount taken
 In the sandbox examples the breakdowns add up to ``proceedsTotal`` (``ITEM`` 39.99 +
 ``TAX`` 10.00 = 49.99 for the US order); if they only add up once ``TAX`` is left out,
 the principal already includes its tax and :attr:`OrderItem.amounts_include_tax` says
-so. :mod:`.order_totals` turns these amounts into sale-order lines.
+so (v0's ``ItemPrice`` / ``ItemTax`` on EU and UK marketplaces, which Amazon's Orders
+API migration guide maps to ``ITEM`` and ``TAX``). A ``TAX`` that cannot be the item's
+in either shape (negative, or larger than what it taxes) is refused.
+:mod:`.order_totals` turns these amounts into sale-order lines.
 """
 
 import logging
@@ -685,6 +688,7 @@ class _OrderParser:
         taxes: dict[str, Decimal | None] = dict.fromkeys((*_CHARGE_TYPES, "DISCOUNT"))
         discounts: dict[str, Decimal | None] = {"ITEM": None, "SHIPPING": None}
         tax_total = discount_total = Decimal(0)
+        detailed: set[str] = set()  # what the TAX details name
 
         breakdowns = self.array(proceeds, "breakdowns", prefix)
         for index, raw_breakdown in enumerate(breakdowns):
@@ -706,6 +710,7 @@ class _OrderParser:
             if kind == "TAX":
                 tax_total += subtotal.amount
                 _split_tax(taxes, subtotal.amount, details)
+                detailed.update(subtype for subtype, _amount in details)
             elif kind == "DISCOUNT":
                 discount_total += abs(subtotal.amount)
                 _split_discount(discounts, abs(subtotal.amount), details)
@@ -736,6 +741,8 @@ class _OrderParser:
                         total.amount,
                     )
 
+        self.check_taxes(prefix, charges, taxes, discount_total, tax_total, detailed)
+
         def money(amount: Decimal | None) -> Money | None:
             if amount is None or self.currency is None:
                 return None
@@ -758,6 +765,37 @@ class _OrderParser:
             "proceeds_total": total,
             "amounts_include_tax": amounts_include_tax,
         }
+
+    def check_taxes(self, prefix, charges, taxes, discount_total, tax_total, detailed):
+        """Refuse a TAX that cannot be the tax of the item's amounts, whichever
+        the shape (on top of them or the VAT part of them): negative, or larger
+        than what it taxes (a part named by a detail: larger than that charge;
+        the whole TAX: larger than the item's charges less its promotions)."""
+        field_name = f"{prefix}.breakdowns"
+        if tax_total < 0:
+            raise self.error(field_name, f"TAX {tax_total} is negative")
+        for kind, tax in taxes.items():
+            if kind != "DISCOUNT" and tax is not None and tax < 0:
+                raise self.error(field_name, f"TAX on {kind} ({tax}) is negative")
+        for kind in detailed:
+            tax = taxes.get(kind) if kind in taxes else None
+            if kind == "DISCOUNT":
+                amount = discount_total
+            elif kind in charges:
+                amount = charges[kind] or Decimal(0)
+            else:
+                continue  # counted as OTHER
+            if tax and tax > amount:
+                raise self.error(
+                    field_name,
+                    f"TAX on {kind} ({tax}) is larger than {kind} ({amount})",
+                )
+        charged = sum((v for v in charges.values() if v), Decimal(0)) - discount_total
+        if tax_total > charged:
+            raise self.error(
+                field_name,
+                f"TAX ({tax_total}) is larger than the amounts it taxes ({charged})",
+            )
 
 
 def _add(bucket: dict, key: str, amount: Decimal) -> None:

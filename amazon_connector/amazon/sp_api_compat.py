@@ -298,7 +298,7 @@ class SellersClient(CompatClient, Sellers):
 
 
 class ListingsItemsClient(CompatClient, ListingsItemsV20210801):
-    """Listings Items API 2021-08-01 (patchListingsItem)."""
+    """Listings Items API 2021-08-01 (patchListingsItem, getListingsItem)."""
 
 
 class FeedsClient(CompatClient, FeedsV20210630):

@@ -30,6 +30,7 @@ RATE_LIMITS: dict[str, tuple[float, int]] = {
     "getReport": (2.0, 15),
     "getReportDocument": (0.0167, 15),
     "patchListingsItem": (5.0, 5),
+    "getListingsItem": (5.0, 10),
 }
 
 

@@ -74,6 +74,23 @@ class AmazonOffer(models.Model):
         required=True,
         help="Amazon (FBA): Amazon ships from its own stock, no quantity is sent.",
     )
+    # Who fulfils an offer is learned from Amazon, never assumed: an offer made
+    # by hand or from an order, or whose listings report row gives no known
+    # channel, is asked of Amazon (getListingsItem) before anything is sent.
+    channel_unknown = fields.Boolean(
+        string="Fulfilment Not Confirmed",
+        readonly=True,
+        copy=False,
+        help="Amazon has not said yet who fulfils this offer: nothing is sent for "
+        "it until the next export has asked Amazon.",
+    )
+    channel_note = fields.Char(
+        string="Fulfilment Note",
+        readonly=True,
+        copy=False,
+        help="Why nothing is sent for this offer, or what Amazon's listing says "
+        "about who fulfils it.",
+    )
     product_type = fields.Char(
         default="PRODUCT",
         help="Amazon's product type of the listing, which every listings feed "
@@ -244,10 +261,25 @@ class AmazonOffer(models.Model):
                     )
                 )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        # An offer made by hand or from an order: Amazon is asked who fulfils it
+        # before its first export (the listings import says so explicitly).
+        for vals in vals_list:
+            vals.setdefault("channel_unknown", True)
+        return super().create(vals_list)
+
     def write(self, vals):
         # A setting that changes what is sent makes the offer worth sending again.
         if _RESEND_FIELDS & set(vals):
             vals = {**vals, "resend": True}
+        # Set to merchant by hand: confirmed by Amazon before a quantity is sent
+        # (a DEFAULT quantity would turn an FBA listing into a merchant one).
+        if (
+            vals.get("fulfillment_channel") == "merchant"
+            and "channel_unknown" not in vals
+        ):
+            vals = {**vals, "channel_unknown": True}
         return super().write(vals)
 
     @api.depends(
@@ -333,6 +365,7 @@ class AmazonOffer(models.Model):
                 """
                 SELECT o.id, o.account_id, o.company_id, o.marketplace_id, o.sku,
                        o.product_id, o.fulfillment_channel, o.product_type,
+                       COALESCE(o.channel_unknown, FALSE) AS channel_unknown,
                        o.sync_stock, o.sync_price, o.reserve_rule,
                        COALESCE(o.handling_time, 0) AS handling_time,
                        COALESCE(o.price, 0) AS price,

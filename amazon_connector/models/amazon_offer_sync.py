@@ -26,8 +26,13 @@ from ..amazon.listings_feed import (
     price_patch,
     stock_patch,
 )
+from ..amazon.listings_report import (
+    AMAZON,
+    MERCHANT,
+    channel_of_listings_item,
+    parse_merchant_listings,
+)
 from ..amazon.listings_report import REPORT_TYPE as LISTINGS_REPORT_TYPE
-from ..amazon.listings_report import parse_merchant_listings
 from ..amazon.processing_report import UnclearReport
 from .job_retry import retry_later
 
@@ -45,6 +50,9 @@ PRECOMMIT_KEY = "amazon_connector.stock_changed"
 # A job waits a few seconds for Amazon's quota at most; the rest is its retry.
 JOB_SESSION = {"max_wait": 5.0, "max_attempts": 3}
 STOCK_PATH = "/attributes/fulfillment_availability"
+# getListingsItem calls one export makes at most to learn who fulfils new offers
+# (Amazon's rate is 5 a second); the others are asked at the next export.
+CHANNEL_CHECKS_PER_EXPORT = 200
 PRICE_PATH = "/attributes/purchasable_offer"
 
 
@@ -108,6 +116,7 @@ class AmazonOffer(models.Model):
         blocked = account._amazon_job_blocker()
         if blocked:
             return blocked
+        self._amazon_check_channels(account, offer_ids=offer_ids)
         plan, missing_type = self._amazon_export_plan(
             account, stock=stock, price=price, offer_ids=offer_ids, force=force
         )
@@ -169,7 +178,8 @@ class AmazonOffer(models.Model):
                 for r in self.browse(offer_ids).exists()._amazon_offer_rows()
                 if r["account_id"] == account.id
             ]
-        rows = [r for r in rows if r["product_id"]]
+        # Who fulfils an offer not confirmed by Amazon: nothing is sent for it.
+        rows = [r for r in rows if r["product_id"] and not r["channel_unknown"]]
         availability = self._amazon_compute_availability(rows) if stock else {}
         prices = {}
         if price:
@@ -228,7 +238,14 @@ class AmazonOffer(models.Model):
         """The quantity to send for ``row``, or None when Amazon has it, has it on
         its way, or refused it already."""
         figure = availability.get(row["id"])
-        if figure is None or not row["sync_stock"]:
+        if (
+            figure is None
+            or not row["sync_stock"]
+            # Amazon fulfils it, or may: never a DEFAULT quantity, whatever
+            # Send Stock says (it would make the listing merchant-fulfilled).
+            or row["fulfillment_channel"] != "merchant"
+            or row["channel_unknown"]
+        ):
             return None
         qty = figure.quantity
         if force or row["resend"]:
@@ -293,6 +310,107 @@ class AmazonOffer(models.Model):
                 values["attempted_price"] = price
             self.browse(ids).write(values)
         return feed
+
+    # ------------------------------------------------ who fulfils each offer
+
+    @api.model
+    def _amazon_check_channels(self, account, offer_ids=None):
+        """Ask Amazon (getListingsItem) who fulfils the offers of ``account``
+        (or ``offer_ids``) it has not confirmed yet, before anything is sent for
+        them: the connector never decides it. An offer Amazon does not know, or
+        whose listing does not say, stays unconfirmed with the reason on it (and
+        is asked again at the next export). Returns the offers checked."""
+        domain = [
+            ("account_id", "=", account.id),
+            ("channel_unknown", "=", True),
+            ("product_id", "!=", False),
+        ]
+        if offer_ids is not None:
+            domain.append(("id", "in", list(offer_ids)))
+        offers = self.search(domain, limit=CHANNEL_CHECKS_PER_EXPORT + 1, order="id")
+        if len(offers) > CHANNEL_CHECKS_PER_EXPORT:
+            offers = offers[:CHANNEL_CHECKS_PER_EXPORT]
+            self._amazon_trigger_export()
+        if not offers:
+            return offers
+        asked = self.browse()
+        try:
+            with account._amazon_session(**JOB_SESSION) as adapter:
+                for offer in offers:
+                    offer._amazon_ask_channel(adapter)
+                    asked |= offer
+        except AmazonAuthError as error:
+            account._amazon_mark_error(error)
+        except AmazonRetryableError as error:
+            # Throttled: the others wait for the next export, nothing is sent.
+            (offers - asked).write(
+                {
+                    "channel_note": self.env._(
+                        "Amazon could not be asked who fulfils this offer yet "
+                        "(%s): nothing is sent until it answers.",
+                        error,
+                    )
+                }
+            )
+            self._amazon_trigger_export()
+        return asked
+
+    def _amazon_ask_channel(self, adapter):
+        """One offer's getListingsItem, in every marketplace it is offered in:
+        Amazon fulfils it if it does in any of them."""
+        self.ensure_one()
+        marketplaces = self.marketplace_id or self.account_id.marketplace_ids
+        channels, missing = set(), []
+        for marketplace in marketplaces:
+            try:
+                item = adapter.get_listings_item(
+                    self.sku,
+                    marketplace_ids=[marketplace.marketplace_id],
+                    included_data=["summaries", "fulfillmentAvailability"],
+                )
+            except AmazonPermanentError as error:
+                if error.status == 404:
+                    missing.append(marketplace.name)
+                    continue
+                if isinstance(error, AmazonAuthError):
+                    raise
+                self.write({"channel_note": str(error)})
+                return
+            channels.add(channel_of_listings_item(item))
+        if AMAZON in channels:
+            channel = AMAZON
+        elif MERCHANT in channels and None not in channels:
+            channel = MERCHANT
+        else:
+            channel = None
+        if channel is None:
+            self.write(
+                {
+                    "channel_note": self.env._(
+                        "Amazon has no listing of %(sku)s in %(marketplaces)s: "
+                        "nothing is sent until it has one.",
+                        sku=self.sku,
+                        marketplaces=", ".join(missing),
+                    )
+                    if missing and not channels
+                    else self.env._(
+                        "Amazon's listing of %s does not say who fulfils it: "
+                        "nothing is sent.",
+                        self.sku,
+                    )
+                }
+            )
+            return
+        values = {"channel_unknown": False, "channel_note": False}
+        if channel != self.fulfillment_channel:
+            values["fulfillment_channel"] = channel
+            values["channel_note"] = self.env._(
+                "Amazon says %s: set from its listing.",
+                self.env._("Amazon fulfils this offer")
+                if channel == AMAZON
+                else self.env._("the seller fulfils this offer"),
+            )
+        self.write(values)
 
     # ------------------------------------------------------------ the verdict
 
@@ -475,6 +593,7 @@ class AmazonOffer(models.Model):
             lambda o: (
                 o.sync_stock
                 and o.fulfillment_channel == "merchant"
+                and not o.channel_unknown
                 and o._amazon_may_be_selling()
             )
         )
@@ -563,6 +682,11 @@ class AmazonOffer(models.Model):
         blocked = offer.account_id._amazon_job_blocker()
         if blocked:
             return blocked
+        if offer.channel_unknown or offer.fulfillment_channel != "merchant":
+            return self.env._(
+                "Nothing done: %s is not a confirmed merchant-fulfilled offer.",
+                offer.sku,
+            )
         figure = offer._amazon_availability().get(offer.id)
         if figure is None or figure.quantity != 0 or not offer.sync_stock:
             return self.env._("Nothing done: %s is not sold out.", offer.sku)
@@ -751,6 +875,7 @@ class AmazonOffer(models.Model):
                 document.content,
                 charset=document.charset,
                 marketplace_id=marketplace.marketplace_id,
+                region=account.region,
             )
         except ValueError as error:
             return account._amazon_listings_message(
@@ -798,13 +923,29 @@ class AmazonOffer(models.Model):
             values = {
                 "asin": row.asin or False,
                 "title": row.title or False,
-                "fulfillment_channel": row.fulfillment_channel,
                 "amazon_qty": row.quantity or 0,
                 "amazon_price": float(row.price or 0),
                 "amazon_status": row.status or False,
             }
             if row.product_type:
                 values["product_type"] = row.product_type
+            # Who fulfils it: as the report says; when it does not say, the
+            # offer keeps its channel and Amazon is asked before any export.
+            if row.fulfillment_channel:
+                values.update(
+                    fulfillment_channel=row.fulfillment_channel,
+                    channel_unknown=False,
+                    channel_note=row.channel_problem or False,
+                )
+            else:
+                values.update(
+                    channel_unknown=True,
+                    channel_note=self.env._(
+                        "The listings report does not say who fulfils this offer "
+                        "(%s): Amazon is asked before anything is sent.",
+                        row.channel_text or self.env._("empty"),
+                    ),
+                )
             offer = existing.get(row.sku)
             product = products.get(row.sku)
             if offer is None:
@@ -827,7 +968,15 @@ class AmazonOffer(models.Model):
                 values = {
                     k: v
                     for k, v in values.items()
-                    if k in ("asin", "title", "fulfillment_channel", "product_type")
+                    if k
+                    in (
+                        "asin",
+                        "title",
+                        "fulfillment_channel",
+                        "channel_unknown",
+                        "channel_note",
+                        "product_type",
+                    )
                 }
             if not offer.product_id and product:
                 values["product_id"] = product.id
@@ -863,7 +1012,7 @@ class AmazonOffer(models.Model):
             )
         if listings.problems:
             summary += " " + self.env._(
-                "Lines skipped: %s", "; ".join(listings.problems[:20])
+                "Problems: %s", "; ".join(listings.problems[:20])
             )
         return account._amazon_listings_message(summary)
 

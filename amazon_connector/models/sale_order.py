@@ -535,9 +535,6 @@ class SaleOrder(models.Model):
                         ref=ref,
                     )
                 )
-            left = goods.filtered(lambda line: line.product_uom_qty) - lines
-            if not left and not self._amazon_done_deliveries():
-                lines = None  # every item: the whole order
         if lines is None and self._amazon_done_deliveries():
             raise UserError(
                 _(
@@ -560,7 +557,29 @@ class SaleOrder(models.Model):
                     self._amazon_units(q) for q in goods.mapped("product_uom_qty")
                 ),
             }
-        units = defaultdict(int)
+        # Amazon cancels whole items (its acknowledgement gives an item no
+        # quantity): a line chosen takes the other lines of its item along.
+        item_ids = set(lines.mapped("amazon_order_item_id"))
+        lines = goods.filtered(
+            lambda line: line.amazon_order_item_id in item_ids and line.product_uom_qty
+        )
+        shipped = lines.filtered(
+            lambda line: (
+                line.qty_delivered
+                or line.move_ids.filtered(lambda m: m.state == "done")
+            )
+        )
+        if shipped:
+            raise UserError(
+                _(
+                    "%(lines)s of Amazon order %(ref)s already shipped: Amazon "
+                    "cancels whole items only, so the other lines of the same item "
+                    "cannot be canceled by the seller.",
+                    lines=", ".join(shipped.mapped("name")),
+                    ref=ref,
+                )
+            )
+        units = 0
         for line in lines:
             quantity = line.product_uom_qty
             if self._amazon_units(quantity) != quantity:
@@ -571,7 +590,11 @@ class SaleOrder(models.Model):
                         qty=quantity,
                     )
                 )
-            units[line.amazon_order_item_id] += self._amazon_units(quantity)
+            units += self._amazon_units(quantity)
+        if not goods.filtered(lambda line: line.product_uom_qty) - lines and not (
+            self._amazon_done_deliveries()
+        ):
+            return self._amazon_cancel_plan(None)  # every item: the whole order
         return {
             "order": self,
             "whole": False,
@@ -581,11 +604,8 @@ class SaleOrder(models.Model):
                 f"{line.product_id.display_name}"
                 for line in lines
             ),
-            "items": tuple(
-                CancelledItem(item_id, quantity)
-                for item_id, quantity in sorted(units.items())
-            ),
-            "units": sum(units.values()),
+            "items": tuple(CancelledItem(item_id) for item_id in sorted(item_ids)),
+            "units": units,
         }
 
     def _amazon_cancel_in_odoo(self, plan):
@@ -628,7 +648,7 @@ class SaleOrder(models.Model):
             "reason": reason,
             "whole": plan["whole"],
             "units": plan["units"],
-            "items": {item.order_item_id: item.quantity for item in plan["items"]},
+            "items": [item.order_item_id for item in plan["items"]],
             "state": "sent",
             "error": False,
         }

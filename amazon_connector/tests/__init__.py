@@ -19,10 +19,12 @@ from . import test_order_import_money_lines
 from . import test_order_import_robustness
 from . import test_order_import_vat
 from . import test_order_import_windows
+from . import test_order_vat_included
 from . import test_offer_availability
 from . import test_offer_export
 from . import test_offer_listings_import
 from . import test_order_views
+from . import test_other_modules_tables
 from . import test_overview
 from . import test_security
 from . import test_settings

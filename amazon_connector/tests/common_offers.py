@@ -41,6 +41,8 @@ class AmazonOfferCommon(AmazonShipmentCommon):
         with self.simulator.state.lock:
             self.simulator.state.listings.clear()
             self.simulator.state.listings_patches.clear()
+            self.simulator.state.listings_item_requests.clear()
+            self.simulator.state.listings_report_layouts = {}
 
     # ------------------------------------------------------------------ set-up
 

@@ -93,6 +93,7 @@ def order(
     programs=(),
     pending_without_prices=True,
     item_only=False,
+    vat_included=False,
     facilitator=False,
     reporting_scheme=None,
 ):
@@ -100,9 +101,17 @@ def order(
 
     ``item_only``: Amazon's other shape, one ``ITEM`` (and ``SHIPPING``...)
     breakdown per charge holding what the buyer paid and no ``TAX`` (sellers who do
-    not use Amazon's VAT calculation). ``facilitator``: the items carry Amazon's
-    ``MARKETPLACE_FACILITATOR`` marker; ``reporting_scheme``: UOSS or IOSS."""
+    not use Amazon's VAT calculation). ``vat_included``: Amazon's third shape, v0's
+    ``ItemPrice`` / ``ItemTax`` carried into v2026 (Amazon's Orders API migration
+    guide maps ``ItemPrice`` to the ``ITEM`` breakdown and ``ItemTax`` to ``TAX``):
+    ``ITEM``, ``SHIPPING``, ``DISCOUNT``... hold what the buyer paid, VAT included,
+    ``TAX`` the VAT part of them (by ``detailedBreakdowns``), which
+    ``proceedsTotal`` does not add again. ``facilitator``: the items carry
+    Amazon's ``MARKETPLACE_FACILITATOR`` marker; ``reporting_scheme``: UOSS or
+    IOSS."""
     mp_id, mp_name, currency, mp_country, rate, included = MARKETPLACES[marketplace]
+    if vat_included and not included:
+        raise ValueError(f"{mp_name} prices exclude the tax: no VAT to include")
     number = next(_ids)
     order_id = order_id or f"302-{number:07d}-{number * 7 % 10**7:07d}"
     created = created or datetime.now(timezone.utc) - timedelta(hours=1)
@@ -125,6 +134,8 @@ def order(
             net, tax = _split(gross, rate, currency, included)
             if item_only:
                 net, tax = gross, Decimal(0)
+            elif vat_included:
+                net = gross  # the amount as paid; tax is the VAT part of it
             breakdowns.append({"type": kind, "subtotal": _money(net, currency)})
             total += net
             taxes.append((kind, tax))
@@ -134,6 +145,8 @@ def order(
             net, tax = _split(spec[key], rate, currency, included)
             if item_only:
                 net, tax = spec[key], Decimal(0)
+            elif vat_included:
+                net = spec[key]
             breakdowns.append(
                 {
                     "type": "DISCOUNT",
@@ -158,7 +171,8 @@ def order(
                     ],
                 }
             )
-            total += tax_total
+            if not vat_included:
+                total += tax_total
         grand_total += total
         line = {
             "orderItemId": f"{number:07d}{index:07d}",

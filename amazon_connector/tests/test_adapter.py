@@ -655,12 +655,36 @@ def test_patch_listings_item(adapter, sim):
     assert sim.state.listings_patches[-1]["mode"] == "VALIDATION_PREVIEW"
 
 
+def test_get_listings_item(adapter, sim):
+    sim.state.add_listing("GL-FBA", marketplace="DE", fulfillment_channel="AMAZON_EU")
+    sim.state.add_listing("GL/MFN 1", marketplace="DE", quantity=2)
+    fba = adapter.get_listings_item("GL-FBA", marketplace_ids=[DE])
+    assert fba["fulfillmentAvailability"] == [{"fulfillmentChannelCode": "AMAZON_EU"}]
+    assert fba["summaries"][0]["marketplaceId"] == DE
+    # Odd SKUs travel quoted in the path.
+    mfn = adapter.get_listings_item("GL/MFN 1", marketplace_ids=[DE])
+    assert mfn["fulfillmentAvailability"] == [
+        {"fulfillmentChannelCode": "DEFAULT", "quantity": 2}
+    ]
+    assert sim.state.listings_item_requests[-1] == {
+        "sku": "GL/MFN 1",
+        "marketplaceIds": [DE],
+        "includedData": ["summaries", "fulfillmentAvailability"],
+    }
+    with pytest.raises(AmazonPermanentError) as caught:
+        adapter.get_listings_item("NOT-LISTED", marketplace_ids=[DE])
+    assert (caught.value.status, caught.value.code) == (404, "NOT_FOUND")
+    assert "getListingsItem" in RATE_LIMITS
+
+
 def test_patch_listings_item_needs_seller_id(make_adapter):
     adapter = make_adapter(seller_id=None)
     with pytest.raises(ValueError, match="seller_id"):
         adapter.patch_listings_item(
             "X", marketplace_ids=[DE], product_type="P", patches=[]
         )
+    with pytest.raises(ValueError, match="seller_id"):
+        adapter.get_listings_item("X", marketplace_ids=[DE])
 
 
 # -- failures, retries, throttling ---------------------------------------------

@@ -12,6 +12,7 @@ from ..amazon.listings_report import (
     MERCHANT,
     REPORT_TYPE,
     ListingRow,
+    ListingsFileError,
     parse_merchant_listings,
     parse_price,
 )
@@ -104,6 +105,7 @@ def test_a_real_shaped_report():
             fulfillment_channel=MERCHANT,
             status="Active",
             product_type=None,  # a real report has no product-type column
+            channel_text="DEFAULT",
         ),
         ListingRow(
             line=3,
@@ -115,6 +117,7 @@ def test_a_real_shaped_report():
             fulfillment_channel=AMAZON,
             status="Active",
             product_type=None,
+            channel_text="AMAZON_EU",
         ),
     ]
 
@@ -124,7 +127,10 @@ def test_a_real_shaped_report():
     [
         ("DEFAULT", MERCHANT),
         ("default", MERCHANT),
-        ("", MERCHANT),
+        # Not given, or not a code Amazon uses: unknown, never merchant by default.
+        ("", None),
+        ("AMAZON", None),
+        ("MFN", None),
         ("AMAZON_NA", AMAZON),
         ("AMAZON_EU", AMAZON),
         ("AMAZON_FE", AMAZON),
@@ -138,11 +144,36 @@ def test_fulfillment_channel(channel, expected):
     assert row.fulfillment_channel == expected
 
 
-def test_an_unknown_fulfillment_channel_is_a_problem():
+def test_an_unknown_fulfillment_channel_is_kept_unknown_and_named():
     content = tsv([offer("S1", **{"fulfillment-channel": "SOMEONE"}), offer("S2")])
     result = parse_merchant_listings(content.encode())
-    assert [r.sku for r in result.rows] == ["S2"]
-    assert result.problems == ["line 2: SKU S1: unknown fulfillment-channel 'SOMEONE'"]
+    assert [(r.sku, r.fulfillment_channel) for r in result.rows] == [
+        ("S1", None),
+        ("S2", MERCHANT),
+    ]
+    assert result.problems == [
+        "line 2: SKU S1: fulfilment channel 'SOMEONE' unknown, asked of Amazon "
+        "before anything is sent"
+    ]
+
+
+def test_a_channel_of_another_region_is_amazon_and_a_problem():
+    """AMAZON_JP on an EU account: Amazon fulfils it (never sent a quantity), and
+    the seller is told the code is not the account's region."""
+    content = tsv(
+        [
+            offer("JP", **{"fulfillment-channel": "AMAZON_JP"}),
+            offer("EU", **{"fulfillment-channel": "AMAZON_EU"}),
+        ]
+    )
+    result = parse_merchant_listings(content.encode(), region="eu")
+    assert [r.fulfillment_channel for r in result.rows] == [AMAZON, AMAZON]
+    assert result.problems == [
+        "line 2: SKU JP: fulfilment channel AMAZON_JP is not the marketplace's "
+        "region (AMAZON_EU); read as fulfilled by Amazon"
+    ]
+    # Without the region, nothing to compare with.
+    assert parse_merchant_listings(content.encode()).problems == []
 
 
 # -- columns -------------------------------------------------------------------
@@ -186,7 +217,7 @@ def test_columns_are_read_by_name_in_any_order_and_unknown_ones_ignored():
 
 
 def test_a_minimal_report():
-    content = b"seller-sku\nA\nB\n"
+    content = b"seller-sku\tfulfillment-channel\nA\tDEFAULT\nB\tdefault\n"
     rows = parse_merchant_listings(content).rows
     assert [(r.sku, r.asin, r.title, r.price, r.quantity) for r in rows] == [
         ("A", None, None, None, None),
@@ -207,8 +238,20 @@ def test_a_minimal_report():
     ],
 )
 def test_asin_fallbacks(values, asin):
-    columns = ("seller-sku", "asin1", "asin", "product-id", "product-id-type")
-    row = {"seller-sku": "S", "product-id-type": "1", **values}
+    columns = (
+        "seller-sku",
+        "asin1",
+        "asin",
+        "product-id",
+        "product-id-type",
+        "fulfillment-channel",
+    )
+    row = {
+        "seller-sku": "S",
+        "product-id-type": "1",
+        "fulfillment-channel": "DEFAULT",
+        **values,
+    }
     (parsed,) = parse_merchant_listings(tsv([row], columns).encode()).rows
     assert parsed.asin == asin
 
@@ -223,14 +266,28 @@ def test_asin_fallbacks(values, asin):
     ],
 )
 def test_no_seller_sku_column(content):
-    with pytest.raises(ValueError, match="has no seller-sku column"):
+    with pytest.raises(ListingsFileError, match="has no seller-sku"):
         parse_merchant_listings(content)
 
 
+def test_no_channel_column_is_refused():
+    """Without the channel, who fulfils each offer is unknown: the file is
+    refused rather than read as merchant-fulfilled."""
+    columns = tuple(c for c in COLUMNS if c != "fulfillment-channel")
+    with pytest.raises(
+        ListingsFileError,
+        match=r"has no fulfillment-channel column .*the columns found are: "
+        r"item-name, item-description",
+    ):
+        parse_merchant_listings(tsv([offer("S")], columns).encode())
+
+
 def test_the_missing_column_message_names_the_columns_found():
-    with pytest.raises(ValueError, match=r"its columns are: item-name, sku, price"):
+    with pytest.raises(
+        ListingsFileError, match=r"the columns found are: item-name, sku, price\)"
+    ):
         parse_merchant_listings(b"item-name\tsku\tprice\nA\tB\t1\n")
-    with pytest.raises(ValueError, match="the file is empty"):
+    with pytest.raises(ListingsFileError, match="the file is empty"):
         parse_merchant_listings(b"")
 
 
@@ -238,7 +295,7 @@ def test_a_gzipped_report_is_not_read_here():
     """Ungzipping is the adapter's job: compressed bytes are refused, not read as
     garbage rows."""
     content = gzip.compress(tsv([offer("S")]).encode())
-    with pytest.raises(ValueError, match="seller-sku"):
+    with pytest.raises(ListingsFileError, match="nothing was imported"):
         parse_merchant_listings(content)
 
 
@@ -256,7 +313,10 @@ def test_duplicate_sku_keeps_the_first():
 
 
 def test_blank_lines_are_skipped_and_lines_counted():
-    content = b"seller-sku\tprice\n\nA\t1.00\n\t\n   \nB\t2.00\n\n"
+    content = (
+        b"seller-sku\tprice\tfulfillment-channel\n\nA\t1.00\tDEFAULT\n\t\n   \n"
+        b"B\t2.00\tDEFAULT\n\n"
+    )
     result = parse_merchant_listings(content)
     assert [(r.sku, r.line) for r in result.rows] == [("A", 3), ("B", 6)]
     assert result.problems == []
@@ -289,14 +349,16 @@ def test_rows_without_sku_and_unreadable_values_are_problems():
 
 def test_short_rows_and_quotes_are_read_as_amazon_writes_them():
     content = (
-        b"item-name\tseller-sku\tprice\tquantity\n"
+        b"item-name\tseller-sku\tprice\tquantity\tfulfillment-channel\n"
         b'12" vinyl "Live"\tQ-1\n'
-        b'Say "hi\tQ-2\t3.00\t1\textra\tcells\n'
+        b'Say "hi\tQ-2\t3.00\t1\tDEFAULT\textra\tcells\n'
     )
     rows = parse_merchant_listings(content).rows
-    assert [(r.title, r.sku, r.price, r.quantity) for r in rows] == [
-        ('12" vinyl "Live"', "Q-1", None, None),
-        ('Say "hi', "Q-2", Decimal("3.00"), 1),
+    assert [
+        (r.title, r.sku, r.price, r.quantity, r.fulfillment_channel) for r in rows
+    ] == [
+        ('12" vinyl "Live"', "Q-1", None, None, None),
+        ('Say "hi', "Q-2", Decimal("3.00"), 1, MERCHANT),
     ]
 
 
@@ -394,11 +456,24 @@ def test_utf8_byte_order_mark():
 
 
 @pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
-def test_utf16_byte_order_marks(codec):
+def test_text_in_another_encoding_is_refused(codec):
+    """Amazon writes this report in UTF-8, cp1252 or Shift_JIS: anything else
+    (UTF-16 here, with or without its byte order mark) is refused whole."""
     bom = codecs.BOM_UTF16_LE if codec.endswith("le") else codecs.BOM_UTF16_BE
-    content = bom + tsv([offer("Grüße-1")]).encode(codec)
-    (row,) = parse_merchant_listings(content).rows
-    assert row.sku == "Grüße-1"
+    for content in (
+        tsv([offer("S")]).encode(codec),
+        bom + tsv([offer("S")]).encode(codec),
+    ):
+        with pytest.raises(
+            ListingsFileError, match=r"not text in UTF-8, cp1252 or Shift_JIS"
+        ):
+            parse_merchant_listings(content)
+
+
+def test_a_byte_order_mark_on_invalid_utf8_is_refused():
+    content = codecs.BOM_UTF8 + tsv([offer("S", **{"item-name": "é"})]).encode("cp1252")
+    with pytest.raises(ListingsFileError, match="not valid UTF-8"):
+        parse_merchant_listings(content)
 
 
 def test_legacy_european_file_without_charset():

@@ -349,3 +349,108 @@ class TestSoonerThanTheCron(AmazonOfferCommon):
             [(row["id"], qty) for (row, qty, _p), _x in plan], [(offer.id, 0)]
         )
         self.assertTrue(offer._amazon_may_be_selling(), "5 on their way to Amazon")
+
+
+@tagged("post_install", "-at_install")
+class TestOfferChannelCheck(AmazonOfferCommon):
+    """An offer made by hand (or from an order) is asked of Amazon
+    (getListingsItem) before its first stock export: the connector never
+    decides who fulfils it."""
+
+    def test_a_hand_made_merchant_offer_amazon_fulfils_gets_no_quantity(self):
+        product = self.storable("CH-1", 8)
+        offer = self.env["amazon.offer"].create(
+            {
+                "account_id": self.account.id,
+                "marketplace_id": self.marketplace_de.id,
+                "sku": "CH-1",
+                "product_id": product.id,
+            }
+        )
+        self.simulator.state.add_listing(
+            "CH-1", marketplace="DE", fulfillment_channel="AMAZON_EU"
+        )
+        self.assertEqual(offer.fulfillment_channel, "merchant")
+        self.assertTrue(offer.channel_unknown, "not confirmed by Amazon yet")
+        self.export()
+        (request,) = self.simulator.state.listings_item_requests
+        self.assertEqual(
+            (request["sku"], request["marketplaceIds"]),
+            ("CH-1", [self.marketplace_de.marketplace_id]),
+        )
+        self.assertEqual(offer.fulfillment_channel, "amazon")
+        self.assertFalse(offer.channel_unknown)
+        self.assertIn("Amazon fulfils this offer", offer.channel_note)
+        for message in self.sent_messages():
+            self.assertIsNone(patch_of(message, STOCK), message)
+        self.assertEqual(
+            self.simulator.state.listings["CH-1"]["fulfillment_channel"], "AMAZON_EU"
+        )
+        # Asked once: the next export does not ask again.
+        self.export()
+        self.assertEqual(len(self.simulator.state.listings_item_requests), 1)
+
+    def test_an_offer_amazon_does_not_know_sends_nothing_and_says_why(self):
+        product = self.storable("CH-2", 3)
+        offer = self.env["amazon.offer"].create(
+            {
+                "account_id": self.account.id,
+                "marketplace_id": self.marketplace_de.id,
+                "sku": "CH-2",
+                "product_id": product.id,
+            }
+        )
+        self.export()
+        self.assertFalse(self.listings_feeds(), "nothing sent")
+        self.assertTrue(offer.channel_unknown)
+        self.assertIn("Amazon has no listing of CH-2", offer.channel_note)
+        # Listed since: the next export asks again, then sends.
+        self.simulator.state.add_listing("CH-2", marketplace="DE")
+        self.export()
+        self.assertFalse(offer.channel_unknown)
+        self.assertEqual(offer.last_sent_qty, 3)
+
+    def test_an_offer_created_from_an_order_is_not_confirmed(self):
+        """The order import creates offers with the values it has: the channel
+        is confirmed by Amazon before the first export, like a hand-made one."""
+        offer = self.env["amazon.offer"].create(
+            {
+                "account_id": self.account.id,
+                "marketplace_id": self.marketplace_de.id,
+                "sku": "CH-3",
+                "asin": "B0CH3",
+            }
+        )
+        self.assertTrue(offer.channel_unknown)
+        explicit = self.env["amazon.offer"].create(
+            {
+                "account_id": self.account.id,
+                "marketplace_id": self.marketplace_de.id,
+                "sku": "CH-4",
+                "channel_unknown": False,
+            }
+        )
+        self.assertFalse(explicit.channel_unknown, "the listings import says so")
+
+    def test_throttled_checks_send_nothing_for_the_offers_not_asked(self):
+        product = self.storable("CH-5", 4)
+        offer = self.offer(product)
+        self.simulator.state.inject_fault("getListingsItem", "429", count=10)
+        self.export()
+        self.assertTrue(offer.channel_unknown)
+        self.assertIn("could not be asked", offer.channel_note)
+        self.assertFalse(self.listings_feeds())
+
+    def test_set_to_merchant_by_hand_is_confirmed_by_amazon_first(self):
+        fba = self.offer(self.storable("CH-6", 7), fulfillment_channel="amazon")
+        self.export()
+        self.assertEqual(
+            (fba.fulfillment_channel, fba.channel_unknown), ("amazon", False)
+        )
+        fba.fulfillment_channel = "merchant"
+        self.assertTrue(fba.channel_unknown)
+        self.export()
+        self.assertEqual(fba.fulfillment_channel, "amazon", "Amazon says it fulfils it")
+        self.assertNotIn(
+            "CH-6", [m["sku"] for m in self.sent_messages() if patch_of(m, STOCK)]
+        )

@@ -2,10 +2,15 @@
 """Onboarding from Amazon's listings: GET_MERCHANT_LISTINGS_ALL_DATA requested,
 polled as later jobs, downloaded and turned into offers, over HTTP."""
 
+from unittest.mock import patch
+
 from odoo.tests import tagged
 
+from .common import import_simulator
 from .common_offers import AmazonOfferCommon
 from .job_runner import run_jobs
+
+STOCK = "/attributes/fulfillment_availability"
 
 JP_TITLE = "ステンレス製マグカップ 350ml"
 
@@ -137,3 +142,200 @@ class TestListingsImport(AmazonOfferCommon):
         written = offer.write_date
         self.import_listings()
         self.assertEqual(offer.write_date, written, "twice: nothing written")
+
+
+@tagged("post_install", "-at_install")
+class TestListingsAsSellersGetThem(AmazonOfferCommon):
+    """The All Listings Report in the layouts and languages real sellers get
+    (the simulator writes them: tools/amazon_simulator/listings_report.py, each
+    layout with its source), imported and then exported."""
+
+    def setUp(self):
+        super().setUp()
+        self.account.marketplace_ids = self.marketplace_de
+        with self.simulator.state.lock:
+            self.simulator.state.reports.clear()
+
+    def import_listings(self, account=None):
+        with run_jobs(retry=True) as run:
+            (account or self.account).action_import_listings()
+        self.run = run
+        return run
+
+    def offers(self, account=None):
+        return self.env["amazon.offer"].search(
+            [("account_id", "=", (account or self.account).id)]
+        )
+
+    def stock_messages(self):
+        """{sku: fulfillment_availability value} the simulator received."""
+        return {
+            m["sku"]: p["value"]
+            for m in self.sent_messages()
+            for p in m["patches"]
+            if p["path"] == STOCK
+        }
+
+    def test_the_german_4140_report_never_sends_stock_to_an_fba_offer(self):
+        """Amazon.de's header (#4140): fulfilment-channel in British spelling,
+        placeholders, extra columns. The AMAZON_EU offer is Amazon's and the
+        next export sends it no quantity, Send Stock on or not."""
+        state = self.simulator.state
+        state.listings_report_layouts = {"DE": "de-4140"}
+        fba_product = self.storable("DE-FBA-1", 40)
+        mfn_product = self.storable("DE-MFN-1", 6)
+        state.add_listing(
+            "DE-FBA-1", marketplace="DE", fulfillment_channel="AMAZON_EU", price="20"
+        )
+        state.add_listing("DE-MFN-1", marketplace="DE", quantity=2, price="10")
+        self.import_listings()
+        offers = {o.sku: o for o in self.offers()}
+        fba, mfn = offers["DE-FBA-1"], offers["DE-MFN-1"]
+        self.assertEqual(fba.fulfillment_channel, "amazon")
+        self.assertEqual(mfn.fulfillment_channel, "merchant")
+        self.assertFalse(fba.channel_unknown or mfn.channel_unknown)
+        self.assertEqual((fba.product_id, mfn.product_id), (fba_product, mfn_product))
+        self.assertTrue(fba.sync_stock, "Send Stock is on by default")
+        self.export()
+        stock = self.stock_messages()
+        self.assertEqual(stock["DE-MFN-1"][0]["quantity"], 6)
+        self.assertNotIn("DE-FBA-1", stock, "no quantity for Amazon's offer")
+        for message in self.sent_messages():
+            for patch_ in message["patches"]:
+                for value in patch_["value"]:
+                    if message["sku"] == "DE-FBA-1":
+                        self.assertNotIn("fulfillment_channel_code", value)
+        self.assertEqual(state.listings["DE-FBA-1"]["fulfillment_channel"], "AMAZON_EU")
+        self.assertFalse(state.listings_item_requests, "the report said: not asked")
+        # Forced, too.
+        fba.action_export()
+        with run_jobs(retry=True):
+            pass
+        self.assertNotIn("DE-FBA-1", self.stock_messages())
+
+    def test_japanese_headers_in_cp932(self):
+        jp = self.env.ref("amazon_connector.marketplace_jp")
+        account = self.simulator_account("Japan JA", "fe", jp)
+        self.simulator.state.listings_report_layouts = {"JP": "ja"}
+        mug = self.storable("JA-MUG-1", 3)
+        self.simulator.state.add_listing(
+            "JA-MUG-1", marketplace="JP", title=JP_TITLE, price="1980", quantity=3
+        )
+        self.simulator.state.add_listing(
+            "JA-FBA-1", marketplace="JP", fulfillment_channel="AMAZON_JP"
+        )
+        self.import_listings(account)
+        offers = {o.sku: o for o in self.offers(account)}
+        self.assertEqual(set(offers), {"JA-MUG-1", "JA-FBA-1"})
+        self.assertEqual(offers["JA-MUG-1"].title, JP_TITLE)
+        self.assertEqual(
+            (offers["JA-MUG-1"].product_id, offers["JA-MUG-1"].amazon_price),
+            (mug, 1980.0),
+        )
+        self.assertEqual(offers["JA-FBA-1"].fulfillment_channel, "amazon")
+        self.assertFalse(offers["JA-FBA-1"].channel_note, "AMAZON_JP is Japan's")
+
+    def test_custom_true_and_no_status_reports(self):
+        self.simulator.state.add_listing("CU-1", marketplace="DE", quantity=4)
+        for layout in ("custom", "no-status"):
+            self.simulator.state.listings_report_layouts = {"DE": layout}
+            self.import_listings()
+            offer = self.offers()
+            self.assertEqual((offer.sku, offer.amazon_qty), ("CU-1", 4), layout)
+            self.assertEqual(offer.fulfillment_channel, "merchant")
+
+    def test_a_header_in_an_unknown_language_is_refused_whole(self):
+        """Bad input: a header the table does not know (Finnish names, made up
+        for the test: no published Finnish report was found). The message names
+        the columns found; no offer is created."""
+        listings_report = import_simulator().listings_report
+        finnish = (
+            ("Tuotteen nimi", "item-name"),
+            ("Myyjän SKU", "seller-sku"),
+            ("Hinta", "price"),
+            ("Toimituskanava", "fulfillment-channel"),
+        )
+        self.simulator.state.add_listing("FI-1", marketplace="DE", quantity=1)
+        self.simulator.state.listings_report_layouts = {"DE": "fi"}
+        with patch.dict(listings_report.LAYOUTS, {"fi": finnish}):
+            self.import_listings()
+        self.assertFalse(self.offers())
+        message = self.account.message_ids[:1].body
+        self.assertIn("cannot be read", message)
+        self.assertIn("has no seller-sku and no fulfillment-channel column", message)
+        self.assertIn("Tuotteen nimi, Myyjän SKU, Hinta, Toimituskanava", message)
+
+    def test_an_unknown_channel_is_asked_of_amazon_before_any_export(self):
+        """A row with no channel (Amazon left the cell empty): the offer is not
+        merchant by default; Amazon's listing says it is FBA, nothing is sent."""
+        state = self.simulator.state
+        self.storable("UC-1", 9)
+        self.storable("UC-2", 9)
+        state.add_listing("UC-1", marketplace="DE", fulfillment_channel="AMAZON_EU")
+        state.add_listing("UC-2", marketplace="DE", quantity=1)
+        listings_report_row = import_simulator().listings_report._row
+
+        def no_channel(sku, listing, market):
+            row = listings_report_row(sku, listing, market)
+            row["fulfillment-channel"] = ""
+            return row
+
+        with patch.object(import_simulator().listings_report, "_row", no_channel):
+            self.import_listings()
+        offers = {o.sku: o for o in self.offers()}
+        self.assertTrue(all(o.channel_unknown for o in offers.values()))
+        self.assertIn("does not say who fulfils", offers["UC-1"].channel_note)
+        self.assertIn("unknown, asked of Amazon", self.account.message_ids[:1].body)
+        self.export()
+        self.assertEqual(
+            sorted(r["sku"] for r in state.listings_item_requests), ["UC-1", "UC-2"]
+        )
+        self.assertEqual(
+            state.listings_item_requests[0]["includedData"],
+            ["summaries", "fulfillmentAvailability"],
+        )
+        self.assertEqual(offers["UC-1"].fulfillment_channel, "amazon")
+        self.assertEqual(offers["UC-2"].fulfillment_channel, "merchant")
+        self.assertFalse(
+            offers["UC-1"].channel_unknown or offers["UC-2"].channel_unknown
+        )
+        stock = self.stock_messages()
+        self.assertNotIn("UC-1", stock)
+        self.assertEqual(stock["UC-2"][0]["quantity"], 9)
+        self.assertEqual(state.listings["UC-1"]["fulfillment_channel"], "AMAZON_EU")
+
+    def test_amazon_jp_on_an_eu_account(self):
+        """Bad input: a row saying AMAZON_JP on Amazon.de. Read as fulfilled by
+        Amazon (never sent a quantity), the offer and the summary name it."""
+        self.storable("JPEU-1", 5)
+        self.simulator.state.add_listing(
+            "JPEU-1", marketplace="DE", fulfillment_channel="AMAZON_JP"
+        )
+        self.import_listings()
+        offer = self.offers()
+        self.assertEqual(offer.fulfillment_channel, "amazon")
+        self.assertFalse(offer.channel_unknown)
+        self.assertIn("AMAZON_JP is not the marketplace's region", offer.channel_note)
+        self.assertIn("AMAZON_JP", self.account.message_ids[:1].body)
+        self.export()
+        self.assertNotIn("JPEU-1", self.stock_messages())
+
+    def test_the_sku_column_twice_is_refused_whole(self):
+        """Bad input: two columns that both mean the SKU (English and German
+        names in one header, made up for the test): which holds it cannot be
+        told, nothing is created."""
+        listings_report = import_simulator().listings_report
+        twice = (
+            ("seller-sku", "seller-sku"),
+            ("Händler-SKU", "listing-id"),
+            ("fulfillment-channel", "fulfillment-channel"),
+        )
+        self.simulator.state.add_listing("TW-1", marketplace="DE", quantity=1)
+        self.simulator.state.listings_report_layouts = {"DE": "twice"}
+        with patch.dict(listings_report.LAYOUTS, {"twice": twice}):
+            self.import_listings()
+        self.assertFalse(self.offers())
+        self.assertIn(
+            "the seller-sku column twice ('seller-sku' and 'Händler-SKU')",
+            self.account.message_ids[:1].body,
+        )

@@ -8,6 +8,7 @@ from lxml import etree
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 
+from ..amazon.feed_schema import validate
 from . import order_factory as factory
 from .common_shipments import AmazonShipmentCommon
 from .job_runner import run_jobs
@@ -79,6 +80,8 @@ class TestOrderCancel(AmazonShipmentCommon):
 
     def sent_acknowledgement(self):
         [feed] = self.acknowledgement_feeds()
+        errors = validate(feed["content"]).all_errors()
+        self.assertFalse(errors, "the feed validates against Amazon's schema")
         root = etree.fromstring(feed["content"])
         self.assertEqual(
             root.findtext("Header/MerchantIdentifier"), self.account.seller_id
@@ -242,7 +245,7 @@ class TestOrderCancel(AmazonShipmentCommon):
             item.findtext("AmazonOrderItemCode"), self.item_id(payload, "SKU-B")
         )
         self.assertEqual(item.findtext("CancelReason"), "BuyerCanceled")
-        self.assertEqual(item.findtext("Quantity"), "1")
+        self.assertIsNone(item.find("Quantity"), "Amazon's Item has no quantity")
         # Odoo: the chair and its shipping are gone, the lamps still to deliver.
         self.assertEqual(order.state, "sale")
         self.assertEqual(chair.product_uom_qty, 0)
@@ -297,8 +300,8 @@ class TestOrderCancel(AmazonShipmentCommon):
         self.assertEqual(picking.amazon_sync_state, "confirmed")
         self.assertEqual(self.sim_status(payload), "SHIPPED")
 
-    def test_one_of_two_lines_of_an_item(self):
-        payload, order = self.two_item_order()
+    def split_lamps(self, order):
+        """The two lamps of ``order`` on two lines of the same Amazon item."""
         lamps = self.goods(order, self.product_a)
         lamps.product_uom_qty = 1
         other = lamps.copy(
@@ -308,24 +311,72 @@ class TestOrderCancel(AmazonShipmentCommon):
                 "amazon_order_item_id": lamps.amazon_order_item_id,
             }
         )
+        return lamps, other
+
+    def test_one_of_two_lines_of_an_item_cancels_the_item(self):
+        # Amazon cancels whole items: choosing one line of an item takes the
+        # item's other lines along, in the wizard and in what is sent.
+        payload, order = self.two_item_order()
+        lamps, other = self.split_lamps(order)
+        form = self.wizard_from_cancel_button(order)
+        form.scope = "items"
+        form.line_ids.add(other)
+        self.assertEqual({line.id for line in form.line_ids}, {lamps.id, other.id})
         self.cancel_with_wizard(order, lines=other)
         [item] = self.sent_acknowledgement().findall("Item")
         self.assertEqual(
             item.findtext("AmazonOrderItemCode"), lamps.amazon_order_item_id
         )
-        self.assertEqual(item.findtext("Quantity"), "1")
-        self.assertEqual((lamps.product_uom_qty, other.product_uom_qty), (1, 0))
+        self.assertIsNone(item.find("Quantity"))
+        self.assertEqual((lamps.product_uom_qty, other.product_uom_qty), (0, 0))
         lamp_shipping = order.order_line.filtered(
             lambda line: (
                 line.amazon_order_item_id == lamps.amazon_order_item_id
                 and line.product_id.type == "service"
             )
         )
+        self.assertEqual(set(lamp_shipping.mapped("product_uom_qty")), {0})
+        self.assertEqual(self.reserved(self.product_a), 0)
+        self.assertEqual(self.reserved(self.product_b), 1, "the chair stays")
         self.assertEqual(
-            set(lamp_shipping.mapped("product_uom_qty")), {1}, "a lamp left"
+            order.amazon_last_action,
+            "2 unit(s) canceled by the seller (no inventory); Amazon informed",
         )
-        self.assertEqual(self.reserved(self.product_a), 1)
+        sim_lamps = next(
+            i
+            for i in self.sim_order(payload)["orderItems"]
+            if i["orderItemId"] == lamps.amazon_order_item_id
+        )
+        self.assertEqual(sim_lamps["fulfillment"]["quantityUnfulfilled"], 0)
         self.assertEqual(self.sim_status(payload), "UNSHIPPED")
+
+    def test_an_item_part_shipped_is_not_offered(self):
+        # One lamp shipped: the other lamp's line is the same Amazon item, which
+        # Amazon cannot cancel by feed any more.
+        _payload, order = self.two_item_order()
+        lamps, other = self.split_lamps(order)
+        chair = self.goods(order, self.product_b)
+        picking = self.delivery(order)
+        picking.carrier_id = self.dhl
+        picking.carrier_tracking_ref = "LAMP-1"
+        picking.action_assign()
+        for move in picking.move_ids:
+            move.quantity = 1 if move.sale_line_id == lamps else 0
+        picking.move_ids.picked = True
+        with run_jobs(retry=True):
+            result = picking.button_validate()
+            Form(
+                self.env[result["res_model"]].with_context(**result["context"])
+            ).save().process()
+        self.assertEqual((lamps.qty_delivered, other.qty_delivered), (1, 0))
+        unshipped = other
+        form = self.wizard_from_cancel_button(order)
+        self.assertEqual(form.save().cancelable_line_ids, chair)
+        self.assertUnchanged(
+            order,
+            lambda: order.action_amazon_cancel("NoInventory", line_ids=unshipped.ids),
+            "Amazon cancels whole items only",
+        )
 
     def test_cancel_what_is_left_after_a_partial_shipment(self):
         payload, order = self.two_item_order()
@@ -474,6 +525,35 @@ class TestOrderCancel(AmazonShipmentCommon):
         self.assertEqual(activity.summary, "Amazon refused the cancellation")
         self.assertIn("already shipped", str(activity.note))
         self.assertEqual([e["state"] for e in order.amazon_cancellations], ["refused"])
+
+    def test_amazon_refuses_a_message_its_schema_refuses(self):
+        # Two cancellations in one feed; one carries an item code that is not
+        # Amazon's (forced here): Amazon refuses that message alone (5001).
+        payload, order = self.two_item_order()
+        bad_payload, bad_order = self.amazon_order(factory.item("SKU-A", 1))
+        bad_order.order_line.filtered(
+            "amazon_order_item_id"
+        ).amazon_order_item_id = "LAMP-1"
+        with run_jobs(retry=True):
+            (order | bad_order).action_amazon_cancel("NoInventory")
+        [feed] = self.acknowledgement_feeds()
+        self.assertEqual(list(validate(feed["content"]).messages), [2])
+        self.assertEqual(self.sim_status(payload), "CANCELLED")
+        self.assertEqual(self.sim_status(bad_payload), "UNSHIPPED")
+        self.assertEqual(
+            order.amazon_last_action,
+            "Canceled by the seller (no inventory); Amazon informed",
+        )
+        self.assertFalse(order.amazon_needs_review)
+        self.assertTrue(bad_order.amazon_needs_review)
+        self.assertIn(
+            "Amazon refused: Amazon 5001: XML Parsing Error at Line 2: Element "
+            "'AmazonOrderItemCode': [facet 'pattern'] The value 'LAMP-1'",
+            bad_order.amazon_last_action,
+        )
+        self.assertEqual(
+            [e["state"] for e in bad_order.amazon_cancellations], ["refused"]
+        )
 
     def test_fatal_feed_flags_the_order(self):
         _payload, order = self.two_item_order()

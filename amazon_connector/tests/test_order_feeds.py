@@ -5,12 +5,15 @@ The feeds are read back by the simulator's own parsers and processed by its stat
 """
 
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 from amazon_simulator import SimulatorState
 from amazon_simulator import feeds as simulator_feeds
 from lxml import etree
 
+from ..amazon import carrier_codes
+from ..amazon.feed_schema import SCHEMA_FILE, assert_valid, validate
 from ..amazon.order_feeds import (
     ACKNOWLEDGEMENT_FEED_TYPE,
     CANCEL_REASONS,
@@ -44,7 +47,7 @@ def shipment(message_id=1, **changes):
         "fulfillment_date": SHIPPED_AT,
         "carrier": Carrier.of("DHL", None, "Paket"),
         "tracking_number": "00340434161094042557",
-        "items": (ShippedItem("111", 2),),
+        "items": (ShippedItem("10000000000111", 2),),
     }
     values.update(changes)
     return FulfillmentMessage(**values)
@@ -56,7 +59,7 @@ def cancellation(message_id=1, **changes):
         "amazon_order_id": "302-0000001-0000001",
         "merchant_order_id": None,
         "cancel_reason": "NoInventory",
-        "items": (CancelledItem("111"),),
+        "items": (CancelledItem("10000000000111"),),
     }
     values.update(changes)
     return AcknowledgementMessage(**values)
@@ -86,7 +89,10 @@ def test_fulfillment_feed_document():
                 fulfillment_date=datetime(2026, 11, 2, 12, 30),  # naive: UTC
                 carrier=Carrier.of(None, "Spedizioni Rossi", None),
                 tracking_number=None,
-                items=(ShippedItem("333", 1), ShippedItem("444", 3)),
+                items=(
+                    ShippedItem("10000000000333", 1),
+                    ShippedItem("10000000000444", 3),
+                ),
             ),
         ],
     )
@@ -105,7 +111,7 @@ def test_fulfillment_feed_document():
         b"<ShippingMethod>Paket</ShippingMethod>"
         b"<ShipperTrackingNumber>00340434161094042557</ShipperTrackingNumber>"
         b"</FulfillmentData>"
-        b"<Item><AmazonOrderItemCode>111</AmazonOrderItemCode>"
+        b"<Item><AmazonOrderItemCode>10000000000111</AmazonOrderItemCode>"
         b"<Quantity>2</Quantity></Item>"
         b"</OrderFulfillment></Message>"
         b"<Message><MessageID>2</MessageID><OrderFulfillment>"
@@ -113,9 +119,9 @@ def test_fulfillment_feed_document():
         b"<FulfillmentDate>2026-11-02T12:30:00+00:00</FulfillmentDate>"
         b"<FulfillmentData><CarrierName>Spedizioni Rossi</CarrierName>"
         b"<ShippingMethod>Spedizioni Rossi</ShippingMethod></FulfillmentData>"
-        b"<Item><AmazonOrderItemCode>333</AmazonOrderItemCode>"
+        b"<Item><AmazonOrderItemCode>10000000000333</AmazonOrderItemCode>"
         b"<Quantity>1</Quantity></Item>"
-        b"<Item><AmazonOrderItemCode>444</AmazonOrderItemCode>"
+        b"<Item><AmazonOrderItemCode>10000000000444</AmazonOrderItemCode>"
         b"<Quantity>3</Quantity></Item>"
         b"</OrderFulfillment></Message></AmazonEnvelope>"
     )
@@ -124,7 +130,12 @@ def test_fulfillment_feed_document():
 def test_fulfillment_feed_follows_the_xsd_order():
     content = fulfillment_feed(
         SELLER,
-        [shipment(merchant_fulfillment_id="12", items=(ShippedItem("1", 1),) * 2)],
+        [
+            shipment(
+                merchant_fulfillment_id="12",
+                items=(ShippedItem("10000000000001", 1),) * 2,
+            )
+        ],
     )
     root = etree.fromstring(content, PARSER)
     assert tags(root) == ["Header", "MessageType", "Message"]
@@ -155,7 +166,7 @@ def test_fulfillment_feed_round_trips_through_the_simulator_parser():
             fulfillment_date=datetime(
                 2026, 11, 2, 11, 0, tzinfo=timezone(timedelta(hours=1))
             ),
-            items=(ShippedItem("333", 1), ShippedItem("444", 3)),
+            items=(ShippedItem("10000000000333", 1), ShippedItem("10000000000444", 3)),
         ),
     ]
     merchant, parsed = simulator_feeds.parse_fulfillment_feed(
@@ -172,7 +183,7 @@ def test_fulfillment_feed_round_trips_through_the_simulator_parser():
             "carrier_name": None,
             "shipping_method": "Paket",
             "tracking_number": "00340434161094042557",
-            "items": [{"order_item_id": "111", "quantity": "2"}],
+            "items": [{"order_item_id": "10000000000111", "quantity": "2"}],
         },
         {
             "message_id": "2",
@@ -184,8 +195,8 @@ def test_fulfillment_feed_round_trips_through_the_simulator_parser():
             "shipping_method": None,
             "tracking_number": None,
             "items": [
-                {"order_item_id": "333", "quantity": "1"},
-                {"order_item_id": "444", "quantity": "3"},
+                {"order_item_id": "10000000000333", "quantity": "1"},
+                {"order_item_id": "10000000000444", "quantity": "3"},
             ],
         },
     ]
@@ -207,7 +218,7 @@ def test_fulfillment_feeds_that_cannot_be_built(messages):
 
 def test_fulfillment_feed_refuses_bad_quantities_and_no_seller():
     with pytest.raises(ShipmentError):
-        fulfillment_feed(SELLER, [shipment(items=(ShippedItem("111", 0),))])
+        fulfillment_feed(SELLER, [shipment(items=(ShippedItem("10000000000111", 0),))])
     with pytest.raises(ValueError):
         fulfillment_feed("", [shipment()])
 
@@ -229,13 +240,16 @@ def test_acknowledgement_feed_document():
             cancellation(
                 1,
                 merchant_order_id="S00042",
-                items=(CancelledItem("111"), CancelledItem("222")),
+                items=(
+                    CancelledItem("10000000000111"),
+                    CancelledItem("10000000000222"),
+                ),
             ),
             cancellation(
                 2,
                 amazon_order_id="302-0000002-0000002",
                 cancel_reason="BuyerCanceled",
-                items=(CancelledItem("333", 2),),
+                items=(CancelledItem("10000000000333"),),
                 whole_order=False,
             ),
         ],
@@ -260,12 +274,8 @@ def test_acknowledgement_feed_document():
     ]
     assert tags(second) == ["AmazonOrderID", "StatusCode", "Item"]
     assert second.findtext("StatusCode") == "Success"
-    assert tags(second.find("Item")) == [
-        "AmazonOrderItemCode",
-        "CancelReason",
-        "Quantity",
-    ]
-    assert second.findtext("Item/Quantity") == "2"
+    assert tags(second.find("Item")) == ["AmazonOrderItemCode", "CancelReason"]
+    assert_valid(content)
     merchant, parsed = simulator_feeds.parse_acknowledgement_feed(content)
     assert merchant == SELLER
     assert parsed[1] == {
@@ -275,10 +285,9 @@ def test_acknowledgement_feed_document():
         "status_code": "Success",
         "items": [
             {
-                "order_item_id": "333",
+                "order_item_id": "10000000000333",
                 "merchant_order_item_id": None,
                 "cancel_reason": "BuyerCanceled",
-                "quantity": "2",
             }
         ],
     }
@@ -300,13 +309,301 @@ def test_a_whole_order_cancellation_may_list_no_item():
         [cancellation(cancel_reason="Whatever")],
         [cancellation(cancel_reason="no_inventory")],
         [cancellation(items=(), whole_order=False)],
-        [cancellation(items=(CancelledItem("111", 0),), whole_order=False)],
         [cancellation(1), cancellation(1)],
     ],
 )
 def test_acknowledgement_feeds_that_cannot_be_built(messages):
     with pytest.raises(ValueError):
         acknowledgement_feed(SELLER, messages)
+
+
+# -- Amazon's schema --------------------------------------------------------------
+#: Amazon's example documents (each file says where it comes from).
+EXAMPLES = Path(__file__).parent / "data" / "order_feeds"
+XS = "{http://www.w3.org/2001/XMLSchema}"
+
+
+def enumeration(type_name):
+    tree = etree.parse(str(SCHEMA_FILE), PARSER)
+    [simple] = tree.getroot().findall(f"{XS}simpleType[@name='{type_name}']")
+    return [e.get("value") for e in simple.iter(f"{XS}enumeration")]
+
+
+@pytest.mark.parametrize(
+    "name", sorted(path.name for path in EXAMPLES.glob("*.xml")) or ["(none)"]
+)
+def test_amazons_example_documents_validate(name):
+    assert validate((EXAMPLES / name).read_bytes()).valid
+
+
+def test_the_schema_lists_the_connectors_codes():
+    assert enumeration("CarrierCodeType") == [
+        c for c, _l in carrier_codes.CARRIER_CODES
+    ]
+    assert enumeration("CancelReasonType") == [c for c, _l in CANCEL_REASONS]
+    assert "Evri" not in enumeration("CarrierCodeType")
+
+
+def _example(name, old=None, new=None):
+    content = (EXAMPLES / name).read_bytes()
+    if old is not None:
+        assert old.encode() in content
+        content = content.replace(old.encode(), new.encode())
+    return content
+
+
+@pytest.mark.parametrize(
+    ("name", "old", "new", "error"),
+    [
+        (  # Amazon's acknowledgement Item has no Quantity
+            "acknowledgement_cancel.xml",
+            "</CancelReason>",
+            "</CancelReason><Quantity>1</Quantity>",
+            "'Quantity': This element is not expected",
+        ),
+        (
+            "acknowledgement_cancel.xml",
+            "NoInventory",
+            "OutOfStock",
+            "'CancelReason': [facet 'enumeration'] The value 'OutOfStock' is not one "
+            "of the values allowed",
+        ),
+        (
+            "acknowledgement.xml",
+            "<StatusCode>Success",
+            "<StatusCode>Canceled",
+            "'StatusCode'",
+        ),
+        (
+            "fulfillment_carrier_code.xml",
+            "<CarrierCode>UPS</CarrierCode>",
+            "<CarrierCode>Evri</CarrierCode>",
+            "'CarrierCode': [facet 'enumeration']",
+        ),
+        (
+            "fulfillment_carrier_name.xml",
+            "<CarrierName>USPS</CarrierName>",
+            f"<CarrierName>{'Spedizioni ' * 6}</CarrierName>",
+            "'CarrierName': [facet 'maxLength']",
+        ),
+        (
+            "fulfillment_carrier_name.xml",
+            "123-1234567-1234567",
+            "1231234567-1234567",
+            "'AmazonOrderID': [facet 'pattern']",
+        ),
+        (
+            "fulfillment_carrier_name.xml",
+            "<AmazonOrderItemCode>12345678901234",
+            "<AmazonOrderItemCode>ITEM-1",
+            "'AmazonOrderItemCode': [facet 'pattern']",
+        ),
+        (
+            "fulfillment_carrier_code.xml",
+            "<Quantity>2</Quantity>",
+            "<Quantity>0</Quantity>",
+            "'Quantity': '0' is not a valid value",
+        ),
+        (
+            "fulfillment_carrier_code.xml",
+            "2002-05-01T15:36:33-08:00",
+            "01.05.2002 15:36",
+            "'FulfillmentDate'",
+        ),
+        (  # the order of Amazon's sequence
+            "fulfillment_carrier_code.xml",
+            "<MerchantFulfillmentID>1234567</MerchantFulfillmentID>",
+            "",
+            None,
+        ),
+        (
+            "fulfillment_carrier_code.xml",
+            "<ShippingMethod>Second Day</ShippingMethod>\n"
+            "        <ShipperTrackingNumber>1234567890</ShipperTrackingNumber>",
+            "<ShipperTrackingNumber>1234567890</ShipperTrackingNumber>\n"
+            "        <ShippingMethod>Second Day</ShippingMethod>",
+            "'ShippingMethod': This element is not expected",
+        ),
+        (
+            "fulfillment_carrier_code.xml",
+            "<MessageID>1</MessageID>",
+            "<MessageID>0</MessageID>",
+            "'MessageID'",
+        ),
+    ],
+)
+def test_the_schema_refuses_the_message(name, old, new, error):
+    validation = validate(_example(name, old, new))
+    if error is None:  # an optional element left out is fine
+        assert validation.valid
+        return
+    assert not validation.document
+    assert list(validation.messages) == [1]
+    assert validation.messages[1][0].startswith("XML Parsing Error at Line ")
+    assert error in validation.messages[1][0]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "error"),
+    [
+        ("<DocumentVersion>1.01", "<DocumentVersion>v1", "'DocumentVersion'"),
+        (
+            "<MerchantIdentifier>My Store</MerchantIdentifier>",
+            "",
+            "'Header': Missing child element(s). Expected is ( MerchantIdentifier )",
+        ),
+        ("OrderFulfillment</MessageType>", "Fulfillment</MessageType>", "MessageType"),
+    ],
+)
+def test_the_schema_refuses_the_document(old, new, error):
+    validation = validate(_example("fulfillment_carrier_code.xml", old, new))
+    assert not validation.messages
+    assert len(validation.document) == 1 and error in validation.document[0]
+    with pytest.raises(ValueError, match="XML Parsing Error"):
+        assert_valid(_example("fulfillment_carrier_code.xml", old, new))
+    assert validate(b"<AmazonEnvelope>").document[0].startswith("XML Parsing Error")
+
+
+def test_every_document_the_connector_writes_validates():
+    """Shipments with and without tracking, by code, by name (unknown code, no
+    code, ``Other``), split in packages and with several items; cancellations of
+    whole orders, with and without items, and of items."""
+    fulfillments = fulfillment_feed(
+        SELLER,
+        [
+            shipment(1, merchant_fulfillment_id="1"),
+            shipment(2, merchant_fulfillment_id="2", tracking_number=None),
+            shipment(
+                3,
+                amazon_order_id="302-0000002-0000002",
+                carrier=Carrier.of("Kurierdienst Meyer", None, None),
+                tracking_number=None,
+                items=(
+                    ShippedItem("10000000000333", 1),
+                    ShippedItem("10000000000444", 3),
+                    ShippedItem("10000000000333", 1),
+                ),
+            ),
+            shipment(4, carrier=Carrier.of(None, "Spedizioni Rossi", "Espresso")),
+            shipment(5, carrier=Carrier.of("Other", "Kurier Schmidt", None)),
+            shipment(6, carrier=Carrier.of("dhl ecommerce", "DHL", "Parcel Direct")),
+            shipment(7, items=()),  # the whole order
+        ],
+    )
+    assert validate(fulfillments).valid, validate(fulfillments).all_errors()
+    root = etree.fromstring(fulfillments, PARSER)
+    data = [m.find("OrderFulfillment/FulfillmentData") for m in root.iter("Message")]
+    assert [tags(d)[0] for d in data] == [
+        "CarrierCode",
+        "CarrierCode",
+        "CarrierName",
+        "CarrierName",
+        "CarrierName",
+        "CarrierCode",
+        "CarrierCode",
+    ]
+    assert data[5].findtext("CarrierCode") == "DHL eCommerce"
+    acknowledgements = acknowledgement_feed(
+        SELLER,
+        [
+            cancellation(1, merchant_order_id="S00042"),
+            cancellation(2, items=()),
+            cancellation(
+                3,
+                cancel_reason="BuyerCanceled",
+                items=(
+                    CancelledItem("10000000000333"),
+                    CancelledItem("10000000000444"),
+                ),
+                whole_order=False,
+            ),
+            *(
+                cancellation(4 + n, cancel_reason=code)
+                for n, (code, _label) in enumerate(CANCEL_REASONS)
+            ),
+        ],
+    )
+    assert validate(acknowledgements).valid, validate(acknowledgements).all_errors()
+    assert b"<Quantity>" not in acknowledgements
+
+
+@pytest.mark.parametrize("code", [c for c, _l in carrier_codes.CARRIER_CODES])
+def test_every_carrier_code_goes_as_a_valid_document(code):
+    carrier = Carrier.of(code, "Some Carrier", None)
+    content = fulfillment_feed(SELLER, [shipment(carrier=carrier)])
+    assert validate(content).valid
+    element = "CarrierName" if code == "Other" else "CarrierCode"
+    assert f"<{element}>".encode() in content
+
+
+def test_a_carrier_amazon_does_not_list_goes_by_name():
+    for code, name, expected in [
+        ("Evri", None, b"<CarrierName>Evri</CarrierName>"),
+        ("Evri", "Evri", b"<CarrierName>Evri</CarrierName>"),
+        ("Hermes UK", "Evri", b"<CarrierCode>Hermes UK</CarrierCode>"),
+        ("FastParcel24", "Fast Parcel", b"<CarrierName>Fast Parcel</CarrierName>"),
+    ]:
+        content = fulfillment_feed(
+            SELLER, [shipment(carrier=Carrier.of(code, name, None))]
+        )
+        assert expected in content
+        assert validate(content).valid
+
+
+def test_the_simulator_refuses_only_the_invalid_message(state):
+    """Amazon answers a message its schema refuses with error 5001 for that message
+    (the others are processed); an invalid header refuses the whole feed."""
+    first, second = unshipped_orders(state)[:2]
+    messages = [
+        shipment(
+            n,
+            amazon_order_id=order["orderId"],
+            carrier=Carrier.of(None, name, None),
+            tracking_number=None,
+            items=tuple(
+                ShippedItem(i["orderItemId"], i["quantityOrdered"])
+                for i in order["orderItems"]
+            ),
+        )
+        for n, order, name in [
+            (1, first, "Kurier Schmidt"),
+            (2, second, "Kurier Schmidt Transporte und Logistik GmbH und Co. KG"),
+        ]
+    ]
+    content = fulfillment_feed(SELLER, messages)
+    feed, report_content = submit(state, FULFILLMENT_FEED_TYPE, content)
+    assert feed["processingStatus"] == "DONE"
+    results = parse_processing_report(report_content, [1, 2])
+    assert results[1].ok
+    assert not results[2].ok
+    [error] = results[2].errors
+    assert error.startswith("Amazon 5001: XML Parsing Error at Line 2: ")
+    assert "'CarrierName': [facet 'maxLength']" in error
+    assert results[2].amazon_order_id == second["orderId"]
+    assert first["fulfillment"]["fulfillmentStatus"] == "SHIPPED"
+    assert second["fulfillment"]["fulfillmentStatus"] == "UNSHIPPED"
+    # An acknowledgement Item with a Quantity is refused, as Amazon refuses it.
+    third = unshipped_orders(state)[0]
+    item_id = third["orderItems"][0]["orderItemId"]
+    with_quantity = acknowledgement_feed(
+        SELLER,
+        [
+            cancellation(
+                1, amazon_order_id=third["orderId"], items=(CancelledItem(item_id),)
+            )
+        ],
+    ).replace(b"</CancelReason>", b"</CancelReason><Quantity>1</Quantity>")
+    _feed, report_content = submit(state, ACKNOWLEDGEMENT_FEED_TYPE, with_quantity)
+    [error] = parse_processing_report(report_content, [1])[1].errors
+    assert error.startswith("Amazon 5001: ") and "'Quantity'" in error
+    assert third["fulfillment"]["fulfillmentStatus"] == "UNSHIPPED"
+    # A header Amazon's schema refuses: the whole feed, nothing processed.
+    bad_header = fulfillment_feed(SELLER, messages[:1]).replace(
+        b"<DocumentVersion>1.01", b"<DocumentVersion>v1"
+    )
+    _feed, report_content = submit(state, FULFILLMENT_FEED_TYPE, bad_header)
+    with pytest.raises(UnclearReport, match="whole feed was refused: Amazon 5001"):
+        parse_processing_report(report_content, [1])
 
 
 # -- processing reports ----------------------------------------------------------

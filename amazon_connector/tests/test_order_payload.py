@@ -410,6 +410,110 @@ def test_tax_without_details_is_item_tax_and_gross_amounts_are_detected():
     assert parsed.amounts_include_tax
 
 
+def vat_included_item(**changes):
+    """Amazon.de, 19 % VAT, in the shape of v0's ItemPrice / ItemTax carried into
+    v2026 (Amazon's Orders API migration guide maps ItemPrice to the ITEM breakdown,
+    ItemTax to TAX; ShippingTax and PromotionDiscountTax to its SHIPPING and
+    DISCOUNT details): ITEM, SHIPPING and DISCOUNT hold what the buyer paid, VAT
+    included, TAX the VAT part of them, which proceedsTotal does not add again.
+    3 x 23.99, shipping 4.99, a 7.20 promotion."""
+    values = {
+        "breakdowns": [
+            breakdown("ITEM", "71.97"),
+            breakdown("SHIPPING", "4.99"),
+            breakdown("DISCOUNT", "-7.20", ITEM="-7.20"),
+            breakdown("TAX", "11.14", ITEM="11.49", SHIPPING="0.80", DISCOUNT="-1.15"),
+        ],
+        "total": "69.76",
+        "quantity": 3,
+        **changes,
+    }
+    return make_item(**values)
+
+
+def test_vat_included_shape_keeps_amazons_amounts_and_vat_parts():
+    (item,) = parse_order(
+        make_order(items=[vat_included_item()], grand_total="69.76")
+    ).items
+
+    def eur(value):
+        return Money(Decimal(value), "EUR")
+
+    assert item.amounts_include_tax
+    assert item.item == eur("71.97") and item.item_tax == eur("11.49")
+    assert item.shipping == eur("4.99") and item.shipping_tax == eur("0.80")
+    assert item.discount == eur("7.20") and item.discount_tax == eur("1.15")
+    assert item.proceeds_total == eur("69.76")
+
+
+@pytest.mark.parametrize(
+    ("breakdowns", "total", "match"),
+    [
+        # the VAT part larger than the amount it is part of
+        (
+            [breakdown("ITEM", "3.00"), breakdown("TAX", "5.00", ITEM="5.00")],
+            "3.00",
+            "TAX on ITEM (5.00) is larger than ITEM (3.00)",
+        ),
+        (
+            [breakdown("ITEM", "3.00"), breakdown("TAX", "5.00")],
+            "3.00",
+            "TAX (5.00) is larger than the amounts it taxes (3.00)",
+        ),
+        (
+            [
+                breakdown("ITEM", "30.00"),
+                breakdown("SHIPPING", "1.00"),
+                breakdown("TAX", "5.50", ITEM="4.00", SHIPPING="1.50"),
+            ],
+            "31.00",
+            "TAX on SHIPPING (1.50) is larger than SHIPPING (1.00)",
+        ),
+        (
+            [
+                breakdown("ITEM", "30.00"),
+                breakdown("DISCOUNT", "-1.00"),
+                breakdown("TAX", "3.00", ITEM="4.79", DISCOUNT="-1.79"),
+            ],
+            "29.00",
+            "TAX on DISCOUNT (1.79) is larger than DISCOUNT (1.00)",
+        ),
+        # negative
+        (
+            [breakdown("ITEM", "23.80"), breakdown("TAX", "-3.80")],
+            "23.80",
+            "TAX -3.80 is negative",
+        ),
+        (
+            [
+                breakdown("ITEM", "23.80"),
+                breakdown("SHIPPING", "4.99"),
+                breakdown("TAX", "0.80", ITEM="-1.00", SHIPPING="1.80"),
+            ],
+            "28.79",
+            "TAX on ITEM (-1.00) is negative",
+        ),
+    ],
+)
+def test_a_tax_that_cannot_be_the_items_is_refused(breakdowns, total, match):
+    item = make_item(breakdowns=breakdowns, total=total)
+    assert_data_error(
+        make_order(items=[item], grand_total=total),
+        "orderItems[10000000000001].proceeds.breakdowns",
+        match,
+    )
+
+
+def test_a_tax_in_another_currency_is_refused():
+    item = vat_included_item()
+    item["proceeds"]["breakdowns"][3]["subtotal"]["currencyCode"] = "GBP"
+    assert_data_error(
+        make_order(items=[item], grand_total="69.76"),
+        "orderItems[10000000000001].proceeds.breakdowns[3].subtotal",
+        "currency GBP differs from the order currency EUR",
+    )
+
+
 def test_unknown_breakdown_type_counts_as_other():
     item = make_item(
         breakdowns=[breakdown("ITEM", "10.00"), breakdown("NEW_FEE", "0.50")],

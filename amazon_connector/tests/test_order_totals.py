@@ -18,6 +18,7 @@ from .test_order_payload import (
     make_item,
     make_order,
     sandbox_orders,
+    vat_included_item,
 )
 
 MODES = [
@@ -209,6 +210,22 @@ def test_gross_amounts_give_the_same_lines():
     assert summary(excluded) == [("product", "10000000000001", "1", "20.00", "3.80")]
     assert_exact(order, included)
     assert_exact(order, excluded)
+
+
+def test_vat_included_shape_prices_lines_tax_included_with_amazons_vat():
+    """ITEM includes the VAT, TAX gives its part (v0's ItemPrice / ItemTax): the
+    product line is the price the buyer paid per unit, each line carries the VAT
+    part Amazon states for it, and the lines add up to the grand total."""
+    order = parse_order(make_order(items=[vat_included_item()], grand_total="69.76"))
+    lines = compute_lines(order, tax_included=True, facilitator_tax=False)
+    assert summary(lines) == [
+        ("product", "10000000000001", "3", "23.99", "11.49"),
+        ("shipping", "10000000000001", "1", "4.99", "0.80"),
+        ("discount", "10000000000001", "1", "-7.20", "-1.15"),
+    ]
+    assert all(line.price_includes_tax and line.tax_stated for line in lines)
+    assert_exact(order, lines)
+    assert sum(line.tax_amount for line in lines) == Decimal("11.14")
 
 
 def test_gbp_order():

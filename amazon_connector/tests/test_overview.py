@@ -96,7 +96,7 @@ class TestOverview(AmazonCommon):
             ("to_confirm", "shipments_waiting"),
             ("error", "shipments_failed"),
             ("confirmed", None),
-            ("none", None),
+            (False, None),
         ):
             picking = cls.picking(cls.account, state)
             if figure:

@@ -20,7 +20,7 @@ class TestShipmentConfirmation(AmazonShipmentCommon):
             factory.item("SKU-B", 1, "30.00", discount="3.00"),
         )
         picking = self.delivery(order)
-        self.assertEqual(picking.amazon_sync_state, "none")
+        self.assertFalse(picking.amazon_sync_state)
         self.ship(picking, tracking=" 00340434 1234 5678 ")
         self.assertEqual(picking.amazon_sync_state, "confirmed")
         self.assertFalse(picking.amazon_sync_error)
@@ -236,7 +236,7 @@ class TestShipmentConfirmation(AmazonShipmentCommon):
         pick = pick.filtered(lambda p: p.location_dest_id.usage != "customer")
         self.assertEqual(len(pick), 1)
         self.ship(pick, carrier=False)
-        self.assertEqual(pick.amazon_sync_state, "none")
+        self.assertFalse(pick.amazon_sync_state)
         self.assertFalse(self.confirmations(payload))
         out = self.delivery(order)
         self.ship(out, tracking="LAST1")
@@ -252,7 +252,7 @@ class TestShipmentConfirmation(AmazonShipmentCommon):
         order = self.import_one(payload)
         done = order.picking_ids.filtered(lambda p: p.state == "done")
         self.assertTrue(done)
-        self.assertEqual(done.amazon_sync_state, "none")
+        self.assertFalse(done.amazon_sync_state)
         self.assertFalse(self.confirmations(payload))
 
     def test_return_then_reship_is_a_second_confirmation_with_a_new_package(self):
@@ -260,7 +260,7 @@ class TestShipmentConfirmation(AmazonShipmentCommon):
         picking = self.delivery(order)
         self.ship(picking, tracking="FIRST1")
         returned = self.return_of(picking)
-        self.assertEqual(returned.amazon_sync_state, "none", "a return sends nothing")
+        self.assertFalse(returned.amazon_sync_state, "a return sends nothing")
         self.assertEqual(returned.amazon_order_ref, payload["orderId"])
         self.assertEqual(len(self.confirmations(payload)), 1)
         reship = self.return_of(returned)

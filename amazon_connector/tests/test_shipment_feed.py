@@ -6,6 +6,7 @@ from lxml import etree
 
 from odoo.tests import tagged
 
+from ..amazon.feed_schema import validate
 from . import order_factory as factory
 from .common_shipments import AmazonShipmentCommon
 from .job_runner import run_jobs
@@ -43,6 +44,7 @@ class TestShipmentFeed(AmazonShipmentCommon):
             self.confirmations(payload), "no confirmShipment without tracking"
         )
         [feed] = self.fulfillment_feeds()
+        self.assertTrue(validate(feed["content"]).valid)
         root = etree.fromstring(feed["content"])
         self.assertEqual(
             root.findtext("Header/MerchantIdentifier"), self.account.seller_id
@@ -74,6 +76,7 @@ class TestShipmentFeed(AmazonShipmentCommon):
         self.assertEqual({p.amazon_sync_state for p in pickings}, {"confirmed"})
         self.assertEqual({p.amazon_sync_route for p in pickings}, {"feed"})
         self.assertEqual(len(self.fulfillment_feeds()), 1, "one feed for the backlog")
+        self.assertTrue(validate(self.fulfillment_feeds()[0]["content"]).valid)
         self.assertFalse(self.confirmations())
         self.assertLess(self.simulator.state.count_calls() - calls, 10)
         for payload, _order in orders:
@@ -90,6 +93,37 @@ class TestShipmentFeed(AmazonShipmentCommon):
         )
         self.assertTrue(pickings[1].amazon_sync_error)
         self.assertTrue(pickings[1].activity_ids)
+
+    def test_a_message_amazons_schema_refuses_puts_only_its_delivery_in_error(self):
+        # A carrier name longer than Amazon's 50 characters: the message does not
+        # validate against Amazon's schema and Amazon refuses it (5001), alone.
+        long_name = self.env["delivery.carrier"].create(
+            {
+                "name": "Kurier Schmidt Transporte und Logistik GmbH und Co. KG",
+                "product_id": self.courier.product_id.id,
+            }
+        )
+        orders, pickings = self.orders_and_deliveries(3)
+        with run_jobs(retry=True):
+            for picking, carrier in zip(
+                pickings, (self.courier, long_name, self.courier), strict=True
+            ):
+                self.validate(picking, carrier=carrier)
+        [feed] = self.fulfillment_feeds()
+        validation = validate(feed["content"])
+        self.assertFalse(validation.document)
+        self.assertEqual(list(validation.messages), [2], "only the second message")
+        self.assertEqual(
+            [p.amazon_sync_state for p in pickings], ["confirmed", "error", "confirmed"]
+        )
+        error = pickings[1].amazon_sync_error
+        self.assertIn("Amazon 5001: XML Parsing Error at Line 2: ", error)
+        self.assertIn("'CarrierName': [facet 'maxLength']", error)
+        self.assertTrue(pickings[1].activity_ids)
+        self.assertEqual(
+            [self.sim_status(payload) for payload, _order in orders],
+            ["SHIPPED", "UNSHIPPED", "SHIPPED"],
+        )
 
     def test_fatal_feed_puts_its_deliveries_in_error(self):
         _orders, pickings = self.orders_and_deliveries(2)

@@ -61,7 +61,7 @@ class TestShipmentKits(AmazonShipmentCommon):
         payload, order = self.amazon_order(factory.item("SKU-KIT", 1, "40.00"))
         picking = self.delivery(order)
         self.ship(picking, tracking="PART1", quantities={self.product_a: 2})
-        self.assertEqual(picking.amazon_sync_state, "none")
+        self.assertFalse(picking.amazon_sync_state)
         self.assertFalse(self.confirmations(payload))
         backorder = self.delivery(order)
         self.ship(backorder, tracking="PART2")

@@ -341,7 +341,7 @@ def test_orders_canceled_by_acknowledgement_validate(sim, http):
         "<StatusCode>Success</StatusCode><Item>"
         f"<AmazonOrderItemCode>{partial['orderItems'][0]['orderItemId']}"
         "</AmazonOrderItemCode><CancelReason>BuyerCanceled</CancelReason>"
-        "<Quantity>1</Quantity></Item></OrderAcknowledgement></Message>"
+        "</Item></OrderAcknowledgement></Message>"
         "</AmazonEnvelope>"
     )
     feed_id = _submit_feed(

@@ -42,7 +42,9 @@ class AmazonOrderCancelWizard(models.TransientModel):
         "sale.order.line",
         string="Items",
         domain="[('id', 'in', cancelable_line_ids)]",
-        help="The goods lines to cancel; their shipping and gift wrap follow them.",
+        help="The Amazon items to cancel, all their units: Amazon cancels whole "
+        "items, so a line brings the other lines of its item along. Their shipping "
+        "and gift wrap follow them.",
     )
 
     @api.depends("order_id")
@@ -50,13 +52,33 @@ class AmazonOrderCancelWizard(models.TransientModel):
         for wizard in self:
             order = wizard.order_id
             wizard.part_shipped = bool(order._amazon_done_deliveries())
-            wizard.cancelable_line_ids = order._amazon_goods_lines().filtered(
+            goods = order._amazon_goods_lines()
+            # An item with a unit shipped cannot be canceled: Amazon cancels
+            # whole items only.
+            shipped = goods.filtered(
                 lambda line: (
-                    line.product_uom_qty
-                    and not line.qty_delivered
-                    and not line.move_ids.filtered(lambda m: m.state == "done")
+                    line.qty_delivered
+                    or line.move_ids.filtered(lambda m: m.state == "done")
                 )
             )
+            shipped_items = set(shipped.mapped("amazon_order_item_id"))
+            wizard.cancelable_line_ids = goods.filtered(
+                lambda line, shipped_items=shipped_items: (
+                    line.product_uom_qty
+                    and line.amazon_order_item_id not in shipped_items
+                )
+            )
+
+    @api.onchange("line_ids")
+    def _onchange_line_ids_whole_items(self):
+        """A line chosen brings the other lines of its Amazon item along."""
+        chosen = self.line_ids._origin
+        items = set(chosen.mapped("amazon_order_item_id"))
+        whole = self.cancelable_line_ids._origin.filtered(
+            lambda line: line.amazon_order_item_id in items
+        )
+        if set(whole.ids) != set(chosen.ids):
+            self.line_ids = whole
 
     @api.depends("order_id")
     def _compute_scope(self):

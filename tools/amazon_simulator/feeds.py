@@ -10,6 +10,7 @@ applied in order."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -19,7 +20,7 @@ from lxml import etree
 
 from . import listings
 from .errors import SpApiError
-from .models import try_load_model
+from .models import REPO, try_load_model
 from .schemas import schema_errors as _schema_errors
 from .timeutil import parse_iso
 
@@ -59,6 +60,20 @@ REMOVED_FEED_TYPES = frozenset(
 )
 
 _SAFE_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+
+
+def _load_feed_schema():
+    """The connector's ``amazon/feed_schema.py`` (plain Python, no Odoo), loaded from
+    its file: the XML order feeds are checked against the same schema as in the
+    connector's tests."""
+    path = REPO / "amazon_connector" / "amazon" / "feed_schema.py"
+    spec = importlib.util.spec_from_file_location("amazon_order_feed_schema", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+feed_schema = _load_feed_schema()
 
 
 @dataclass
@@ -325,7 +340,6 @@ def parse_acknowledgement_feed(content: bytes) -> tuple[str | None, list[dict]]:
                         "order_item_id": _text(item, "AmazonOrderItemCode"),
                         "merchant_order_item_id": _text(item, "MerchantOrderItemID"),
                         "cancel_reason": _text(item, "CancelReason"),
-                        "quantity": _text(item, "Quantity"),
                     }
                     for item in (
                         acknowledgement.findall("Item")
@@ -353,12 +367,32 @@ def _process_order_feed(
     except ValueError as error:
         merchant, messages = None, None
         results.append(ReportResult("0", "Error", "5001", str(error)[:300]))
+    validation = feed_schema.validate(content)
+    if messages is not None and validation.document:
+        # The envelope or the header is not Amazon's: nothing is processed.
+        results.append(
+            ReportResult("0", "Error", "5001", "; ".join(validation.document)[:300])
+        )
+        messages = []
     if messages is not None and merchant != seller_id:
         results.append(
             ReportResult("0", "Error", "5000", "MerchantIdentifier does not match.")
         )
         messages = []
-    for message in messages or []:
+    for position, message in enumerate(messages or [], start=1):
+        errors = validation.messages.get(position)
+        if errors:
+            # Amazon refuses a message that does not validate, and only it.
+            results.append(
+                ReportResult(
+                    message["message_id"] or "0",
+                    "Error",
+                    "5001",
+                    "; ".join(errors)[:1000],
+                    message["amazon_order_id"],
+                )
+            )
+            continue
         for severity, code, description in apply(message):
             results.append(
                 ReportResult(
@@ -503,8 +537,8 @@ def process_acknowledgement_feed(
     content: bytes, feed_id: str, seller_id: str, acknowledge: AcknowledgeFunction
 ) -> FeedOutcome:
     """Apply each acknowledgement message through ``acknowledge(order_id,
-    status_code, items)`` (items ``[{orderItemId, cancelReason, quantity}]``,
-    quantity ``None`` for all units) and build the XML report."""
+    status_code, items)`` (items ``[{orderItemId, cancelReason}]``: an item is
+    canceled whole) and build the XML report."""
     return _process_order_feed(
         content,
         feed_id,
@@ -528,21 +562,7 @@ def _apply_acknowledgement_message(
         reason = item["cancel_reason"]
         if reason is not None and reason not in CANCEL_REASONS:
             return [("Error", "25", f"CancelReason {reason!r} is not valid.")]
-        quantity = None
-        if item["quantity"] is not None:
-            try:
-                quantity = int(item["quantity"])
-            except ValueError:
-                quantity = 0
-            if quantity < 1:
-                return [("Error", "25", "Item Quantity must be a positive integer.")]
-        items.append(
-            {
-                "orderItemId": item["order_item_id"],
-                "cancelReason": reason,
-                "quantity": quantity,
-            }
-        )
+        items.append({"orderItemId": item["order_item_id"], "cancelReason": reason})
     try:
         acknowledge(message["amazon_order_id"], message["status_code"], items)
     except SpApiError as error:

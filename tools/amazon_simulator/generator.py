@@ -5,12 +5,28 @@ breakdowns, the order's ``grandTotal`` the sum of its items' totals. ``DISCOUNT`
 breakdowns are negative, ``TAX`` is added on top of the taxed amounts (as in the
 official sandbox examples).
 
-On the marketplaces whose prices include the tax (all but the US) Amazon sends two
-shapes, and the generator alternates them per marketplace (see
-:meth:`OrderGenerator.states_tax`): ``ITEM`` + ``TAX`` (Amazon calculates the VAT),
-and ``ITEM`` only, with no ``TAX`` breakdown, the amounts being what the buyer paid
-(sellers who calculate their VAT themselves; the official Amazon.co.uk and
-Amazon.co.jp examples). US orders always carry their ``TAX``.
+On the marketplaces whose prices include the tax (all but the US) Amazon sends three
+shapes, and the generator takes them in turn per marketplace (see
+:meth:`OrderGenerator.tax_shape`, :data:`TAX_SHAPES`):
+
+- ``TAX_ADDED``: ``ITEM`` + ``TAX``, the tax on top of the amounts (Amazon calculates
+  the VAT; the official sandbox examples add up this way);
+- ``ITEM_ONLY``: no ``TAX`` breakdown, the amounts being what the buyer paid (sellers
+  who calculate their VAT themselves; the official Amazon.co.uk and Amazon.co.jp
+  examples);
+- ``TAX_INCLUDED``: ``ITEM`` (and ``SHIPPING``, ``GIFT_WRAP``, ``DISCOUNT``) hold what
+  the buyer paid, VAT included, and ``TAX`` gives the VAT part of them, which
+  ``proceedsTotal`` does not add again. This is v0's ``ItemPrice`` / ``ItemTax``
+  carried over: Amazon's Orders API migration guide (developer-docs.amazon.com/sp-api/
+  docs/orders-api-migration-guide) maps ``ItemPrice`` to the ``ITEM`` breakdown and
+  ``ItemTax`` to ``TAX`` (``ShippingTax``, ``GiftWrapTax``, ``PromotionDiscountTax``
+  to its ``detailedBreakdowns`` ``SHIPPING``, ``GIFT_WRAP``, ``DISCOUNT``), and on
+  the EU and UK marketplaces v0's ``ItemPrice`` is the price the buyer paid, VAT
+  included, ``ItemTax`` the VAT in it (``ordersV0.json``: "ItemTax: The tax on the
+  item price"; ``orders_2026-01-01.json``: ``ItemProceedsBreakdown`` types,
+  ``ItemProceedsDetailedBreakdown`` "only available for TAX and DISCOUNT").
+
+US orders always carry their ``TAX`` on top.
 """
 
 from __future__ import annotations
@@ -27,6 +43,12 @@ from .money import amount_of, money, quantize
 from .timeutil import iso
 
 CATALOGUE_SIZE = 200
+
+#: Amazon's tax shapes (module docstring), in the order the generator takes them.
+TAX_ADDED = "tax_added"
+ITEM_ONLY = "item_only"
+TAX_INCLUDED = "tax_included"
+TAX_SHAPES = (TAX_ADDED, ITEM_ONLY, TAX_INCLUDED)
 
 _ADJECTIVES = ("Classic", "Compact", "Deluxe", "Eco", "Premium", "Smart", "Travel")
 _NOUNS = (
@@ -148,7 +170,7 @@ class OrderGenerator:
     """Makes orders from a random generator; same seed, same orders.
 
     ``shapes`` counts the orders made per marketplace (give the same ``Counter`` to
-    the generators of one simulator so the tax shapes keep alternating)."""
+    the generators of one simulator so the tax shapes keep taking turns)."""
 
     def __init__(
         self, rng: random.Random, seller_id: str, shapes: Counter | None = None
@@ -157,13 +179,16 @@ class OrderGenerator:
         self.seller_id = seller_id
         self.shapes = shapes if shapes is not None else Counter()
 
-    def states_tax(self, marketplace: Marketplace) -> bool:
-        """Whether the next order of ``marketplace`` has ``TAX`` breakdowns: always
-        on a marketplace whose prices exclude the tax; else every other order
-        (the first one does), without drawing from the random generator."""
+    def tax_shape(self, marketplace: Marketplace) -> str:
+        """The tax shape of the next order of ``marketplace``: always
+        ``TAX_ADDED`` on a marketplace whose prices exclude the tax; else the three
+        :data:`TAX_SHAPES` in turn (the first order ``TAX_ADDED``), without drawing
+        from the random generator."""
         count = self.shapes[marketplace.code]
         self.shapes[marketplace.code] += 1
-        return not marketplace.prices_include_tax or count % 2 == 0
+        if not marketplace.prices_include_tax:
+            return TAX_ADDED
+        return TAX_SHAPES[count % len(TAX_SHAPES)]
 
     # -- identifiers
     def _order_id(self, marketplace: Marketplace) -> str:
@@ -246,10 +271,10 @@ class OrderGenerator:
         shipping: Decimal,
         gift_wrap: Decimal,
         discount: Decimal,
-        with_tax: bool = True,
+        shape: str = TAX_ADDED,
     ) -> dict:
-        """Breakdowns of one item; ``discount`` is a positive amount taken off;
-        without ``with_tax``, no ``TAX`` breakdown (the ITEM-only shape)."""
+        """Breakdowns of one item in ``shape`` (module docstring); ``discount`` is a
+        positive amount taken off."""
         cur = marketplace.currency
         item = quantize(unit_price * quantity, cur)
         breakdowns = [{"type": "ITEM", "subtotal": money(item, cur)}]
@@ -267,29 +292,58 @@ class OrderGenerator:
                     ],
                 }
             )
+        total = sum(amount_of(b["subtotal"]) for b in breakdowns)
         rate = Decimal(marketplace.tax_rate)
-        if rate and with_tax:
+        if rate and shape == TAX_ADDED:
             parts = [
                 ("ITEM", quantize((item - discount) * rate, cur)),
                 ("SHIPPING", quantize(shipping * rate, cur)),
                 ("GIFT_WRAP", quantize(gift_wrap * rate, cur)),
             ]
-            parts = [(subtype, value) for subtype, value in parts if value]
+        elif rate and shape == TAX_INCLUDED:
+            # The VAT part of each amount the buyer paid; the promotion's (v0's
+            # PromotionDiscountTax) taken off as a negative DISCOUNT detail.
+            parts = [
+                (subtype, vat_part(value, rate, cur))
+                for subtype, value in (
+                    ("ITEM", item),
+                    ("SHIPPING", shipping),
+                    ("GIFT_WRAP", gift_wrap),
+                    ("DISCOUNT", -discount),
+                )
+            ]
+        else:
+            parts = []
+        parts = [(subtype, value) for subtype, value in parts if value]
+        if parts:
+            tax = sum(v for _s, v in parts)
             breakdowns.append(
                 {
                     "type": "TAX",
-                    "subtotal": money(sum(v for _s, v in parts), cur),
+                    "subtotal": money(tax, cur),
                     "detailedBreakdowns": [
                         {"subtype": subtype, "value": money(value, cur)}
                         for subtype, value in parts
                     ],
                 }
             )
-        total = sum(amount_of(b["subtotal"]) for b in breakdowns)
+            if shape == TAX_ADDED:
+                total += tax
         return {"proceedsTotal": money(total, cur), "breakdowns": breakdowns}
 
     # -- the order
-    def order(self, marketplace: Marketplace, now: datetime) -> GeneratedOrder:
+    def order(
+        self, marketplace: Marketplace, now: datetime, tax_shape: str | None = None
+    ) -> GeneratedOrder:
+        """A new order of ``marketplace``; ``tax_shape`` (one of
+        :data:`TAX_SHAPES`) chooses its shape instead of the turn
+        (:meth:`tax_shape`), without changing the turn."""
+        if tax_shape is not None and tax_shape not in TAX_SHAPES:
+            raise ValueError(f"unknown tax shape {tax_shape!r}")
+        if tax_shape not in (None, TAX_ADDED) and not marketplace.prices_include_tax:
+            raise ValueError(
+                f"{marketplace.name} prices exclude the tax: only {TAX_ADDED}"
+            )
         rng = self.rng
         cur = marketplace.currency
         afn = rng.random() < 0.3
@@ -297,7 +351,7 @@ class OrderGenerator:
         prime = rng.random() < 0.4
         promoted = rng.random() < 0.2
         gift = not afn and rng.random() < 0.12
-        with_tax = self.states_tax(marketplace)
+        shape = tax_shape or self.tax_shape(marketplace)
         if afn:
             status = rng.choices(("SHIPPED", "PENDING", "CANCELLED"), (70, 15, 15))[0]
         else:
@@ -343,7 +397,7 @@ class OrderGenerator:
                     shipping,
                     Decimal(wrap),
                     discount,
-                    with_tax,
+                    shape,
                 ),
                 "fulfillment": {
                     "quantityFulfilled": 0,
@@ -455,6 +509,12 @@ class OrderGenerator:
                     "proceeds": item.pop("proceeds"),
                 }
         return GeneratedOrder(order, withheld)
+
+
+def vat_part(gross: Decimal, rate: Decimal, currency: str) -> Decimal:
+    """The VAT in ``gross`` (VAT included) at ``rate`` (0.19), rounded half up to
+    the currency: the amount Odoo's price-included tax computes for the line."""
+    return quantize(gross - gross / (1 + rate), currency)
 
 
 def recompute_order_proceeds(order: dict) -> None:

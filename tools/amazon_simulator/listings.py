@@ -275,3 +275,59 @@ def _apply_offer(listing: dict, op: str, value: dict, default_marketplace) -> No
         if amounts:
             entry[key] = amounts[-1]
     prices[marketplace_id] = entry
+
+
+#: ``includedData`` values of getListingsItem (Listings Items API 2021-08-01 model).
+INCLUDED_DATA = (
+    "summaries",
+    "attributes",
+    "issues",
+    "offers",
+    "fulfillmentAvailability",
+    "procurement",
+    "relationships",
+    "productTypes",
+)
+#: The report's status -> the summary's ``status`` (``BUYABLE``, ``DISCOVERABLE``).
+_SUMMARY_STATUSES = {
+    "Active": ["BUYABLE", "DISCOVERABLE"],
+    "Inactive": ["DISCOVERABLE"],
+    "Incomplete": [],
+}
+
+
+def listings_item(
+    sku: str, listing: dict, marketplace_ids: list[str], included: list[str], now: str
+) -> dict:
+    """getListingsItem's ``Item`` of a listed SKU (official model
+    listingsItems_2021-08-01.json): ``summaries`` per marketplace asked that it is
+    listed in, ``fulfillmentAvailability`` with its channel code (``DEFAULT`` with
+    the merchant quantity, Amazon's network code with no quantity: Amazon counts
+    that stock itself)."""
+    item: dict = {"sku": sku}
+    if "summaries" in included:
+        item["summaries"] = [
+            {
+                "marketplaceId": marketplace_id,
+                "asin": listing["asin"],
+                "productType": listing.get("product_type") or "PRODUCT",
+                "conditionType": "new_new",
+                "status": _SUMMARY_STATUSES.get(listing.get("status", "Active"), []),
+                "itemName": listing.get("titles", {}).get(marketplace_id)
+                or listing.get("title")
+                or sku,
+                "createdDate": listing.get("open_date") or now,
+                "lastUpdatedDate": now,
+            }
+            for marketplace_id in marketplace_ids
+            if marketplace_id in listing.get("marketplace_ids", ())
+        ]
+    if "fulfillmentAvailability" in included:
+        code = listing.get("fulfillment_channel", "DEFAULT")
+        entry: dict = {"fulfillmentChannelCode": code}
+        if code == "DEFAULT" and isinstance(listing.get("quantity"), int):
+            entry["quantity"] = listing["quantity"]
+        item["fulfillmentAvailability"] = [entry]
+    if "issues" in included:
+        item["issues"] = []
+    return item

@@ -17,7 +17,8 @@ class Marketplace:
     #: Rate from EUR, used to price the catalogue in the local currency.
     eur_rate: str
     #: Sales tax (US), VAT or consumption tax rate of Amazon's ``TAX`` breakdown,
-    #: applied on top of the item price, as a string.
+    #: applied on top of the item price (or, in the TAX_INCLUDED shape, the part of
+    #: it that is VAT), as a string.
     tax_rate: str
     #: Order id prefixes Amazon uses in this region.
     order_prefixes: tuple[str, ...]
@@ -27,8 +28,9 @@ class Marketplace:
     encoding: str = "utf-8"
     charset: str = "UTF-8"
     #: Buyers see prices tax included (all but the US): Amazon sends its orders in
-    #: two shapes there, ITEM + TAX (Amazon calculates the VAT) or ITEM only (the
-    #: seller does, and the amounts are what the buyer paid).
+    #: three shapes there, ITEM + TAX on top, ITEM only (the seller calculates the
+    #: VAT, the amounts are what the buyer paid), or ITEM with the VAT in it and TAX
+    #: giving that VAT part (generator.TAX_SHAPES).
     prices_include_tax: bool = True
     #: How the settlement flat file writes dates: ``iso`` (2026-11-02, America),
     #: ``dotted`` (02.11.2026, continental Europe), ``day_first`` (02/11/2026, the

@@ -69,6 +69,8 @@ UPSTREAM_PATHS = {
     "OrderChangeNotification.json": (
         "schemas/notifications/OrderChangeNotification.json"
     ),
+    "fbaInventory.json": "models/fba-inventory-api-model/fbaInventory.json",
+    "notifications.json": "models/notifications-api-model/notifications.json",
 }
 #: A file whose presence tells a models directory from any other directory.
 MARKER = "orders_2026-01-01.json"

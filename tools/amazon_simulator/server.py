@@ -77,6 +77,12 @@ ROUTES = [
         "patchListingsItem",
         "_patch_listings_item",
     ),
+    (
+        "GET",
+        rf"/listings/2021-08-01/items/{_ID}/{_ID}",
+        "getListingsItem",
+        "_get_listings_item",
+    ),
     ("GET", r"/_sim/state", None, "_control_state"),
     ("POST", r"/_sim/advance", None, "_control_advance"),
     ("POST", r"/_sim/generate", None, "_control_generate"),
@@ -339,6 +345,11 @@ class SimulatorHandler(BaseHTTPRequestHandler):
 
     def _get_report_document(self, doc_id) -> Response:
         return Response.json(200, self.server.state.get_report_document(doc_id))
+
+    def _get_listings_item(self, seller_id, sku) -> Response:
+        return Response.json(
+            200, self.server.state.get_listings_item(seller_id, sku, self.query)
+        )
 
     def _patch_listings_item(self, seller_id, sku) -> Response:
         result = self.server.state.patch_listings_item(

@@ -350,6 +350,20 @@ def build_settlement(
     )
 
 
+def _tax_included(item: dict, by_type: dict) -> bool:
+    """Whether the item's amounts already include its ``TAX`` (the breakdowns add
+    up to ``proceedsTotal`` without it: the generator's TAX_INCLUDED shape)."""
+    tax = by_type.get("TAX")
+    if tax is None or not amount_of(tax["subtotal"]):
+        return False
+    total = sum(
+        amount_of(b["subtotal"])
+        for b in item["proceeds"]["breakdowns"]
+        if b["type"] != "TAX"
+    )
+    return total == amount_of(item["proceeds"]["proceedsTotal"])
+
+
 def _tax_parts(by_type: dict) -> dict[str, Decimal]:
     """The TAX breakdown by what is taxed (ITEM, SHIPPING, GIFT_WRAP)."""
     tax = by_type.get("TAX")
@@ -382,6 +396,10 @@ def _prices(order, item, marketplace):
         return amount_of(by_type[kind]["subtotal"]) if kind in by_type else Decimal(0)
 
     taxes = _tax_parts(by_type)
+    if _tax_included(item, by_type):
+        # ITEM, SHIPPING... already hold the VAT (the TAX_INCLUDED shape): the
+        # buyer paid them, the Principal rows are them, no Tax row adds it again.
+        taxes = {}
     prices, withheld = [], []
     for kind, description, tax_description, facilitator in _PRICES:
         if kind in by_type:

@@ -6,9 +6,10 @@ use the state at the same time.
 Listings: ``add_listing`` puts the seller's listings on Amazon's side (SKU, ASIN,
 title, price, quantity, channel, product type, status per marketplace);
 JSON_LISTINGS_FEED messages and patchListingsItem change their stock and prices
-(``listings``), ``reject_sku`` makes Amazon refuse every change of a SKU, and
+(``listings``), ``reject_sku`` makes Amazon refuse every change of a SKU,
+getListingsItem answers what Amazon holds of one (who fulfils it included), and
 createReport/getReport serve the All Listings Report (``listings_report``) of what
-Amazon holds at the time the report is created.
+Amazon holds at the time the report is created, in the layout sellers get.
 """
 
 from __future__ import annotations
@@ -167,7 +168,10 @@ class SimulatorState:
     done at once), ``result_compression`` ("alternate", "always", "never": feed
     results and created reports), ``listings_report_bom`` (a UTF-8 byte order mark
     before the listings report, but in Japan), ``listings_report_extra_columns``
-    (column names Amazon appends, with empty values), ``visibility_delay``.
+    (column names Amazon appends, with empty values), ``listings_report_layouts``
+    (the listings report's layout per marketplace code or id: "de-4140", "ja",
+    "custom", "no-status"; reportOptions custom=true gives "custom"),
+    ``visibility_delay``. ``listings_item_requests`` records each getListingsItem.
     """
 
     def __init__(
@@ -190,6 +194,8 @@ class SimulatorState:
         self.feeds: dict[str, dict] = {}
         self.acknowledgements: list[dict] = []
         self.listings_patches: list[dict] = []
+        #: getListingsItem requests: {sku, marketplaceIds, includedData}.
+        self.listings_item_requests: list[dict] = []
         self.listings: dict[str, dict] = {}
         self.reports: dict[str, dict] = {}
         self.documents: dict[str, dict] = {}
@@ -199,6 +205,10 @@ class SimulatorState:
         self.result_compression = "alternate"
         self.listings_report_bom = False
         self.listings_report_extra_columns: tuple[str, ...] = ()
+        #: The layout of the listings report by marketplace code or id
+        #: (``listings_report.LAYOUTS``: "de-4140", "ja", "custom", "no-status");
+        #: reportOptions custom=true asks for "custom" anywhere.
+        self.listings_report_layouts: dict[str, str] = {}
         # Amazon refuses a createdBefore/lastUpdatedBefore later than 2 min ago.
         self.visibility_delay = timedelta(minutes=2)
         self._withheld: dict[str, dict] = {}
@@ -816,11 +826,11 @@ class SimulatorState:
     # -- order acknowledgement (cancellations by the seller)
     def acknowledge(self, order_id: str, status_code: str, lines: list) -> None:
         """Apply an OrderAcknowledgement: ``Failure`` cancels the whole order,
-        ``Success`` cancels the listed items that carry a ``cancelReason``
-        (``quantity`` ``None``: all their unshipped units). ``lines`` is
-        ``[{orderItemId, cancelReason, quantity}]``; raises ``SpApiError`` for
+        ``Success`` cancels all the unshipped units of the listed items that carry
+        a ``cancelReason`` (Amazon's acknowledgement gives an item no quantity).
+        ``lines`` is ``[{orderItemId, cancelReason}]``; raises ``SpApiError`` for
         what Amazon refuses (unknown order or item, an order shipped, canceled,
-        pending or fulfilled by Amazon, more units than are left)."""
+        pending or fulfilled by Amazon, an item with nothing left to cancel)."""
         with self.lock:
             order = self._order(order_id)
             if order.get("fulfillment", {}).get("fulfilledBy") != "MERCHANT":
@@ -874,15 +884,13 @@ class SimulatorState:
                     if not line["cancelReason"]:
                         continue  # acknowledged, not canceled
                     item = items[line["orderItemId"]]
-                    already = cancels.get(line["orderItemId"], (0, ""))[0]
-                    quantity = line["quantity"] or _unshipped(item) - already
-                    if quantity < 1 or quantity + already > _unshipped(item):
+                    if _unshipped(item) < 1:
                         raise invalid_input(
-                            f"quantity canceled for orderItemId {item['orderItemId']} "
-                            f"exceeds the {_unshipped(item)} unshipped."
+                            f"orderItemId {item['orderItemId']} has no unshipped "
+                            "unit left to cancel."
                         )
                     cancels[line["orderItemId"]] = (
-                        quantity + already,
+                        _unshipped(item),
                         line["cancelReason"],
                     )
             for item_id, (quantity, reason) in cancels.items():
@@ -1348,6 +1356,7 @@ class SimulatorState:
                 list(dict.fromkeys(marketplace_ids)),
                 bom=self.listings_report_bom,
                 extra_columns=tuple(self.listings_report_extra_columns),
+                layout=self._listings_layout(marketplace_ids, options),
             )
             report_id = self._new_id()
             report = {
@@ -1438,7 +1447,61 @@ class SimulatorState:
                 result["compressionAlgorithm"] = document["compression"]
             return result
 
+    def _listings_layout(self, marketplace_ids: list[str], options: dict) -> str:
+        """The listings report's layout: custom=true's, else the one set for the
+        (first) marketplace asked, else Amazon's documented one."""
+        if str(options.get("custom", "")).lower() == "true":
+            return "custom"
+        for marketplace_id in marketplace_ids:
+            market = BY_ID.get(marketplace_id)
+            for key in (marketplace_id, market.code if market else None):
+                if key in self.listings_report_layouts:
+                    return self.listings_report_layouts[key]
+        return "documented"
+
     # -- listings items
+    def get_listings_item(self, seller_id: str, sku: str, params: Params) -> dict:
+        """getListingsItem: a listing added with ``add_listing`` (and not deleted)
+        in one of the marketplaces asked; any other SKU is Amazon's 404."""
+        with self.lock:
+            if seller_id != self.seller_id:
+                raise SpApiError(
+                    403, "Unauthorized", "Access to requested resource is denied."
+                )
+            marketplace_ids = _values(params, "marketplaceIds")
+            if not marketplace_ids:
+                raise invalid_input("marketplaceIds is required.")
+            unknown = [m for m in marketplace_ids if m not in BY_ID]
+            if unknown:
+                raise invalid_input(f"Invalid marketplaceIds: {', '.join(unknown)}")
+            included = _values(params, "includedData") or ["summaries"]
+            wrong = [i for i in included if i not in listings.INCLUDED_DATA]
+            if wrong:
+                raise invalid_input(f"Invalid includedData: {', '.join(wrong)}")
+            self.listings_item_requests.append(
+                {
+                    "sku": sku,
+                    "marketplaceIds": marketplace_ids,
+                    "includedData": included,
+                }
+            )
+            listing = self.listings.get(sku)
+            if (
+                not listings.is_listed(listing)
+                or listing.get("deleted")
+                or not set(marketplace_ids) & set(listing.get("marketplace_ids", ()))
+            ):
+                # Amazon's code for it is NOT_FOUND (amzn/selling-partner-api-models
+                # #4283 quotes the answer).
+                raise SpApiError(
+                    404,
+                    "NOT_FOUND",
+                    f"SKU '{sku}' not found in marketplace {marketplace_ids[0]}",
+                )
+            return listings.listings_item(
+                sku, listing, marketplace_ids, included, iso(self.now())
+            )
+
     def patch_listings_item(
         self, seller_id: str, sku: str, params: Params, body
     ) -> dict:

@@ -231,6 +231,9 @@ def create_offers(env, account, product_ids, batch=5000):
                     "sku": SKU.format(index),
                     "product_id": product_ids[index],
                     "sync_price": False,
+                    # As the listings import leaves them: Amazon said who
+                    # fulfils them (no getListingsItem before the export).
+                    "channel_unknown": False,
                 }
                 for index in range(start, min(start + batch, len(product_ids)))
             ]

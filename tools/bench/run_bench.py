@@ -9,7 +9,8 @@ order), tools/bench/bench_shipments.py (shipment confirmations under Amazon's
 confirmShipment rate, and a backlog of untracked shipments in one feed) and
 tools/bench/bench_offers.py (stock export: availability and feed documents of 5,000
 and 50,000 offers, the SP-API calls of an export of 50,000, the messages sent after
-1% of the stock changed); then, on a database of its own,
+1% of the stock changed), tools/bench/bench_listings_report.py (a 50,000-row listings
+report read in each encoding and layout, against the plain English one); then, on a database of its own,
 tools/bench/bench_settlements.py (a settlement of 20,000 lines, 5,000 orders whose
 invoices are posted, imported, booked and reconciled, against Odoo's grouped payment
 registration of the same invoices; queries per order at 500 and 5,000 orders; killed
@@ -98,6 +99,10 @@ def main(args):
                 [database.python(), HERE / "bench_offers.py", *options],
                 cwd=devenv.REPO,
             )
+            listings = subprocess.call(
+                [database.python(), HERE / "bench_listings_report.py"],
+                cwd=devenv.REPO,
+            )
         settlements = run_settlements()
     except devenv.SetupError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -114,6 +119,7 @@ def main(args):
         or backlog
         or shipments
         or offers
+        or listings
         or settlements
         or (1 if timing and setup is None else 0)
     )

@@ -64,6 +64,7 @@ def test_wheel_holds_every_addon_file(wheel):
         "views/amazon_account_views.xml",
         "i18n/amazon_connector.pot",
         "static/description/icon.png",
+        "migrations/18.0.1.1.0/post-migrate.py",
     ):
         assert data_file in shipped
     assert not [n for n in names if n.startswith("odoo/__init__") or "__pycache__" in n]
@@ -76,7 +77,7 @@ def test_wheel_requires_the_connector_dependencies(wheel):
     requires = " ".join(metadata.get_all("Requires-Dist"))
     for requirement in ("python-amazon-sp-api", "lxml", "odoo-addon-queue_job", "odoo"):
         assert requirement in requires
-    assert metadata["Version"] == "18.0.1.0.0"
+    assert metadata["Version"] == "18.0.1.1.0"
 
 
 def test_installed_wheel_is_found_by_odoo_without_addons_path(wheel, tmp_path):

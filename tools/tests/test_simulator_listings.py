@@ -13,7 +13,7 @@ import jsonschema
 import pytest
 from amazon_simulator import AmazonSimulator, SimulatorState, models
 from amazon_simulator.generator import CATALOGUE
-from amazon_simulator.listings_report import COLUMNS
+from amazon_simulator.listings_report import COLUMNS, build_listings_report
 from amazon_simulator.models import SharedModelsNotFound
 from amazon_simulator.schemas import strict
 from referencing import Registry, Resource
@@ -733,3 +733,138 @@ def test_listings_answers_validate_against_the_models(sim, http):
             "ListingsItemSubmissionResponse",
             answer.json(),
         )
+
+
+# -- getListingsItem
+def _get_item(http, sku, marketplace=DE, included="summaries,fulfillmentAvailability"):
+    return http.get(
+        f"/listings/2021-08-01/items/{SELLER}/{sku}",
+        params={"marketplaceIds": marketplace, "includedData": included},
+    )
+
+
+def test_get_listings_item_says_who_fulfils_it(sim, http):
+    sim.state.add_listing("SKU-0090", quantity=4, title="Lamp")
+    sim.state.add_listing("SKU-0091", fulfillment_channel="AMAZON_EU")
+    merchant = _get_item(http, "SKU-0090")
+    assert merchant.status_code == 200, merchant.text
+    assert merchant.json()["fulfillmentAvailability"] == [
+        {"fulfillmentChannelCode": "DEFAULT", "quantity": 4}
+    ]
+    (summary,) = merchant.json()["summaries"]
+    assert (summary["marketplaceId"], summary["itemName"]) == (DE, "Lamp")
+    assert summary["status"] == ["BUYABLE", "DISCOVERABLE"]
+    fba = _get_item(http, "SKU-0091").json()
+    assert fba["fulfillmentAvailability"] == [{"fulfillmentChannelCode": "AMAZON_EU"}]
+    assert [r["sku"] for r in sim.state.listings_item_requests] == [
+        "SKU-0090",
+        "SKU-0091",
+    ]
+    assert sim.state.listings_item_requests[0]["includedData"] == [
+        "summaries",
+        "fulfillmentAvailability",
+    ]
+    # Only what was asked.
+    assert set(_get_item(http, "SKU-0090", included="summaries").json()) == {
+        "sku",
+        "summaries",
+    }
+
+
+def test_get_listings_item_refusals(sim, http):
+    sim.state.add_listing("SKU-0092", marketplace="DE")
+    unknown = _get_item(http, "NOT-LISTED")
+    assert unknown.status_code == 404
+    assert unknown.json()["errors"][0]["code"] == "NOT_FOUND"
+    assert _get_item(http, "SKU-0092", marketplace=UK).status_code == 404
+    assert _get_item(http, "SKU-0092", included="nonsense").status_code == 400
+    no_marketplace = http.get(f"/listings/2021-08-01/items/{SELLER}/SKU-0092")
+    assert no_marketplace.status_code == 400
+    other_seller = http.get(
+        "/listings/2021-08-01/items/SOMEONEELSE/SKU-0092",
+        params={"marketplaceIds": DE},
+    )
+    assert other_seller.status_code == 403
+
+
+def test_get_listings_item_answers_validate_against_the_model(sim, http):
+    model = "listingsItems_2021-08-01.json"
+    sim.state.add_listing("SKU-0093", quantity=2)
+    sim.state.add_listing(
+        "SKU-0094", fulfillment_channel="AMAZON_EU", status="Inactive"
+    )
+    for sku in ("SKU-0093", "SKU-0094"):
+        _validate(model, "Item", _get_item(http, sku).json())
+    _validate(model, "ErrorList", _get_item(http, "NOT-LISTED").json())
+
+
+# -- the layouts sellers get
+def _raw_report(http, marketplace=DE, **body):
+    created = _create_report(http, marketplace, **body)
+    assert created.status_code == 202, created.text
+    content, content_type, _info = _download(
+        http, _poll(http, created.json()["reportId"])
+    )
+    return content, content_type
+
+
+def test_the_german_4140_layout(sim, http):
+    """Amazon.de's header as quoted in amzn/selling-partner-api-models #4140."""
+    sim.state.listings_report_layouts = {"DE": "de-4140"}
+    sim.state.add_listing("SKU-0095", fulfillment_channel="AMAZON_EU", quantity=3)
+    sim.state.add_listing("SKU-0096", quantity=5, price="9.50")
+    content, _type = _raw_report(http)
+    lines = content.decode("utf-8").split("\n")
+    header = lines[0].split("\t")
+    # Nine placeholders in the quoted header (one per retired documented column:
+    # image-url, zshop-*, asin2, asin3, bid-for-featured-placement).
+    assert header.count("Deprecated column") == 9
+    assert "fulfillment-channel" not in header
+    assert header[26:] == [
+        "fulfilment-channel",
+        "optional-payment-type-exclusion",
+        "merchant-shipping-group",
+        "status",
+        "Minimum order quantity",
+        "Sell remainder",
+    ]
+    rows = [line.split("\t") for line in lines[1:-1]]
+    assert all(len(row) == len(header) for row in rows)
+    by_sku = {row[header.index("seller-sku")]: row for row in rows}
+    channel = header.index("fulfilment-channel")
+    assert by_sku["SKU-0095"][channel] == "AMAZON_EU"
+    assert by_sku["SKU-0095"][header.index("quantity")] == ""  # FBA: Amazon's stock
+    assert by_sku["SKU-0096"][channel] == "DEFAULT"
+    assert by_sku["SKU-0096"][header.index("price")] == "9.50"
+    # Another marketplace keeps Amazon's documented layout.
+    sim.state.add_listing("SKU-0097", marketplace="UK")
+    assert _listings_report(http, UK)[0] == AMAZON_COLUMNS
+
+
+def test_the_japanese_layout_is_cp932_even_outside_japan(sim, http):
+    sim.state.listings_report_layouts = {"DE": "ja"}
+    sim.state.add_listing("SKU-0098", quantity=2, title="マグカップ ①")
+    content, content_type = _raw_report(http)
+    assert content_type == "text/plain;charset=Shift_JIS"
+    header, row = (line.split("\t") for line in content.decode("cp932").split("\n")[:2])
+    assert header[:3] == ["商品名", "出品ID", "出品者SKU"]
+    assert "フルフィルメント・チャンネル" in header and "ASIN 1" in header
+    assert row[0] == "マグカップ ①"
+    assert row[header.index("フルフィルメント・チャンネル")] == "DEFAULT"
+
+
+def test_custom_true_and_no_status_layouts(sim, http):
+    sim.state.add_listing("SKU-0099", quantity=1)
+    content, _type = _raw_report(http, reportOptions={"custom": "true"})
+    header = content.decode("utf-8").split("\n")[0].split("\t")
+    assert header[:2] == ["seller-sku", "asin1"]
+    assert "Business Price" in header and "fulfillment-channel" in header
+    sim.state.listings_report_layouts = {DE: "no-status"}
+    header, rows = _listings_report(http)
+    assert "status" not in header and "fulfillment-channel" in header
+    assert rows["SKU-0099"]["quantity"] == "1"
+
+
+def test_an_unknown_layout_is_refused():
+    with pytest.raises(ValueError, match="layout must be one of"):
+        build_listings_report({}, [DE], layout="klingon")

@@ -1,7 +1,7 @@
 """The orders that enter the simulator are Amazon's shape: every one, hand-made by a
 test or generated for the demo, is validated against the ``Order`` of Amazon's official
-Orders API v2026-01-01 model (``SimulatorState.add_order``); the generator makes both of
-Amazon's tax shapes on the marketplaces whose prices include the tax."""
+Orders API v2026-01-01 model (``SimulatorState.add_order``); the generator makes the
+three of Amazon's tax shapes on the marketplaces whose prices include the tax."""
 
 import copy
 import logging
@@ -12,7 +12,12 @@ from decimal import Decimal
 
 import pytest
 from amazon_simulator import SimulatorState, models, schemas
-from amazon_simulator.generator import OrderGenerator
+from amazon_simulator.generator import (
+    ITEM_ONLY,
+    TAX_ADDED,
+    TAX_INCLUDED,
+    OrderGenerator,
+)
 from amazon_simulator.marketplaces import DEFAULT_CODES, MARKETPLACES
 from amazon_simulator.models import SharedModelsNotFound
 from amazon_simulator.schemas import InvalidOrderPayload
@@ -75,9 +80,24 @@ def _item_proceeds(generated):
 
 
 def _shape(generated) -> str:
-    """``ITEM+TAX`` or ``ITEM`` (no TAX breakdown on any item)."""
-    types = {b["type"] for p in _item_proceeds(generated) for b in p["breakdowns"]}
-    return "ITEM+TAX" if "TAX" in types else "ITEM"
+    """``ITEM+TAX`` (TAX on top), ``ITEM incl. TAX`` (TAX is the VAT part of the
+    amounts: they add up to ``proceedsTotal`` without it) or ``ITEM`` (no TAX
+    breakdown on any item)."""
+    shapes = set()
+    for proceeds in _item_proceeds(generated):
+        taxes = [b for b in proceeds["breakdowns"] if b["type"] == "TAX"]
+        if not taxes:
+            shapes.add("ITEM")
+            continue
+        without_tax = sum(
+            Decimal(b["subtotal"]["amount"])
+            for b in proceeds["breakdowns"]
+            if b["type"] != "TAX"
+        )
+        included = without_tax == Decimal(proceeds["proceedsTotal"]["amount"])
+        shapes.add("ITEM incl. TAX" if included else "ITEM+TAX")
+    assert len(shapes) == 1, shapes
+    return shapes.pop()
 
 
 # -- the gate
@@ -191,12 +211,13 @@ def test_generated_orders_pass_the_gate(official_models, monkeypatch):
     assert ids and checked == ids
 
 
-def test_generator_makes_both_tax_shapes_on_each_tax_included_marketplace(
+def test_generator_makes_the_three_tax_shapes_on_each_tax_included_marketplace(
     official_models,
 ):
-    """ITEM + TAX (Amazon calculates the VAT) and ITEM only (the seller does: no TAX
-    breakdown), in turn per marketplace, the same for the same seed; US orders always
-    carry their TAX."""
+    """ITEM + TAX (TAX on top), ITEM only (the seller calculates the VAT: no TAX
+    breakdown) and ITEM incl. TAX (TAX the VAT part of ITEM), in turn per
+    marketplace, the same for the same seed; US orders always carry their TAX on
+    top."""
     shapes = {}
     for seed in (1, 1, 2):
         generator = OrderGenerator(random.Random(seed), "A1SELLER")
@@ -220,7 +241,7 @@ def test_generator_makes_both_tax_shapes_on_each_tax_included_marketplace(
     assert first == again, "deterministic"
     for code in DEFAULT_CODES:
         expected = (
-            ["ITEM+TAX", "ITEM"] * 3
+            ["ITEM+TAX", "ITEM", "ITEM incl. TAX"] * 2
             if MARKETPLACES[code].prices_include_tax
             else ["ITEM+TAX"] * 6
         )
@@ -237,16 +258,18 @@ def test_generator_makes_both_tax_shapes_on_each_tax_included_marketplace(
     }
 
 
-def test_item_only_orders_add_up_without_tax():
+def test_each_shape_adds_up_to_amazons_totals():
     generator = OrderGenerator(random.Random(3), "A1SELLER", shapes=Counter())
-    for code in ("DE", "UK", "JP"):
-        for index in range(8):
+    for code in ("DE", "UK", "JP", "FR", "IT", "ES"):
+        for index in range(9):
             generated = generator.order(MARKETPLACES[code], NOW)
             shape = _shape(generated)
-            assert shape == ("ITEM+TAX" if index % 2 == 0 else "ITEM")
+            assert shape == ("ITEM+TAX", "ITEM", "ITEM incl. TAX")[index % 3]
             for proceeds in _item_proceeds(generated):
                 parts = sum(
-                    Decimal(b["subtotal"]["amount"]) for b in proceeds["breakdowns"]
+                    Decimal(b["subtotal"]["amount"])
+                    for b in proceeds["breakdowns"]
+                    if shape != "ITEM incl. TAX" or b["type"] != "TAX"
                 )
                 assert parts == Decimal(proceeds["proceedsTotal"]["amount"])
             order_proceeds = generated.order.get("proceeds") or generated.withheld.get(
@@ -255,6 +278,68 @@ def test_item_only_orders_add_up_without_tax():
             if shape == "ITEM" and order_proceeds:
                 types = {b["type"] for b in order_proceeds["breakdowns"]}
                 assert "TAX" not in types
+
+
+@pytest.mark.parametrize(
+    ("code", "rate"),
+    [("DE", "0.19"), ("FR", "0.20"), ("IT", "0.22"), ("ES", "0.21"), ("UK", "0.20")],
+)
+def test_tax_included_shape_gives_the_vat_part_of_each_amount(code, rate):
+    """ITEM, SHIPPING, GIFT_WRAP and DISCOUNT hold what the buyer paid; each TAX
+    detail is the VAT in its amount (gross - gross / (1 + rate), to the cent), the
+    promotion's negative; proceedsTotal does not add TAX again."""
+    marketplace = MARKETPLACES[code]
+    assert marketplace.tax_rate == rate
+    rate = Decimal(rate)
+    proceeds = OrderGenerator._item_proceeds(
+        marketplace,
+        Decimal("23.99"),
+        3,
+        Decimal("4.99"),
+        Decimal("3.49"),
+        Decimal("7.20"),
+        TAX_INCLUDED,
+    )
+    amounts = {
+        b["type"]: Decimal(b["subtotal"]["amount"]) for b in proceeds["breakdowns"]
+    }
+    assert amounts["ITEM"] == Decimal("71.97")
+    assert amounts["DISCOUNT"] == Decimal("-7.20")
+    assert Decimal(proceeds["proceedsTotal"]["amount"]) == (
+        Decimal("71.97") + Decimal("4.99") + Decimal("3.49") - Decimal("7.20")
+    )
+    (tax,) = [b for b in proceeds["breakdowns"] if b["type"] == "TAX"]
+    details = {
+        d["subtype"]: Decimal(d["value"]["amount"]) for d in tax["detailedBreakdowns"]
+    }
+
+    def vat(gross):
+        return (gross - gross / (1 + rate)).quantize(Decimal("0.01"), "ROUND_HALF_UP")
+
+    assert details == {
+        "ITEM": vat(Decimal("71.97")),
+        "SHIPPING": vat(Decimal("4.99")),
+        "GIFT_WRAP": vat(Decimal("3.49")),
+        "DISCOUNT": vat(Decimal("-7.20")),
+    }
+    assert details["DISCOUNT"] < 0
+    assert amounts["TAX"] == sum(details.values())
+
+
+def test_a_shape_can_be_asked_for_without_changing_the_turn():
+    generator = OrderGenerator(random.Random(4), "A1SELLER", shapes=Counter())
+    de, us = MARKETPLACES["DE"], MARKETPLACES["US"]
+    for shape, expected in (
+        (TAX_INCLUDED, "ITEM incl. TAX"),
+        (ITEM_ONLY, "ITEM"),
+        (TAX_ADDED, "ITEM+TAX"),
+    ):
+        assert _shape(generator.order(de, NOW, tax_shape=shape)) == expected
+    assert _shape(generator.order(de, NOW)) == "ITEM+TAX", "the turn is untouched"
+    with pytest.raises(ValueError, match="exclude the tax"):
+        generator.order(us, NOW, tax_shape=TAX_INCLUDED)
+    with pytest.raises(ValueError, match="unknown tax shape"):
+        generator.order(de, NOW, tax_shape="gross")
 
 
 def test_shapes_keep_alternating_across_generate_calls():

@@ -15,6 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 from amazon_simulator import AmazonSimulator, SimulatorState
+from amazon_simulator.generator import TAX_INCLUDED, OrderGenerator
 from amazon_simulator.marketplaces import MARKETPLACES
 from amazon_simulator.money import local_format
 from amazon_simulator.settlement import (
@@ -647,3 +648,36 @@ def test_control_settlement_refuses_bad_options(sim, http, body):
 def test_control_settlement_of_an_unknown_order(sim, http):
     answer = http.post("/_sim/settlement", json={"order_ids": ["000-0000000-0000000"]})
     assert answer.status_code == 404
+
+
+@pytest.mark.parametrize("code", ("DE", "FR"))
+def test_vat_included_orders_are_paid_their_principal_without_a_tax_row(code):
+    """An order whose ITEM includes the VAT and whose TAX gives the VAT part (the
+    generator's TAX_INCLUDED shape): Principal, Shipping and the Promotion are what
+    the buyer paid, their sum is the order's grandTotal, and no Tax row adds the
+    VAT a second time."""
+    state = SimulatorState(seed=3, marketplaces=(code,), clock=lambda: NOW)
+    generator = OrderGenerator(random.Random(8), state.seller_id)
+    for _ in range(12):
+        order = generator.order(
+            MARKETPLACES[code], NOW - timedelta(hours=1), tax_shape=TAX_INCLUDED
+        ).order
+        if order["fulfillment"]["fulfillmentStatus"] == "SHIPPED":
+            state.add_order(order)
+    shipped = _shipped(state, code)
+    assert shipped
+    parsed, _simulated, _text = _settle(state, code, refund_share=0)
+    for order_id, order in shipped.items():
+        assert any(
+            b["type"] == "TAX"
+            for item in order["orderItems"]
+            for b in item["proceeds"]["breakdowns"]
+        )
+        rows = [li for li in parsed.lines if li.order_ref == order_id]
+        assert not [
+            li for li in rows if li.amount_description in ("Tax", "ShippingTax")
+        ]
+        paid = sum(
+            li.amount for li in rows if li.amount_type in ("ItemPrice", "Promotion")
+        )
+        assert paid == Decimal(order["proceeds"]["grandTotal"]["amount"])
