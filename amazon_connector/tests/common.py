@@ -1,11 +1,18 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0.html)
 """Shared set-up of the addon's ORM tests."""
 
+import functools
 import sys
 import unittest
 from pathlib import Path
+from unittest.mock import patch
 
 from odoo.tests import TransactionCase, new_test_user
+
+from ..amazon.adapter import SpApiAdapter
+from ..amazon.throttle import ThrottleRegistry
+from ..models import amazon_account
+from .quota import BETWEEN_TESTS, QUOTA_CLOCK
 
 # The Amazon simulator is test tooling that lives beside the addon, in the repository's
 # tools/ folder: pytest has it on its path (pyproject.toml), Odoo's own test runner
@@ -71,25 +78,46 @@ class AmazonCommon(TransactionCase):
 
 
 class AmazonSimulatorCommon(AmazonCommon):
-    """``AmazonCommon`` whose account talks to a local Amazon simulator over HTTP."""
+    """``AmazonCommon`` whose account talks to a local Amazon simulator over HTTP.
+
+    The simulator enforces Amazon's quotas; they, the connector's throttle and the
+    adapter's waits run on the tests' quota clock (``quota.py``): waiting costs no
+    time. A class that needs unlimited quota says why with ``@unlimited_quota``.
+    """
 
     simulator_orders = 0
-    #: Operations the simulator answers with generous rates (Amazon's own would
-    #: make the adapter wait between tests).
-    simulator_fast_operations = ("searchOrders", "getOrder", "token")
+    #: Why this class's simulator serves without Amazon's quotas (``None``: it
+    #: enforces them); set with ``quota.unlimited_quota``.
+    simulator_unlimited_quota = None
 
     @classmethod
     def setUpClass(cls):
         # Before any set-up: a class without the simulator skips whole.
         simulator_class = import_simulator().AmazonSimulator
         super().setUpClass()
-        # Amazon's real rates (searchOrders: one call per 3 minutes) would make the
-        # adapter wait between tests: the simulator advertises generous ones.
-        fast = dict.fromkeys(cls.simulator_fast_operations, (1000.0, 1000))
         cls.simulator = simulator_class(
-            seed=7, orders=cls.simulator_orders, rate_limits=fast
+            seed=7,
+            orders=cls.simulator_orders,
+            quota_clock=QUOTA_CLOCK,
+            unlimited_quota=cls.simulator_unlimited_quota,
         ).start()
         cls.addClassCleanup(cls.simulator.stop)
+        # The adapters of this class's accounts: their own throttle (Amazon's
+        # documented plans, corrected by x-amzn-RateLimit-Limit) and their waits on
+        # the quota clock.
+        cls.throttle = ThrottleRegistry(clock=QUOTA_CLOCK)
+        cls.startClassPatcher(
+            patch.object(
+                amazon_account,
+                "SpApiAdapter",
+                functools.partial(
+                    SpApiAdapter,
+                    sleep=QUOTA_CLOCK.sleep,
+                    clock=QUOTA_CLOCK,
+                    throttle=cls.throttle,
+                ),
+            )
+        )
         credentials = cls.simulator.credentials
         cls.account.write(
             {
@@ -104,6 +132,8 @@ class AmazonSimulatorCommon(AmazonCommon):
 
     def setUp(self):
         super().setUp()
+        # Every test starts with Amazon's quotas full (quota.BETWEEN_TESTS).
+        QUOTA_CLOCK.advance(BETWEEN_TESTS)
         with self.registry.cursor() as cr:
             cr.execute("SELECT COALESCE(MAX(id), 0) FROM amazon_api_log")
             self._api_log_mark = cr.fetchone()[0]

@@ -11,19 +11,6 @@ LISTINGS_FEED = "JSON_LISTINGS_FEED"
 
 
 class AmazonOfferCommon(AmazonShipmentCommon):
-    simulator_fast_operations = (
-        *AmazonShipmentCommon.simulator_fast_operations,
-        "createFeedDocument",
-        "createFeed",
-        "getFeed",
-        "getFeedDocument",
-        "createReport",
-        "getReport",
-        "getReportDocument",
-        "patchListingsItem",
-        "getListingsItem",
-    )
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()

@@ -11,6 +11,7 @@ from odoo.models import BaseModel
 
 from .common import AmazonSimulatorCommon
 from .job_runner import run_jobs
+from .quota import QUOTA_CLOCK
 
 ROUNDING = "Rounding difference with Amazon"
 ADJUSTMENT = "Adjustment to Amazon's total"
@@ -159,8 +160,12 @@ class AmazonOrderCommon(AmazonSimulatorCommon):
         session = Account._amazon_session
         sleeps = self.sleeps
 
+        def sleep(seconds):
+            sleeps.append(seconds)
+            QUOTA_CLOCK.advance(seconds)  # the quotas refill as if slept
+
         def _amazon_session(account, **options):
-            options.setdefault("sleep", sleeps.append)
+            options.setdefault("sleep", sleep)
             return session(account, **options)
 
         self.patch(Account, "_amazon_session", _amazon_session)

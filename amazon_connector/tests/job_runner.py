@@ -16,6 +16,8 @@ if not hasattr(odoo_tests_common, "SETATTR_SOURCES"):
     odoo_tests_common.SETATTR_SOURCES = {}
 from odoo.addons.queue_job.tests.common import trap_jobs
 
+from .quota import QUOTA_CLOCK
+
 
 class JobRun:
     """What :func:`run_jobs` did: each job performed (with its retries) and its
@@ -45,7 +47,9 @@ def run_jobs(*, retry=False, max_jobs=500):
     A job that raises ``RetryableJobError`` is performed again after its delay when
     ``retry`` is true (its ``max_retries`` still apply: it then fails, like in
     production, and the run goes on with the others); otherwise the error is
-    raised at once. The waits are recorded in ``JobRun.delays``, never slept.
+    raised at once. The waits are recorded in ``JobRun.delays``, never slept: the
+    quota clock (``quota.QUOTA_CLOCK``) moves forward by each of them instead, so
+    Amazon's quotas have refilled as much as they would have by then.
     """
     run = JobRun()
     with trap_jobs() as trap:
@@ -56,7 +60,9 @@ def run_jobs(*, retry=False, max_jobs=500):
             trap.enqueued_jobs.sort(key=lambda j: (j.eta is not None, j.eta or 0))
             job = trap.enqueued_jobs.pop(0)
             if job.eta:
-                run.delays.append(max(0.0, (job.eta - datetime.now()).total_seconds()))
+                delay = max(0.0, (job.eta - datetime.now()).total_seconds())
+                run.delays.append(delay)
+                QUOTA_CLOCK.advance(delay)
             try:
                 result = job.perform()
             except RetryableJobError as error:
@@ -64,6 +70,7 @@ def run_jobs(*, retry=False, max_jobs=500):
                 if not retry:
                     raise
                 run.delays.append(error.seconds)
+                QUOTA_CLOCK.advance(error.seconds or 0)
                 trap.enqueued_jobs.insert(0, job)
                 job.eta = None
                 continue

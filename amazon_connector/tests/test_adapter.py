@@ -32,10 +32,16 @@ from ..amazon.errors import (
 )
 from ..amazon.listings_report import parse_merchant_listings
 from ..amazon.throttle import RATE_LIMITS, ThrottleRegistry
+from .quota import BETWEEN_TESTS, QuotaClock
 
 SETTLEMENT = "GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE_V2"
 DE = "A1PA6795UKMFR9"
 LONG_AGO = datetime(2020, 1, 1, tzinfo=timezone.utc)
+
+
+#: The simulator's quota clock: Amazon's quotas are enforced; the adapter's waits
+#: (FakeTime) move it forward, and each test starts with every quota full.
+QUOTA = QuotaClock()
 
 
 class FakeTime:
@@ -52,17 +58,19 @@ class FakeTime:
         assert seconds >= 0
         self.sleeps.append(seconds)
         self.now += seconds
+        QUOTA.advance(seconds)
 
 
 @pytest.fixture(scope="module")
 def sim():
-    with AmazonSimulator(seed=42) as simulator:
+    with AmazonSimulator(seed=42, quota_clock=QUOTA) as simulator:
         simulator.state.generate_orders(12)
         yield simulator
 
 
 @pytest.fixture(autouse=True)
 def clean_simulator(sim):
+    QUOTA.advance(BETWEEN_TESTS)
     sim.state.clear_faults()
     sim.state.reset_calls()
     yield
@@ -858,10 +866,11 @@ def test_throttle_waits_and_learns_rate_from_header(
 ):
     registry = ThrottleRegistry(overrides={"getFeed": (10.0, 2)}, clock=fake_time.clock)
     adapter = make_adapter(throttle=registry)
-    sim.state.inject_fault("getFeed", "500", count=10)
-    with pytest.raises(AmazonRetryableError):
+    sim.state.inject_fault("getFeed", "500", count=2)
+    with pytest.raises(AmazonPermanentError):  # then 404: no feed 1
         adapter.get_feed("1")
-    # The simulator announces Amazon's 2 req/s for getFeed.
+    assert [c["status"] for c in sim_calls(sim, "getFeed")] == [500, 500, 404]
+    # Amazon's 500 carries no rate; its 404 announces getFeed's 2 req/s.
     assert registry.rate(adapter.account_key, "getFeed") == 2.0
     assert calls[-1].rate_limit == 2.0
 

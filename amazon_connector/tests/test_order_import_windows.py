@@ -20,6 +20,7 @@ from ..models.amazon_import_window import PAGE_JOB_ATTEMPTS, PAGE_JOB_MAX_WAIT
 from . import order_factory as f
 from .common_orders import AmazonOrderCommon, minutes_ago
 from .job_runner import run_jobs, trap_jobs
+from .quota import QUOTA_CLOCK
 
 
 @tagged("post_install", "-at_install")
@@ -74,14 +75,16 @@ class TestOrderImportWindows(AmazonOrderCommon):
     # ------------------------------------------------------------------ backlogs
 
     def test_backlog_larger_than_the_burst_imports_every_order_once(self):
-        """25 pages; Amazon's quota runs out after 12 (429 until it refills, longer
-        than a page job's own attempts): every order once, no page read twice."""
+        """25 pages under Amazon's quota (a burst of 20, then one page every 3
+        minutes), and after 12 pages another client takes the quota for a while
+        (429 for the next page job's first runs): every order once, no page read
+        twice."""
         payloads = self.backlog(25)
         state = self.simulator.state
 
         def quota_runs_out(pages):
             if pages == 12:
-                state.inject_fault("searchOrders", "429", count=PAGE_JOB_ATTEMPTS + 2)
+                state.inject_fault("searchOrders", "429", count=PAGE_JOB_ATTEMPTS)
 
         with self.page_size(1), self.watch_pages(quota_runs_out):
             self.import_orders(retry=True)
@@ -93,16 +96,59 @@ class TestOrderImportWindows(AmazonOrderCommon):
             set(self.account_orders().mapped("amazon_order_ref")),
             {p["orderId"] for p in payloads},
         )
-        # One job per page (the 13th twice: its first run was throttled), after the
-        # job that opened the window.
+        # One job per page (the 13th run again after each 429: a throttled job
+        # waits for the quota, not for its next attempt), after the job that
+        # opened the window.
         methods = Counter(self.job_run.methods())
-        self.assertEqual(methods["_import_page"], 26)
+        self.assertEqual(methods["_import_page"], 25 + PAGE_JOB_ATTEMPTS)
         self.assertIn("Imported (25 pages)", self.job_run.last_result)
         self.assertGreater(self.account.orders_high_water_mark, self.mark)
         self.assertFalse(self.window(), "the window is closed at the end")
         # Waiting for the quota is the queue's work: short sleeps only.
         self.assertTrue(all(s <= PAGE_JOB_MAX_WAIT for s in self.sleeps))
         self.assertTrue(any(d > 0 for d in self.job_run.delays), "a retry was delayed")
+
+    def test_429_storm_under_amazons_real_quota_during_a_30_page_import(self):
+        """Bad input: 30 pages under Amazon's real searchOrders quota (burst 20,
+        then 0.0056 requests a second), while another application of the seller
+        uses the same quota up for a while (250 s), again and again: Amazon's
+        429 for pages the connector's own throttle thought it could ask. Nothing
+        lost, nothing imported twice, nobody sleeps for the quota."""
+        payloads = self.backlog(30)
+        spent = {}
+
+        def other_client(pages):
+            if pages in (6, 13, 24):
+                spent[pages] = self.simulator.spend_quota("searchOrders", hold=250)
+
+        with self.page_size(1), self.watch_pages(other_client):
+            result = self.import_orders(retry=True)
+        self.assertIn("Imported (30 pages)", result)
+        # The storm was Amazon's quota, enforced: 429 QuotaExceeded answers.
+        statuses = Counter(
+            c["status"]
+            for c in self.simulator.state.calls
+            if c["operation"] == "searchOrders"
+        )
+        self.assertGreaterEqual(statuses[429], len(spent), statuses)
+        self.assertEqual(statuses[200], 30, "each page answered once")
+        self.assertGreater(spent[6], 0, "the other client found quota left")
+        # Nothing lost, nothing twice: each order served once, imported once.
+        served = Counter(ref for page in self.served for ref in page)
+        self.assertEqual(served, Counter(p["orderId"] for p in payloads))
+        orders = self.account_orders()
+        self.assertEqual(len(orders), 30)
+        self.assertEqual(
+            set(orders.mapped("amazon_order_ref")), {p["orderId"] for p in payloads}
+        )
+        self.assertGreater(self.account.orders_high_water_mark, self.mark)
+        self.assertFalse(self.window(), "the window is closed at the end")
+        # The waits were the queue's (ETAs and retries of about 3 minutes), never
+        # a sleeping worker.
+        self.assertTrue(all(s <= PAGE_JOB_MAX_WAIT for s in self.sleeps))
+        self.assertGreaterEqual(max(self.job_run.delays), 170)
+        throttled = [r for r in self.job_run.results if "searchOrders" in str(r)]
+        self.assertTrue(throttled, "a page job was throttled and ran again")
 
     def test_mark_moves_only_when_the_whole_window_is_done(self):
         self.backlog(3)
@@ -143,9 +189,11 @@ class TestOrderImportWindows(AmazonOrderCommon):
         self.assertEqual(self.account.orders_high_water_mark, self.mark)
         self.assertEqual(self.window().pages_read, 2)
         self.assertIn("2 page(s) read", self.account.import_progress)
-        # Amazon calms down; the next scheduled run reads the window again from
-        # the mark (the failed job is not coming back): nothing lost or doubled.
+        # Amazon calms down; the next scheduled run (15 minutes later) reads the
+        # window again from the mark (the failed job is not coming back): nothing
+        # lost or doubled.
         state.clear_faults()
+        QUOTA_CLOCK.advance(15 * 60)
         with self.page_size(1):
             result = self.import_orders()
         self.assertIn("Imported", result)

@@ -66,9 +66,10 @@ def http(sim):
 
 
 def _search(http, **params):
+    """searchOrders; a next page repeats the first page's default criteria, as
+    Amazon requires."""
     params.setdefault("marketplaceIds", DE)
-    if "paginationToken" not in params:
-        params.setdefault("createdAfter", "2000-01-01T00:00:00Z")
+    params.setdefault("createdAfter", "2000-01-01T00:00:00Z")
     params = {key: value for key, value in params.items() if value is not None}
     return http.get("/orders/2026-01-01/orders", params=params)
 
@@ -246,7 +247,7 @@ def test_pagination_walks_every_order_once_and_tokens_expire(sim, http, clock):
         if not token:
             break
         tokens.append(token)
-        params = {"paginationToken": token}
+        params = {"paginationToken": token, "maxResultsPerPage": 10}
     assert len(seen) == len(set(seen)) == 25 and len(tokens) == 2
     created = [sim.state.orders[i]["createdTime"] for i in seen]
     assert created == sorted(created)
@@ -261,6 +262,42 @@ def test_pagination_walks_every_order_once_and_tokens_expire(sim, http, clock):
     expired = _search(http, paginationToken=token)
     assert expired.status_code == 400
     assert expired.json()["errors"][0]["code"] == "InvalidInput"
+
+
+def test_next_page_with_other_criteria_is_refused_as_amazon_does(sim, http):
+    """Amazon refuses a paginationToken sent with other parameters than the first
+    page's, maxResultsPerPage aside (its answer quoted in
+    amzn/selling-partner-api-sdk issue #717); the token stays usable."""
+    sim.state.generate_orders(25, marketplaces=("DE",))
+    first = _search(http, maxResultsPerPage=2, fulfillmentStatuses="UNSHIPPED,SHIPPED")
+    token = first.json()["pagination"]["nextToken"]
+    for changed in (
+        {"createdAfter": "2001-01-01T00:00:00Z"},
+        {"fulfillmentStatuses": "UNSHIPPED"},
+        {"fulfillmentStatuses": None},  # left out
+        {"marketplaceIds": f"{DE},A13V1IB3VIYZZH"},
+        {"includedData": "BUYER"},
+        {"createdAfter": None, "lastUpdatedAfter": "2000-01-01T00:00:00Z"},
+    ):
+        params = {"fulfillmentStatuses": "UNSHIPPED,SHIPPED", **changed}
+        refused = _search(http, paginationToken=token, **params)
+        assert refused.status_code == 400, changed
+        error = refused.json()["errors"][0]
+        assert error["code"] == "InvalidInput"
+        assert error["message"] == (
+            "The paginationToken you have submitted is not valid. All parameters "
+            "must match the original request except maxResultsPerPage."
+        )
+    # The same criteria, in another order and another page size: the next page.
+    same = _search(
+        http,
+        paginationToken=token,
+        fulfillmentStatuses="SHIPPED,UNSHIPPED",
+        maxResultsPerPage=50,
+    )
+    assert same.status_code == 200
+    page_one = {o["orderId"] for o in first.json()["orders"]}
+    assert page_one.isdisjoint(o["orderId"] for o in same.json()["orders"])
 
 
 def test_search_filters(sim, http, clock):
@@ -1138,7 +1175,8 @@ def test_faults_429_500_html_and_malformed(sim, http):
     for _ in range(2):
         throttled = http.get(path)
         assert throttled.status_code == 429
-        assert throttled.headers["x-amzn-RateLimit-Limit"] == "0.016"
+        # Amazon's models list the header for 200, 400 and 404 only.
+        assert "x-amzn-RateLimit-Limit" not in throttled.headers
         assert throttled.headers["Retry-After"] == "3"
         assert throttled.json()["errors"][0]["code"] == "QuotaExceeded"
     failed = http.get(path)
@@ -1185,9 +1223,7 @@ def test_fault_expired_pagination_token_and_invalid_grant(sim, http):
 
 def test_rate_limits_are_enforced_per_operation(clock):
     limits = {"getOrder": (0.001, 2)}
-    with AmazonSimulator(
-        enforce_rate_limits=True, rate_limits=limits, clock=clock
-    ) as sim:
+    with AmazonSimulator(rate_limits=limits, clock=clock) as sim:
         order_id = sim.state.generate_orders(1)[0]
         token = _token(sim).json()["access_token"]
         headers = {"x-amz-access-token": token}
@@ -1195,14 +1231,17 @@ def test_rate_limits_are_enforced_per_operation(clock):
         statuses = [httpx.get(url, headers=headers).status_code for _ in range(3)]
         assert statuses == [200, 200, 429]
         throttled = httpx.get(url, headers=headers)
-        assert throttled.headers["x-amzn-RateLimit-Limit"] == "0.001"
+        assert "x-amzn-RateLimit-Limit" not in throttled.headers
         assert throttled.json()["errors"][0]["code"] == "QuotaExceeded"
+        served = httpx.get(f"{sim.url}/orders/2026-01-01/orders/000-0000000-0000000")
+        assert served.status_code == 403  # no token: no rate either
+        assert "x-amzn-RateLimit-Limit" not in served.headers
         # other operations have their own (documented) buckets
         participations = httpx.get(
             f"{sim.url}/sellers/v1/marketplaceParticipations", headers=headers
         )
         assert participations.status_code == 200
-        assert sim.state.count_calls("getOrder") == 4
+        assert sim.state.count_calls("getOrder") == 5
 
 
 def test_calls_are_recorded_and_reset(sim, http):

@@ -19,6 +19,8 @@ from amazon_simulator.schemas import strict as _strict  # the simulator's own ru
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4, DRAFT7
 
+from .quota import BETWEEN_TESTS, QuotaClock
+
 DE = "A1PA6795UKMFR9"
 ALL_INCLUDED = (
     "BUYER,RECIPIENT,PROCEEDS,EXPENSE,PROMOTION,CANCELLATION,FULFILLMENT,PACKAGES,"
@@ -94,17 +96,30 @@ REPORTS = Model("reports_2021-06-30.json")
 LISTINGS = Model("listingsItems_2021-08-01.json")
 
 
+#: The simulator enforces Amazon's quotas on this clock; the client below paces
+#: itself a minute apart on it (every operation of ours refills a token or half of
+#: one in a minute), and each test starts with every quota full.
+QUOTA = QuotaClock()
+PACE = 60.0
+
+
 @pytest.fixture(scope="module")
 def sim():
-    with AmazonSimulator(seed=7) as simulator:
+    with AmazonSimulator(seed=7, quota_clock=QUOTA) as simulator:
         simulator.state.generate_orders(160)
         simulator.state.feed_processing_polls = 2
         yield simulator
 
 
+@pytest.fixture(autouse=True)
+def full_quotas():
+    QUOTA.advance(BETWEEN_TESTS)
+
+
 @pytest.fixture(scope="module")
 def http(sim):
     with sim.client() as client:
+        client.event_hooks["request"].append(lambda request: QUOTA.advance(PACE))
         yield client
 
 
@@ -135,7 +150,7 @@ def test_search_orders_pages_validate(sim, http):
         token = body.get("pagination", {}).get("nextToken")
         if not token:
             break
-        params = {"paginationToken": token}
+        params = {**params, "paginationToken": token}  # Amazon: same criteria
     assert seen == len(sim.state.orders) == 160
     # and without any includedData
     response = _call(

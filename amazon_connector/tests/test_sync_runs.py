@@ -28,11 +28,6 @@ class TestSyncRuns(AmazonOfferCommon, AmazonSettlementCommon):
     """Every flow of the connector in one class (one simulator): orders,
     shipments, stock and prices, settlements."""
 
-    simulator_fast_operations = (
-        *AmazonOfferCommon.simulator_fast_operations,
-        "getReports",
-    )
-
     def setUp(self):
         super().setUp()
         self.record_sleeps()

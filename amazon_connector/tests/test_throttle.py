@@ -5,6 +5,7 @@ import threading
 import pytest
 
 from ..amazon.throttle import RATE_LIMITS, ThrottleRegistry, TokenBucket
+from .quota import QuotaClock, unlimited_quota
 
 
 class FakeClock:
@@ -141,3 +142,45 @@ def test_registry_is_thread_safe():
         thread.join()
     # 100 reservations: 50 from the burst, then exactly one per second, no duplicates.
     assert sorted(waits) == pytest.approx([0.0] * 50 + [float(n) for n in range(1, 51)])
+
+
+def test_the_connectors_rates_are_those_of_amazons_models():
+    """The connector's own table (it ships without Amazon's models) holds the plans
+    the simulator reads from them."""
+    from amazon_simulator import models  # noqa: PLC0415
+    from amazon_simulator.ratelimit import PLAN_MODELS, usage_plans  # noqa: PLC0415
+
+    try:
+        for name in PLAN_MODELS:
+            models.load_model(name)
+    except models.SharedModelsNotFound as error:
+        pytest.skip(str(error))
+    plans = usage_plans()
+    for operation, limits in RATE_LIMITS.items():
+        assert (plans[operation].rate, plans[operation].burst) == limits, operation
+
+
+def test_quota_clock_moves_only_forward_and_sleeps_without_waiting():
+    base = FakeClock(50.0)
+    clock = QuotaClock(base)
+    clock.sleep(180.0)
+    clock.advance(-10.0)  # never backwards
+    assert clock() == 230.0 and clock.skipped == 180.0
+    base.advance(1.0)
+    assert clock() == 231.0
+    registry = ThrottleRegistry(overrides={"searchOrders": (0.0056, 1)}, clock=clock)
+    assert registry.wait_time("a", "searchOrders") == 0.0
+    assert registry.peek_wait("a", "searchOrders") == pytest.approx(1 / 0.0056)
+    clock.sleep(1 / 0.0056)
+    assert registry.peek_wait("a", "searchOrders") == pytest.approx(0.0)
+
+
+def test_unlimited_quota_needs_its_reason():
+    with pytest.raises(ValueError):
+        unlimited_quota("  ")
+
+    @unlimited_quota("a reason")
+    class Case:
+        simulator_unlimited_quota = None
+
+    assert Case.simulator_unlimited_quota == "a reason"

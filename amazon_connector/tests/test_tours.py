@@ -21,12 +21,6 @@ from .common_tours import AmazonTourCase
 
 @tagged("post_install", "-at_install", "is_tour")
 class TestTours(AmazonTourCase, AmazonOfferCommon, AmazonSettlementCommon):
-    simulator_fast_operations = (
-        *AmazonOfferCommon.simulator_fast_operations,
-        "getMarketplaceParticipations",
-        "confirmShipment",
-    )
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()

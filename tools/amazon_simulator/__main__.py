@@ -24,9 +24,9 @@ def main(argv: list[str] | None = None) -> int:
         help="publish a settlement report per marketplace",
     )
     parser.add_argument(
-        "--rate-limits",
+        "--unlimited-quota",
         action="store_true",
-        help="enforce Amazon's documented rate limits",
+        help="serve without enforcing Amazon's usage plans (enforced by default)",
     )
     args = parser.parse_args(argv)
     logging.basicConfig(
@@ -37,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
         seed=args.seed,
         host=args.host,
         port=args.port,
-        enforce_rate_limits=args.rate_limits,
+        unlimited_quota="--unlimited-quota" if args.unlimited_quota else None,
         orders=args.orders,
     )
     sim.start()

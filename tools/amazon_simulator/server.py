@@ -126,17 +126,15 @@ class SimulatorServer(ThreadingHTTPServer):
         address,
         state: SimulatorState,
         issuer: TokenIssuer,
-        limiter: RateLimiter | None,
+        limiter: RateLimiter,
         stopping: threading.Event,
-        rate_limits: dict[str, tuple[float, int]] | None = None,
     ):
         super().__init__(address, SimulatorHandler)
         self.state = state
         self.issuer = issuer
+        # Amazon's usage plans: enforced (unless the simulator serves without
+        # quota) and advertised in x-amzn-RateLimit-Limit.
         self.limiter = limiter
-        # The rates advertised in x-amzn-RateLimit-Limit: Amazon's documented ones,
-        # or the overrides (tests raise them so clients do not wait).
-        self.reference_limits = RateLimiter(rate_limits)
         self.stopping = stopping
 
 
@@ -211,8 +209,7 @@ class SimulatorHandler(BaseHTTPRequestHandler):
             self.headers.get("x-amz-access-token")
         ):
             return Response.json(403, UNAUTHORIZED.body())
-        limiter = self.server.limiter
-        if limiter is not None and not limiter.allow(operation):
+        if not self.server.limiter.allow(operation):
             return Response.json(
                 429,
                 SpApiError(429, "QuotaExceeded", QUOTA_EXCEEDED_MESSAGE).body(),
@@ -273,9 +270,8 @@ class SimulatorHandler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", response.content_type)
         self.send_header("Content-Length", str(len(response.body)))
         self.send_header("x-amzn-RequestId", str(uuid.uuid4()))
-        rate = self.server.reference_limits.rate_of(operation) if operation else None
-        if self.server.limiter is not None and operation:
-            rate = self.server.limiter.rate_of(operation)
+        # Only on the answers Amazon's model lists the header for (not 403, 429, 5xx).
+        rate = self.server.limiter.advertised_rate(operation, response.status)
         if rate is not None:
             self.send_header("x-amzn-RateLimit-Limit", rate_header(rate))
         for key, value in response.headers.items():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from datetime import datetime
 
@@ -21,6 +22,13 @@ class AmazonSimulator:
 
     ``python-amazon-sp-api`` works against it with ``endpoint=sim.url`` and an LWA
     token client pointed at ``sim.token_url``.
+
+    It enforces Amazon's usage plans (``ratelimit.usage_plans``: rate and burst of
+    each operation, read from Amazon's models) on ``quota_clock`` (monotonic
+    seconds; a ``ratelimit.QuotaClock`` lets a test move time forward instead of
+    waiting). ``rate_limits`` replaces the plans of some operations;
+    ``unlimited_quota`` (the reason, required to say so) serves without enforcing
+    any, still advertising Amazon's rates.
     """
 
     def __init__(
@@ -32,18 +40,22 @@ class AmazonSimulator:
         refresh_token: str = "sim-refresh-token",
         host: str = "127.0.0.1",
         port: int = 0,
-        enforce_rate_limits: bool = False,
         clock: Callable[[], datetime] | None = None,
         *,
         rate_limits: dict[str, tuple[float, int]] | None = None,
+        quota_clock: Callable[[], float] = time.monotonic,
+        unlimited_quota: str | None = None,
         marketplaces: tuple[str, ...] = DEFAULT_CODES,
         orders: int = 0,
     ):
         self.seller_id = seller_id
         self.host = host
         self.port = port
-        self.enforce_rate_limits = enforce_rate_limits
+        if unlimited_quota is not None and not unlimited_quota.strip():
+            raise ValueError("unlimited_quota must say why the quota is lifted")
+        self.unlimited_quota = unlimited_quota
         self.rate_limits = rate_limits
+        self.quota_clock = quota_clock
         self.issuer = TokenIssuer(client_id, client_secret, refresh_token)
         self.state = SimulatorState(
             seed=seed, seller_id=seller_id, marketplaces=marketplaces, clock=clock
@@ -78,14 +90,11 @@ class AmazonSimulator:
         if self._server is not None:
             return self
         self._stopping.clear()
-        limiter = RateLimiter(self.rate_limits) if self.enforce_rate_limits else None
+        limiter = RateLimiter(
+            self.rate_limits, self.quota_clock, enforce=self.unlimited_quota is None
+        )
         self._server = SimulatorServer(
-            (self.host, self.port),
-            self.state,
-            self.issuer,
-            limiter,
-            self._stopping,
-            self.rate_limits,
+            (self.host, self.port), self.state, self.issuer, limiter, self._stopping
         )
         self.state.base_url = self.url
         self._thread = threading.Thread(
@@ -128,6 +137,15 @@ class AmazonSimulator:
         return httpx.Client(
             base_url=self.url, headers={"x-amz-access-token": token}, timeout=timeout
         )
+
+    def spend_quota(self, operation: str, hold: float = 0.0) -> int:
+        """Use up what is left of ``operation``'s quota, and what refills of it
+        for ``hold`` seconds of the quota clock, as another application of the
+        same seller would: the calls get Amazon's 429 until it refills. Returns
+        the requests that were left."""
+        if self._server is None:
+            raise RuntimeError("The simulator is not started")
+        return self._server.limiter.spend(operation, hold)
 
     def revoke_access_tokens(self) -> None:
         """Make every access token issued so far invalid (the next call gets 403)."""

@@ -87,6 +87,26 @@ def _values(params: Params, name: str) -> list[str]:
     return [v for raw in params.get(name, []) for v in raw.split(",") if v]
 
 
+#: searchOrders' answer to a next page asked with other criteria than the first
+#: page's, in Amazon's words (amzn/selling-partner-api-sdk issue #717).
+PAGE_CRITERIA_MESSAGE = (
+    "The paginationToken you have submitted is not valid. All parameters must match "
+    "the original request except maxResultsPerPage."
+)
+#: The parameters a next page of searchOrders need not repeat.
+_PAGING_PARAMETERS = ("paginationToken", "maxResultsPerPage")
+
+
+def _page_criteria(params: Params) -> dict[str, list[str]]:
+    """searchOrders' criteria a next page must repeat: every parameter but the
+    paging ones, each as its sorted values (comma-separated or repeated alike)."""
+    return {
+        name: sorted(_values(params, name))
+        for name in params
+        if name not in _PAGING_PARAMETERS and _values(params, name)
+    }
+
+
 def _one(params: Params, name: str) -> str | None:
     values = params.get(name)
     return values[-1] if values else None
@@ -522,9 +542,10 @@ class SimulatorState:
                     raise invalid_input(
                         "Invalid paginationToken: the token is expired or unknown."
                     )
+                if _page_criteria(params) != page["criteria"]:
+                    # Amazon's answer (amzn/selling-partner-api-sdk issue #717).
+                    raise invalid_input(PAGE_CRITERIA_MESSAGE)
                 del self._pages[token]
-                if "includedData" not in params:
-                    included = page["included"]
                 return self._orders_page(
                     page["ids"],
                     page["offset"],
@@ -532,6 +553,7 @@ class SimulatorState:
                     included,
                     page["bound"],
                     now,
+                    page["criteria"],
                 )
             search, bound = self._search_filter(params, now)
             size = _int(params, "maxResultsPerPage", 100, 1, 100)
@@ -540,7 +562,9 @@ class SimulatorState:
                 key=search.sort_key,
             )
             ids = [o["orderId"] for o in matching]
-            return self._orders_page(ids, 0, size, included, bound, now)
+            return self._orders_page(
+                ids, 0, size, included, bound, now, _page_criteria(params)
+            )
 
     def _search_filter(self, params: Params, now: datetime):
         created_after = _date(params, "createdAfter")
@@ -584,7 +608,7 @@ class SimulatorState:
         key = "createdBefore" if created_after else "lastUpdatedBefore"
         return search, (key, iso(before))
 
-    def _orders_page(self, ids, offset, size, included, bound, now) -> dict:
+    def _orders_page(self, ids, offset, size, included, bound, now, criteria) -> dict:
         chunk = ids[offset : offset + size]
         result = {
             "orders": [
@@ -602,6 +626,7 @@ class SimulatorState:
                 "size": size,
                 "included": included,
                 "bound": bound,
+                "criteria": criteria,
                 "expires": now + self.pagination_token_ttl,
             }
             result["pagination"] = {"nextToken": token}

@@ -44,9 +44,7 @@ def storm(calls: int, workers: int) -> dict:
     """``workers`` adapters (separate processes in real life: separate throttle
     registries) fetch ``calls`` orders in total from one account."""
     rate, burst = STORM_PLAN
-    with AmazonSimulator(
-        seed=7, enforce_rate_limits=True, rate_limits={"getOrder": STORM_PLAN}
-    ) as sim:
+    with AmazonSimulator(seed=7, rate_limits={"getOrder": STORM_PLAN}) as sim:
         order_ids = sim.state.generate_orders(min(calls, 50))
         failures = []
 
@@ -103,9 +101,7 @@ class _BareTokenClient(AccessTokenClient):
 
 def overhead(calls: int, rounds: int) -> dict:
     huge = (1e6, 10**6)
-    with AmazonSimulator(
-        seed=11, enforce_rate_limits=True, rate_limits={"getOrder": huge}
-    ) as sim:
+    with AmazonSimulator(seed=11, rate_limits={"getOrder": huge}) as sim:
         order_id = sim.state.generate_orders(1)[0]
         c = sim.credentials
         _BareTokenClient.host = sim.url[len("http://") :]

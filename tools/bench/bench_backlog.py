@@ -162,7 +162,7 @@ def main(argv=None):
         "token": FAST,
         "getOrder": FAST,
     }
-    with AmazonSimulator(seed=5, rate_limits=limits, enforce_rate_limits=True) as sim:
+    with AmazonSimulator(seed=5, rate_limits=limits) as sim:
         return _measure(args, registry, sim)
 
 

@@ -43,7 +43,7 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "tools"))
 
 from amazon_simulator import AmazonSimulator  # noqa: E402
-from amazon_simulator.ratelimit import DOCUMENTED_RATE_LIMITS  # noqa: E402
+from amazon_simulator.ratelimit import documented_rate_limits  # noqa: E402
 
 import odoo  # noqa: E402
 from odoo import SUPERUSER_ID, Command, api  # noqa: E402
@@ -559,10 +559,8 @@ def main(argv=None):
         ]
     )
     registry = Registry(args.database)
-    limits = dict.fromkeys((*DOCUMENTED_RATE_LIMITS, "token"), FAST)
-    with AmazonSimulator(
-        seed=11, seller_id=SELLER, rate_limits=limits, enforce_rate_limits=True
-    ) as sim:
+    limits = dict.fromkeys((*documented_rate_limits(), "token"), FAST)
+    with AmazonSimulator(seed=11, seller_id=SELLER, rate_limits=limits) as sim:
         sim.state.feed_processing_polls = args.feed_polls
         return _measure(args, registry, sim, sizes)
 
