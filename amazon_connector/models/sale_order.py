@@ -459,6 +459,16 @@ class SaleOrder(models.Model):
     def _amazon_units(quantity):
         return round(quantity)
 
+    @api.model
+    def _amazon_shipped_lines(self, lines):
+        """Those of ``lines`` of which a unit has left (Amazon cancels none)."""
+        return lines.filtered(
+            lambda line: (
+                line.qty_delivered
+                or line.move_ids.filtered(lambda m: m.state == "done")
+            )
+        )
+
     def _amazon_cancel_plan(self, lines):
         """What canceling this order (or ``lines`` of it) means, checked: the
         Odoo lines and the Amazon items; ``UserError`` when it cannot be done."""
@@ -520,12 +530,7 @@ class SaleOrder(models.Model):
                         ", ".join(empty.mapped("name")),
                     )
                 )
-            shipped = lines.filtered(
-                lambda line: (
-                    line.qty_delivered
-                    or line.move_ids.filtered(lambda m: m.state == "done")
-                )
-            )
+            shipped = self._amazon_shipped_lines(lines)
             if shipped:
                 raise UserError(
                     _(
@@ -563,12 +568,7 @@ class SaleOrder(models.Model):
         lines = goods.filtered(
             lambda line: line.amazon_order_item_id in item_ids and line.product_uom_qty
         )
-        shipped = lines.filtered(
-            lambda line: (
-                line.qty_delivered
-                or line.move_ids.filtered(lambda m: m.state == "done")
-            )
-        )
+        shipped = self._amazon_shipped_lines(lines)
         if shipped:
             raise UserError(
                 _(
