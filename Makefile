@@ -1,7 +1,7 @@
 # Developer entry points; each target is a thin wrapper around a script in tools/.
 PYTHON ?= python3
 
-.PHONY: test lint demo bench
+.PHONY: test lint demo bench bench-suite
 
 test:  ## the whole test suite on a fresh Odoo 18.0 database (extra pytest args: ARGS=...)
 	./tools/run-tests $(ARGS)
@@ -15,3 +15,6 @@ demo:  ## Odoo with the connector against the local Amazon simulator
 bench:  ## the SP-API adapter benchmark, then set-up from an empty cache, backlog, order-import, shipment, offer (stock export) and settlement (import and reconciliation against Odoo's payment registration) benchmarks
 	"$$($(PYTHON) tools/devenv.py venv)/bin/python" tools/bench/bench_adapter.py
 	$(PYTHON) tools/bench/run_bench.py $(ARGS)
+
+bench-suite:  ## the whole test suite's time against the revision before Amazon's quotas were enforced in the tests (ARGS: --base REV, pytest args)
+	$(PYTHON) tools/bench/bench_suite_time.py $(ARGS)
