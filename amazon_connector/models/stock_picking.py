@@ -118,11 +118,12 @@ class StockPicking(models.Model):
 
     def _amazon_to_confirm(self):
         """Which of these deliveries Amazon must be told of: the merchant-fulfilled
-        ones (Amazon ships its FBA orders itself)."""
+        ones (Amazon ships its FBA orders itself). The order is read as the
+        connector: whoever validates may not read it."""
         return self.filtered(
             lambda p: (
                 p._amazon_is_buyer_delivery()
-                and p.sale_id.amazon_fulfilled_by == "merchant"
+                and p.sale_id.sudo().amazon_fulfilled_by == "merchant"
             )
         )
 
@@ -157,7 +158,7 @@ class StockPicking(models.Model):
                 description=_(
                     "Confirm %(delivery)s to Amazon (%(order)s)",
                     delivery=picking.name,
-                    order=picking.sale_id.amazon_order_ref,
+                    order=picking.amazon_order_ref,
                 ),
             )._amazon_confirm_shipment()
 

@@ -340,6 +340,34 @@ class TestShipmentConfirmation(AmazonShipmentCommon):
         self.assertEqual(len(self.confirmations(payload)), 1)
         self.assertEqual(order.invoice_ids.state, "posted")
 
+    def test_a_salesperson_of_own_orders_validates_another_ones_amazon_delivery(self):
+        """As Odoo's sale_stock tests an inventory administrator who sees only their
+        own orders validating another salesperson's delivery: the connector reads
+        the order it may not read itself."""
+        payload, order = self.amazon_order()
+        clerk = self.env["res.users"].create(
+            {
+                "name": "Own orders, stock admin",
+                "login": "own-orders@example.com",
+                "groups_id": [
+                    (
+                        6,
+                        0,
+                        [
+                            self.env.ref("sales_team.group_sale_salesman").id,
+                            self.env.ref("stock.group_stock_manager").id,
+                        ],
+                    )
+                ],
+            }
+        )
+        order.user_id = self.env.user
+        picking = self.delivery(order)
+        self.assertFalse(order.with_user(clerk).has_access("read"))
+        self.ship(picking.with_user(clerk), tracking="OWN1")
+        self.assertEqual(picking.amazon_sync_state, "confirmed")
+        self.assertEqual(len(self.confirmations(payload)), 1)
+
     def test_under_no_delay_the_confirmation_runs_at_once(self):
         payload, order = self.amazon_order()
         picking = self.delivery(order).with_context(queue_job__no_delay=True)
