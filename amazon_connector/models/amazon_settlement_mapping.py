@@ -138,12 +138,14 @@ class AmazonSettlementMapping(models.Model):
         return self._amazon_add_default_rules(company)
 
     @api.model
-    def _amazon_add_default_rules(self, company):
+    def _amazon_add_default_rules(self, company, skip=()):
         """Make the default rules the company has no rule for yet (same transaction
-        type, amount type and description, archived ones included): all of them for
-        a new company, the new vocabulary's on an upgrade. A rule the accountant
+        type, amount type and description, archived ones included), except those
+        keyed as in ``skip``: all of them for a new company; on an upgrade, the new
+        vocabulary's (the previous version's defaults are skipped, so one the
+        accountant deleted or re-keyed does not come back). A rule the accountant
         changed or archived is never touched."""
-        existing = {
+        existing = set(skip) | {
             (
                 rule.transaction_type or "",
                 rule.amount_type or "",

@@ -43,30 +43,69 @@ class TestUpgradeTo18011(AmazonShipmentCommon):
         company = self.env.company
         rules = Mapping._amazon_rules(company)
         defaults = len(rules)
-        # The previous version's rules: without the reimbursement rules, with one
-        # rule the accountant changed and one archived.
+
+        def keyed(transaction, amount_type, description):
+            rule = rules.exists().filtered(
+                lambda r: (
+                    (r.transaction_type or "", r.amount_type or "")
+                    == (transaction, amount_type)
+                    and (r.amount_description or "") == description
+                )
+            )
+            self.assertEqual(len(rule), 1, (transaction, amount_type, description))
+            return rule
+
+        # The previous version's rules: without the reimbursement rules (new in
+        # 18.0.1.1.0); the accountant deleted one old default, re-keyed another,
+        # changed a third and archived a fourth.
         new = rules.filtered(lambda r: r.treatment == "reimbursement")
         self.assertTrue(new)
         new.unlink()
-        changed = rules.filtered(lambda r: r.exists() and r.treatment == "fee")[:1]
+        keyed("", "ItemFees", "ShippingHB").unlink()
+        rekeyed = keyed("", "Cost of Advertising", "")
+        rekeyed.amount_description = "Sponsored Products*"
+        changed = keyed("", "ItemFees", "*ClosingFee")
         changed.fee_type = "other"
-        archived = (rules.exists() - changed)[:1]
+        archived = keyed("", "other-transaction", "Storage Fee")
         archived.active = False
-        _migration("18.0.1.1.0", "post-migrate").migrate(self.env.cr, "18.0.1.0.0")
+        migration = _migration("18.0.1.1.0", "post-migrate")
+        migration.migrate(self.env.cr, "18.0.1.0.0")
         after = Mapping.with_context(active_test=False).search(
             [("company_id", "=", company.id)]
         )
-        self.assertEqual(len(after), defaults, "each missing default made once")
+        self.assertEqual(
+            len(after), defaults - 1, "the new defaults made, the deleted one not"
+        )
         self.assertEqual(
             len(after.filtered(lambda r: r.treatment == "reimbursement")), len(new)
+        )
+        self.assertFalse(after.filtered(lambda r: r.amount_description == "ShippingHB"))
+        self.assertEqual(
+            after.filtered(lambda r: r.amount_type == "Cost of Advertising"), rekeyed
         )
         self.assertEqual(changed.fee_type, "other", "the accountant's change stays")
         self.assertFalse(archived.active, "an archived rule stays archived")
         # Run twice, it makes nothing more.
-        _migration("18.0.1.1.0", "post-migrate").migrate(self.env.cr, "18.0.1.0.0")
+        migration.migrate(self.env.cr, "18.0.1.0.0")
         self.assertEqual(
             Mapping.with_context(active_test=False).search_count(
                 [("company_id", "=", company.id)]
             ),
-            defaults,
+            defaults - 1,
         )
+
+    def test_merchant_offers_are_asked_of_amazon_again(self):
+        """18.0.1.0.0 read a report without a channel column it knew (Amazon.de's
+        ``fulfilment-channel``) as merchant: no merchant offer is sent a quantity
+        before Amazon has said who fulfils it."""
+        Offer = self.env["amazon.offer"]
+        values = {"account_id": self.account.id, "channel_unknown": False}
+        merchant = Offer.create({**values, "sku": "OLD-MFN"})
+        fba = Offer.create(
+            {**values, "sku": "OLD-FBA", "fulfillment_channel": "amazon"}
+        )
+        self.assertFalse(merchant.channel_unknown)
+        _migration("18.0.1.1.0", "post-migrate").migrate(self.env.cr, "18.0.1.0.0")
+        self.env.invalidate_all()
+        self.assertTrue(merchant.channel_unknown)
+        self.assertFalse(fba.channel_unknown)
