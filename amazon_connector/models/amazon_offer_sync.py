@@ -978,6 +978,23 @@ class AmazonOffer(models.Model):
                         "product_type",
                     )
                 }
+                if (
+                    values.get("fulfillment_channel") == "merchant"
+                    and offer.fulfillment_channel == "amazon"
+                ):
+                    # One marketplace's report cannot say Amazon fulfils it
+                    # nowhere: Amazon is asked in every marketplace before
+                    # anything is sent.
+                    values.update(
+                        fulfillment_channel="amazon",
+                        channel_unknown=True,
+                        channel_note=self.env._(
+                            "%s's listings report says the seller fulfils this "
+                            "offer, which Amazon fulfils elsewhere: Amazon is asked "
+                            "in every marketplace before anything is sent.",
+                            marketplace.name,
+                        ),
+                    )
             if not offer.product_id and product:
                 values["product_id"] = product.id
             changed = {

@@ -143,6 +143,26 @@ class TestListingsImport(AmazonOfferCommon):
         self.import_listings()
         self.assertEqual(offer.write_date, written, "twice: nothing written")
 
+    def test_one_marketplace_does_not_make_an_fba_offer_of_every_one_merchant(self):
+        """Amazon fulfils the SKU elsewhere; Amazon.de's report says DEFAULT: the
+        offer of every marketplace stays Amazon's and Amazon is asked again."""
+        product = self.storable("LI-8", 5)
+        offer = self.env["amazon.offer"].create(
+            {
+                "account_id": self.account.id,
+                "sku": "LI-8",
+                "product_id": product.id,
+                "fulfillment_channel": "amazon",
+                "channel_unknown": False,
+            }
+        )
+        self.simulator.state.add_listing("LI-8", marketplace="DE", quantity=4)
+        self.import_listings()
+        self.assertEqual(self.offers(), offer)
+        self.assertEqual(offer.fulfillment_channel, "amazon")
+        self.assertTrue(offer.channel_unknown)
+        self.assertIn("Amazon fulfils elsewhere", offer.channel_note)
+
 
 @tagged("post_install", "-at_install")
 class TestListingsAsSellersGetThem(AmazonOfferCommon):
