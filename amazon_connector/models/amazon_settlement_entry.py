@@ -94,6 +94,18 @@ class AmazonSettlement(models.Model):
                 and (not li.mapping_id or li.mapping_id.treatment == "suspense")
             )
         )
+        move = self.sudo().move_id
+        if move.state == "posted":
+            # An amount whose suspense item was cleared by hand meanwhile is the
+            # accountant's: moving it again would book it twice.
+            lines = lines.filtered(
+                lambda li: (
+                    not (
+                        li.sudo().move_line_id.matched_debit_ids
+                        or li.sudo().move_line_id.matched_credit_ids
+                    )
+                )
+            )
         if not lines:
             return Line
         match = (
@@ -117,7 +129,6 @@ class AmazonSettlement(models.Model):
             changed |= line
         if not changed:
             return changed
-        move = self.sudo().move_id
         if move.state == "posted":
             self._amazon_reclassify(changed)
         elif move.state == "draft":
@@ -237,6 +248,21 @@ class AmazonSettlement(models.Model):
         date = fields.Date.to_date(self.deposit_date or self.end_date)
         rate = self._amazon_rate(date)
         lines = self.line_ids
+        # Amounts Match Again moved out of suspense stand in an entry of their own:
+        # booking the settlement again would book them twice.
+        moved = lines.sudo().move_line_id.move_id.filtered(
+            lambda m: m.state == "posted" and m != self.sudo().move_id
+        )
+        if moved:
+            raise UserError(
+                _(
+                    "Amounts of Amazon settlement %(ref)s were moved out of suspense "
+                    "by %(entries)s: reverse and delete those entries before the "
+                    "settlement is booked again.",
+                    ref=self.settlement_ref,
+                    entries=", ".join(moved.mapped("name")),
+                )
+            )
         # Booked again (the entry was deleted): every amount starts afresh.
         lines.filtered(lambda li: li.treatment != "suspense").write(
             {"status": "pending", "note": False, "invoice_amount": 0.0}

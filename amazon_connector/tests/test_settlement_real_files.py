@@ -372,6 +372,78 @@ class TestSettlementRealFiles(AmazonSettlementCommon):
         self.assertEqual(amount(moved.balance), amount(-unknown.amount))
         self.assertEqual(order.invoice_ids.payment_state, "paid")
 
+    def _settlement_with_an_unknown_amount(self):
+        payload, _order = self.shipped_order()
+        settlement = self.upload(
+            self.publish_settlement(payload, unknown_amount_type=True)
+        )
+        self.assertEqual(settlement.state, "posted", settlement.last_error)
+        unknown = settlement.line_ids.filtered(lambda li: li.treatment == "suspense")
+        self.assertEqual(len(unknown), 1)
+        return settlement, unknown
+
+    def _rule_for(self, line):
+        return self.env["amazon.settlement.mapping"].create(
+            {
+                "company_id": self.account.company_id.id,
+                "amount_type": line.amount_type,
+                "treatment": "fee",
+                "fee_type": "other",
+            }
+        )
+
+    def test_match_again_leaves_an_amount_the_accountant_cleared_by_hand(self):
+        settlement, unknown = self._settlement_with_an_unknown_amount()
+        company = self.account.company_id
+        item = unknown.sudo().move_line_id
+        elsewhere = company._amazon_settlement_account("other")
+        by_hand = self.env["account.move"].create(
+            {
+                "move_type": "entry",
+                "journal_id": settlement.move_id.journal_id.id,
+                "line_ids": [
+                    (
+                        0,
+                        0,
+                        {"account_id": item.account_id.id, "balance": -item.balance},
+                    ),
+                    (0, 0, {"account_id": elsewhere.id, "balance": item.balance}),
+                ],
+            }
+        )
+        by_hand.action_post()
+        (
+            item
+            | by_hand.line_ids.filtered(lambda li: li.account_id == item.account_id)
+        ).reconcile()
+        self.assertTrue(item.reconciled)
+        self._rule_for(unknown)
+        entries = self.env["account.move"].search_count([])
+        settlement.action_match()
+        self.assertEqual(unknown.treatment, "suspense", "the accountant's, untouched")
+        self.assertEqual(unknown.sudo().move_line_id, item)
+        self.assertEqual(self.env["account.move"].search_count([]), entries)
+
+    def test_a_settlement_matched_again_is_not_booked_twice(self):
+        settlement, unknown = self._settlement_with_an_unknown_amount()
+        self._rule_for(unknown)
+        settlement.action_match()
+        reclassified = unknown.sudo().move_line_id.move_id
+        self.assertNotEqual(reclassified, settlement.move_id)
+        move = settlement.move_id
+        move.button_draft()
+        move.unlink()
+        with self.assertRaisesRegex(UserError, "moved out of suspense"):
+            settlement.action_post()
+        self.assertFalse(settlement.move_id, "nothing booked")
+        # Reversed and deleted, the settlement books again, once.
+        reclassified.button_draft()
+        reclassified.unlink()
+        settlement.action_post()
+        self.assertEqual(settlement.state, "posted")
+        self.assertEqual(unknown.treatment, "fee")
+        self.assertEqual(unknown.sudo().move_line_id.move_id, settlement.move_id)
+
     def test_a_rule_added_applies_to_a_settlement_not_booked_yet(self):
         self.account.settlement_auto_post = False
         payload, _order = self.shipped_order()
