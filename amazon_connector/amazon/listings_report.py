@@ -209,7 +209,8 @@ def channel_of_listings_item(item: dict) -> str | None:
     Items API 2021-08-01, ``includedData`` ``fulfillmentAvailability``): AMAZON
     when any of its ``fulfillmentAvailability`` entries is one of Amazon's networks
     (an offer Amazon fulfils anywhere is never sent a merchant quantity), MERCHANT
-    when its entries are ``DEFAULT`` only, None when Amazon gives none."""
+    when its entries are ``DEFAULT`` only, None when Amazon gives none or a code
+    the connector does not know beside ``DEFAULT`` ones (unknown, never merchant)."""
     channels = {
         fulfillment_channel_of(str(entry.get("fulfillmentChannelCode") or ""))
         for entry in (item or {}).get("fulfillmentAvailability") or []
@@ -217,6 +218,6 @@ def channel_of_listings_item(item: dict) -> str | None:
     }
     if AMAZON in channels:
         return AMAZON
-    if MERCHANT in channels:
+    if channels == {MERCHANT}:
         return MERCHANT
     return None

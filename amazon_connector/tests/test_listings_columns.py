@@ -346,6 +346,14 @@ def test_a_declared_charset_that_is_not_one_of_amazons_is_ignored():
         ([], None),
         (None, None),
         ([{"fulfillmentChannelCode": "SOMETHING_NEW"}], None),
+        # A code not known beside DEFAULT: unknown, never merchant.
+        (
+            [
+                {"fulfillmentChannelCode": "DEFAULT", "quantity": 0},
+                {"fulfillmentChannelCode": "SOMETHING_NEW"},
+            ],
+            None,
+        ),
     ],
 )
 def test_channel_of_a_listings_item(availability, channel):

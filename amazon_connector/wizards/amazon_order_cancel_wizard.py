@@ -55,12 +55,7 @@ class AmazonOrderCancelWizard(models.TransientModel):
             goods = order._amazon_goods_lines()
             # An item with a unit shipped cannot be canceled: Amazon cancels
             # whole items only.
-            shipped = goods.filtered(
-                lambda line: (
-                    line.qty_delivered
-                    or line.move_ids.filtered(lambda m: m.state == "done")
-                )
-            )
+            shipped = order._amazon_shipped_lines(goods)
             shipped_items = set(shipped.mapped("amazon_order_item_id"))
             wizard.cancelable_line_ids = goods.filtered(
                 lambda line, shipped_items=shipped_items: (
