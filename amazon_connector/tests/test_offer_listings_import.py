@@ -15,8 +15,10 @@ STOCK = "/attributes/fulfillment_availability"
 JP_TITLE = "ステンレス製マグカップ 350ml"
 
 
-@tagged("post_install", "-at_install")
-class TestListingsImport(AmazonOfferCommon):
+class ListingsImportCase(AmazonOfferCommon):
+    """Amazon.de's listings imported through the jobs, the simulator's reports
+    cleared before each test."""
+
     def setUp(self):
         super().setUp()
         self.account.marketplace_ids = self.marketplace_de
@@ -34,6 +36,9 @@ class TestListingsImport(AmazonOfferCommon):
             [("account_id", "=", (account or self.account).id)]
         )
 
+
+@tagged("post_install", "-at_install")
+class TestListingsImport(ListingsImportCase):
     def test_offers_created_from_the_listings_report(self):
         lamp = self.storable("LI-1", 5)
         state = self.simulator.state
@@ -165,27 +170,10 @@ class TestListingsImport(AmazonOfferCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestListingsAsSellersGetThem(AmazonOfferCommon):
+class TestListingsAsSellersGetThem(ListingsImportCase):
     """The All Listings Report in the layouts and languages real sellers get
     (the simulator writes them: tools/amazon_simulator/listings_report.py, each
     layout with its source), imported and then exported."""
-
-    def setUp(self):
-        super().setUp()
-        self.account.marketplace_ids = self.marketplace_de
-        with self.simulator.state.lock:
-            self.simulator.state.reports.clear()
-
-    def import_listings(self, account=None):
-        with run_jobs(retry=True) as run:
-            (account or self.account).action_import_listings()
-        self.run = run
-        return run
-
-    def offers(self, account=None):
-        return self.env["amazon.offer"].search(
-            [("account_id", "=", (account or self.account).id)]
-        )
 
     def stock_messages(self):
         """{sku: fulfillment_availability value} the simulator received."""
