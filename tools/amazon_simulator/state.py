@@ -1465,20 +1465,26 @@ class SimulatorState:
         return "documented"
 
     # -- listings items
+    def _listings_marketplaces(self, seller_id: str, params: Params) -> list[str]:
+        """The ``marketplaceIds`` of a Listings Items request, as Amazon checks
+        them: another seller's SKU is 403, a missing or unknown marketplace 400."""
+        if seller_id != self.seller_id:
+            raise SpApiError(
+                403, "Unauthorized", "Access to requested resource is denied."
+            )
+        marketplace_ids = _values(params, "marketplaceIds")
+        if not marketplace_ids:
+            raise invalid_input("marketplaceIds is required.")
+        unknown = [m for m in marketplace_ids if m not in BY_ID]
+        if unknown:
+            raise invalid_input(f"Invalid marketplaceIds: {', '.join(unknown)}")
+        return marketplace_ids
+
     def get_listings_item(self, seller_id: str, sku: str, params: Params) -> dict:
         """getListingsItem: a listing added with ``add_listing`` (and not deleted)
         in one of the marketplaces asked; any other SKU is Amazon's 404."""
         with self.lock:
-            if seller_id != self.seller_id:
-                raise SpApiError(
-                    403, "Unauthorized", "Access to requested resource is denied."
-                )
-            marketplace_ids = _values(params, "marketplaceIds")
-            if not marketplace_ids:
-                raise invalid_input("marketplaceIds is required.")
-            unknown = [m for m in marketplace_ids if m not in BY_ID]
-            if unknown:
-                raise invalid_input(f"Invalid marketplaceIds: {', '.join(unknown)}")
+            marketplace_ids = self._listings_marketplaces(seller_id, params)
             included = _values(params, "includedData") or ["summaries"]
             wrong = [i for i in included if i not in listings.INCLUDED_DATA]
             if wrong:
@@ -1511,16 +1517,7 @@ class SimulatorState:
         self, seller_id: str, sku: str, params: Params, body
     ) -> dict:
         with self.lock:
-            if seller_id != self.seller_id:
-                raise SpApiError(
-                    403, "Unauthorized", "Access to requested resource is denied."
-                )
-            marketplace_ids = _values(params, "marketplaceIds")
-            if not marketplace_ids:
-                raise invalid_input("marketplaceIds is required.")
-            unknown = [m for m in marketplace_ids if m not in BY_ID]
-            if unknown:
-                raise invalid_input(f"Invalid marketplaceIds: {', '.join(unknown)}")
+            marketplace_ids = self._listings_marketplaces(seller_id, params)
             mode = _one(params, "mode")
             if mode not in (None, "VALIDATION_PREVIEW"):
                 raise invalid_input(f"Invalid mode {mode!r}.")
