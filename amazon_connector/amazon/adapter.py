@@ -29,6 +29,7 @@ from .errors import (
     AmazonPermanentError,
     AmazonRetryableError,
 )
+from .processing import Processing
 from .regions import PRODUCTION_TOKEN_URL, get_region
 from .throttle import DEFAULT_REGISTRY, ThrottleRegistry
 
@@ -402,6 +403,10 @@ class SpApiAdapter:
         client = self._client(compat.FeedsClient, "2021-06-30")
         payload = self._call("getFeed", "GET", lambda: client.get_feed(feed_id))
         return self._expect(payload, dict, "getFeed")
+
+    def feed_processing(self, feed_id: str) -> Processing:
+        """Where Amazon is with the feed (:meth:`get_feed`, typed)."""
+        return Processing.from_feed(self.get_feed(feed_id))
 
     def get_feed_document(self, feed_document_id: str) -> bytes:
         """Download a feed document (the processing report), gunzipped if needed."""

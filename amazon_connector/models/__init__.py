@@ -11,6 +11,7 @@ from . import amazon_account_overview
 from . import amazon_account
 from . import amazon_account_import
 from . import amazon_sync_run
+from . import amazon_feed_owner
 from . import amazon_feed
 from . import amazon_import_window
 from . import amazon_api_log

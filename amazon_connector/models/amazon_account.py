@@ -13,13 +13,14 @@ from odoo.addons.queue_job.job import identity_exact
 from ..amazon.adapter import SpApiAdapter
 from ..amazon.availability import InvalidReserveRule, parse_reserve_rule
 from ..amazon.credentials import AmazonCredentials
-from ..amazon.errors import AmazonAuthError, AmazonError
+from ..amazon.errors import AmazonAuthError, AmazonError, AmazonPermanentError
 from ..amazon.order_feeds import (
     FULFILLMENT_FEED_TYPE,
     XML_CONTENT_TYPE,
     fulfillment_feed,
 )
 from ..const import ACCOUNT_STATE_SELECTION, REGION_SELECTION
+from .amazon_job import AmazonJobBlocked
 
 SECRET_FIELDS = ("lwa_client_secret", "refresh_token")
 
@@ -534,6 +535,25 @@ class AmazonAccount(models.Model):
             yield adapter
         finally:
             self.env["amazon.api.log"]._record_calls(account, calls)
+
+    @contextlib.contextmanager
+    def _amazon_job_session(self, **adapter_options):
+        """The account's SP-API session as a job opens it (see ``amazon_job``):
+        raises ``AmazonJobBlocked`` when the account may not call Amazon now;
+        marks the account when Amazon refuses its credentials; a refusal of
+        Amazon leaves the block carrying the account (``amazon_account``)."""
+        self.ensure_one()
+        blocked = self._amazon_job_blocker()
+        if blocked:
+            raise AmazonJobBlocked(blocked)
+        try:
+            with self._amazon_session(**adapter_options) as adapter:
+                yield adapter
+        except AmazonPermanentError as error:
+            if isinstance(error, AmazonAuthError):
+                self._amazon_mark_error(error)
+            error.amazon_account = self
+            raise
 
     def _amazon_record_run(self, kind, summary, failed=False):
         """Keep ``summary`` as the last run of the synchronisation ``kind``

@@ -7,9 +7,10 @@ from odoo import _, api, fields, models
 
 from odoo.addons.queue_job.job import identity_exact
 
-from ..amazon.errors import AmazonAuthError, AmazonPermanentError, AmazonRetryableError
+from ..amazon.errors import AmazonPermanentError
+from ..amazon.processing import DONE
 from ..amazon.processing_report import report_excerpt
-from .job_retry import retry_later
+from .amazon_job import amazon_job
 
 _logger = logging.getLogger(__name__)
 
@@ -19,8 +20,6 @@ POLL_DELAYS = (30, 60, 120, 300, 600, 900)
 MAX_POLLS = 40  # about 9 hours
 FEED_JOB_MAX_WAIT = 5.0
 FEED_JOB_ATTEMPTS = 3
-PENDING_STATUSES = ("IN_QUEUE", "IN_PROGRESS")
-FAILED_STATUSES = ("FATAL", "CANCELLED")
 
 
 class AmazonFeed(models.Model):
@@ -29,11 +28,10 @@ class AmazonFeed(models.Model):
     The generic flow of every feed (fulfillment, acknowledgement, listings):
     create the document, upload it, create the feed (one job), then poll getFeed as
     later jobs with a growing delay, fetch the processing report and hand it to the
-    model that owns the records the feed speaks for (``res_model``):
-    ``_amazon_feed_done(feed, report)`` with the report's bytes, or
-    ``_amazon_feed_failed(feed, reason)`` when Amazon ended the feed FATAL or
-    CANCELLED. ``messages`` maps each message id of the document to the id of the
-    record it is about, so each result lands on its own record.
+    model that owns the records the feed speaks for (``res_model``, an
+    ``amazon.feed.owner``: its docstring is the owner's contract). ``messages``
+    maps each message id of the document to the id of the record it is about, so
+    each result lands on its own record.
     """
 
     _name = "amazon.feed"
@@ -100,10 +98,9 @@ class AmazonFeed(models.Model):
         )
 
     def _amazon_queue_submit(self):
-        """Queue the sending of the feed. Under ``queue_job__no_delay`` it is sent
-        (and polled) at once, and the outcome returned."""
+        """Queue the sending of the feed; return the job."""
         self.ensure_one()
-        job = self.with_delay(
+        return self.with_delay(
             identity_key=identity_exact,
             description=_(
                 "Send Amazon feed %(type)s of %(account)s",
@@ -111,7 +108,6 @@ class AmazonFeed(models.Model):
                 account=self.account_id.name,
             ),
         )._amazon_submit()
-        return job.result if self.env.context.get("queue_job__no_delay") else job
 
     def _amazon_records(self):
         self.ensure_one()
@@ -123,6 +119,7 @@ class AmazonFeed(models.Model):
 
     # ------------------------------------------------------------------ jobs
 
+    @amazon_job
     def _amazon_submit(self):
         """Job: upload the document and create the feed, then queue its first
         poll. Idempotent: a feed already sent is only polled."""
@@ -131,10 +128,6 @@ class AmazonFeed(models.Model):
             return _("Nothing to do: the feed was already processed.")
         if self.amazon_feed_ref:
             return self._queue_poll()
-        account = self.account_id
-        blocked = account._amazon_job_blocker()
-        if blocked:
-            return blocked
         try:
             with self._amazon_session() as adapter:
                 feed_ref = adapter.submit_feed(
@@ -143,11 +136,7 @@ class AmazonFeed(models.Model):
                     content=base64.b64decode(self.document),
                     content_type=self.content_type,
                 )
-        except AmazonRetryableError as error:
-            raise retry_later(error) from error
         except AmazonPermanentError as error:
-            if isinstance(error, AmazonAuthError):
-                account._amazon_mark_error(error)
             return self._fail(_("Amazon refused the feed: %s", error))
         self.write(
             {
@@ -161,7 +150,7 @@ class AmazonFeed(models.Model):
     def _amazon_session(self):
         """The account's SP-API session, as a feed job uses it: a few seconds of
         waiting for Amazon's quota at most, the rest is the job's retry."""
-        return self.account_id._amazon_session(
+        return self.account_id._amazon_job_session(
             max_wait=FEED_JOB_MAX_WAIT, max_attempts=FEED_JOB_ATTEMPTS
         )
 
@@ -176,7 +165,7 @@ class AmazonFeed(models.Model):
                 type=self.feed_type,
             ),
         )._amazon_poll(self.polls + 1)
-        if self.env.context.get("queue_job__no_delay"):
+        if job.result is not None:  # run at once (queue_job's no-delay mode)
             return job.result
         return _(
             "Feed %(ref)s sent; Amazon's answer is checked in %(delay)s s.",
@@ -184,29 +173,24 @@ class AmazonFeed(models.Model):
             delay=delay,
         )
 
+    @amazon_job
     def _amazon_poll(self, poll):
         """Job: ask Amazon how the feed is doing; when processed, hand its report
         to the owner. Idempotent: each poll has its number, a repeat does nothing."""
         self = self.sudo()
         if not self.exists() or self.state != "submitted" or poll != self.polls + 1:
             return _("Nothing to do: this poll already ran.")
-        account = self.account_id
-        blocked = account._amazon_job_blocker()
-        if blocked:
-            return blocked
         try:
             with self._amazon_session() as adapter:
-                info = adapter.get_feed(self.amazon_feed_ref)
-                status = info.get("processingStatus")
+                processing = adapter.feed_processing(self.amazon_feed_ref)
                 report = None
-                if status not in PENDING_STATUSES and info.get("resultFeedDocumentId"):
-                    report = adapter.get_feed_document(info["resultFeedDocumentId"])
-        except AmazonRetryableError as error:
-            raise retry_later(error) from error
+                if not processing.pending and processing.document_id:
+                    report = adapter.get_feed_document(processing.document_id)
         except AmazonPermanentError as error:
             return self._fail(_("Amazon refused to say how the feed did: %s", error))
+        status = processing.status
         self.write({"polls": poll, "amazon_status": status})
-        if status in PENDING_STATUSES:
+        if processing.pending:
             if poll >= MAX_POLLS:
                 return self._fail(
                     _("Amazon was still processing the feed after %s checks.", poll)
@@ -214,12 +198,12 @@ class AmazonFeed(models.Model):
             return self._queue_poll()
         if report is not None:
             self.report = base64.b64encode(report)
-        if status == "DONE" and report is not None:
+        if status == DONE and report is not None:
             self.write({"state": "done", "processed_at": fields.Datetime.now()})
             outcome = self.env[self.res_model]._amazon_feed_done(self, report)
             self.result = outcome
             return outcome
-        if status == "DONE":
+        if status == DONE:
             return self._fail(_("Amazon processed the feed but sent no report."))
         reason = _("Amazon ended the feed %(status)s", status=status or "?")
         if report:

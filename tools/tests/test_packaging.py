@@ -77,7 +77,7 @@ def test_wheel_requires_the_connector_dependencies(wheel):
     requires = " ".join(metadata.get_all("Requires-Dist"))
     for requirement in ("python-amazon-sp-api", "lxml", "odoo-addon-queue_job", "odoo"):
         assert requirement in requires
-    assert metadata["Version"] == "18.0.1.1.0"
+    assert metadata["Version"] == "18.0.1.2.0"
 
 
 def test_installed_wheel_is_found_by_odoo_without_addons_path(wheel, tmp_path):
