@@ -80,6 +80,18 @@ def test_wheel_requires_the_connector_dependencies(wheel):
     assert metadata["Version"] == "18.0.1.2.0"
 
 
+def test_wheel_ships_the_licence_the_manifest_declares(wheel):
+    """LICENSE (the GNU LGPL v3, the manifest's "LGPL-3") travels with the wheel."""
+    manifest = (ADDON / "__manifest__.py").read_text()
+    assert '"license": "LGPL-3"' in manifest
+    licence = (REPO / "LICENSE").read_text()
+    assert "GNU LESSER GENERAL PUBLIC LICENSE" in licence
+    assert "Version 3, 29 June 2007" in licence
+    with zipfile.ZipFile(wheel) as archive:
+        shipped = [n for n in archive.namelist() if n.endswith("/LICENSE")]
+        assert [archive.read(n).decode() for n in shipped] == [licence]
+
+
 def test_installed_wheel_is_found_by_odoo_without_addons_path(wheel, tmp_path):
     target = tmp_path / "site"
     subprocess.run(
