@@ -70,7 +70,9 @@ class Unit:
     lines: int
 
     def __str__(self):
-        return f"{self.lines} ({self.path} {self.name})".replace(" )", ")")
+        path = self.path.removeprefix(f"{ADDON}/")  # the table stays narrow
+        where = f"{path} {self.name}" if self.name else path
+        return f"{self.lines} ({where})"
 
 
 @dataclass
@@ -286,15 +288,11 @@ def measure_revision(rev: str | None, repo: Path = REPO) -> Measures:
 
 
 def _table(columns: list[tuple[str, Measures]]) -> str:
+    """One row per figure, one column per measured tree."""
+    labels = [label for label, _value in columns[0][1].rows()]
+    values = [[value for _label, value in m.rows()] for _title, m in columns]
     rows = [("", *(title for title, _m in columns))]
-    rows += [
-        (label, *values)
-        for label, *values in zip(
-            *[[label for label, _v in columns[0][1].rows()]]
-            + [[value for _l, value in measures.rows()] for _t, measures in columns],
-            strict=True,
-        )
-    ]
+    rows += [(label, *cells) for label, *cells in zip(labels, *values, strict=True)]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     return "\n".join(
         "  ".join(
