@@ -120,33 +120,7 @@ class AmazonOffer(models.Model):
             account, stock=stock, price=price, offer_ids=offer_ids, force=force
         )
         if missing_type:
-            newly = self.browse(list(missing_type)).filtered(
-                lambda o: o.state != OFFER_ERROR
-            )
-            newly.write(
-                {
-                    "state": OFFER_ERROR,
-                    "error": self.env._(
-                        "No product type: Amazon needs the listing's product type "
-                        "(e.g. PRODUCT, SHIRT) to change it."
-                    ),
-                }
-            )
-            kinds = Counter(kind for o in newly for kind in missing_type[o.id])
-            for kind, count in sorted(kinds.items()):
-                account._amazon_record_run(
-                    kind,
-                    self.env._(
-                        "%(count)s offer(s) not sent: no product type (%(skus)s)",
-                        count=count,
-                        skus=", ".join(
-                            newly.filtered(
-                                lambda o, k=kind: k in missing_type[o.id]
-                            ).mapped("sku")[:5]
-                        ),
-                    ),
-                    failed=True,
-                )
+            self._amazon_mark_untyped(account, missing_type)
         feeds = self.env["amazon.feed"]
         for document, mapping, chunk in self._amazon_feed_documents(account, plan):
             feeds |= self._amazon_create_feed(account, document, mapping, chunk)
@@ -159,6 +133,39 @@ class AmazonOffer(models.Model):
             count=len(plan),
             feeds=len(feeds),
         )
+
+    @api.model
+    def _amazon_mark_untyped(self, account, missing_type):
+        """The offers that cannot be sent for want of a product type (``{offer
+        id: kinds}``, see :meth:`_amazon_export_plan`) in error, and the
+        account's last runs of what they would have sent failed."""
+        newly = self.browse(list(missing_type)).filtered(
+            lambda o: o.state != OFFER_ERROR
+        )
+        newly.write(
+            {
+                "state": OFFER_ERROR,
+                "error": self.env._(
+                    "No product type: Amazon needs the listing's product type "
+                    "(e.g. PRODUCT, SHIRT) to change it."
+                ),
+            }
+        )
+        kinds = Counter(kind for o in newly for kind in missing_type[o.id])
+        for kind, count in sorted(kinds.items()):
+            account._amazon_record_run(
+                kind,
+                self.env._(
+                    "%(count)s offer(s) not sent: no product type (%(skus)s)",
+                    count=count,
+                    skus=", ".join(
+                        newly.filtered(
+                            lambda o, k=kind: k in missing_type[o.id]
+                        ).mapped("sku")[:5]
+                    ),
+                ),
+                failed=True,
+            )
 
     @api.model
     def _amazon_export_plan(

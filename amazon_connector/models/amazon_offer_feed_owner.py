@@ -100,7 +100,7 @@ class AmazonOffer(models.Model):
 
     @api.model
     def _amazon_accept_values(self, accepted, now):
-        """ "Last sent" of the offers whose values Amazon accepted (``{(qty,
+        """Set "last sent" of the offers whose values Amazon accepted (``{(qty,
         handling time, price, current, warning): offer ids}``), grouped by value
         so that a feed of 25,000 offers is a few writes."""
         for (qty, handling_time, price, current, warning), ids in accepted.items():
