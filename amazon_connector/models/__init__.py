@@ -17,6 +17,11 @@ from . import amazon_import_window
 from . import amazon_api_log
 from . import amazon_offer
 from . import amazon_offer_sync
+from . import amazon_offer_export
+from . import amazon_offer_channel_check
+from . import amazon_offer_feed_owner
+from . import amazon_offer_stock_trigger
+from . import amazon_offer_sold_out
 from . import amazon_order_import
 from . import amazon_order_sync
 from . import res_partner
