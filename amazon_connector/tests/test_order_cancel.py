@@ -120,7 +120,7 @@ class TestOrderCancel(AmazonShipmentCommon):
         self.assertEqual(
             {m: (m.state, m.product_uom_qty) for m in order.picking_ids.move_ids}, moves
         )
-        self.assertFalse(order.amazon_cancellations)
+        self.assertFalse(order.amazon_cancellation_ids)
         self.assertFalse(self.acknowledgement_feeds())
 
     # ------------------------------------------------------------------ whole order
@@ -176,11 +176,11 @@ class TestOrderCancel(AmazonShipmentCommon):
             "Canceled by the seller (no inventory); Amazon informed",
         )
         self.assertEqual(order.amazon_cancel_reason, "NoInventory")
-        self.assertEqual([e["state"] for e in order.amazon_cancellations], ["informed"])
-        feed = self.env["amazon.feed"].browse(order.amazon_cancellations[0]["feed"])
+        self.assertEqual(order.amazon_cancellation_ids.mapped("state"), ["informed"])
+        feed = order.amazon_cancellation_ids.feed_id
         self.assertEqual(
             (feed.state, feed.feed_type, feed.res_model),
-            ("done", ACKNOWLEDGEMENT, "sale.order"),
+            ("done", ACKNOWLEDGEMENT, "amazon.order.cancellation"),
         )
         self.assertFalse(order.amazon_needs_review)
         self.assertFalse(order.activity_ids)
@@ -524,7 +524,7 @@ class TestOrderCancel(AmazonShipmentCommon):
         [activity] = order.activity_ids
         self.assertEqual(activity.summary, "Amazon refused the cancellation")
         self.assertIn("already shipped", str(activity.note))
-        self.assertEqual([e["state"] for e in order.amazon_cancellations], ["refused"])
+        self.assertEqual(order.amazon_cancellation_ids.mapped("state"), ["refused"])
 
     def test_amazon_refuses_a_message_its_schema_refuses(self):
         # Two cancellations in one feed; one carries an item code that is not
@@ -551,9 +551,7 @@ class TestOrderCancel(AmazonShipmentCommon):
             "'AmazonOrderItemCode': [facet 'pattern'] The value 'LAMP-1'",
             bad_order.amazon_last_action,
         )
-        self.assertEqual(
-            [e["state"] for e in bad_order.amazon_cancellations], ["refused"]
-        )
+        self.assertEqual(bad_order.amazon_cancellation_ids.mapped("state"), ["refused"])
 
     def test_fatal_feed_flags_the_order(self):
         _payload, order = self.two_item_order()
@@ -577,4 +575,4 @@ class TestOrderCancel(AmazonShipmentCommon):
             order.amazon_last_action,
             "Canceled by the seller (no inventory); Amazon's answer unclear, to check",
         )
-        self.assertEqual([e["state"] for e in order.amazon_cancellations], ["unclear"])
+        self.assertEqual(order.amazon_cancellation_ids.mapped("state"), ["unclear"])
