@@ -222,29 +222,34 @@ class AmazonOrderCancellation(models.Model):
         goods = order._amazon_goods_lines()
         if lines is not None:
             self._amazon_check_lines(order, lines, goods)
-        ref = order.amazon_order_ref or order.name
-        if lines is None and order._amazon_done_deliveries():
+            return self._amazon_items_plan(order, lines, goods)
+        if order._amazon_done_deliveries():
             raise UserError(
                 _(
                     "Part of Amazon order %(ref)s already shipped (%(deliveries)s): "
                     "cancel the items not shipped instead.",
-                    ref=ref,
+                    ref=order.amazon_order_ref or order.name,
                     deliveries=", ".join(
                         order._amazon_done_deliveries().mapped("name")
                     ),
                 )
             )
-        if lines is None:
-            item_ids = sorted(
-                set(order.order_line.mapped("amazon_order_item_id")) - {False}
-            )
-            return CancelPlan(
-                order=order,
-                whole=True,
-                lines=goods,
-                items=tuple(CancelledItem(item_id) for item_id in item_ids),
-                units=sum(_units(q) for q in goods.mapped("product_uom_qty")),
-            )
+        item_ids = sorted(
+            set(order.order_line.mapped("amazon_order_item_id")) - {False}
+        )
+        return CancelPlan(
+            order=order,
+            whole=True,
+            lines=goods,
+            items=tuple(CancelledItem(item_id) for item_id in item_ids),
+            units=sum(_units(q) for q in goods.mapped("product_uom_qty")),
+        )
+
+    @api.model
+    def _amazon_items_plan(self, order, lines, goods):
+        """The plan of canceling ``lines`` (checked goods of ``order``): their
+        whole items, or the whole order when they are all that is left."""
+        ref = order.amazon_order_ref or order.name
         # Amazon cancels whole items (its acknowledgement gives an item no
         # quantity): a line chosen takes the other lines of its item along.
         item_ids = set(lines.mapped("amazon_order_item_id"))
