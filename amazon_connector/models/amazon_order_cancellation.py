@@ -138,18 +138,18 @@ class AmazonOrderCancellation(models.Model):
                 raise UserError(
                     _("The cancellation cannot be sent to Amazon: %s", error)
                 ) from error
-            documents.append((account, account_plans, messages, content))
+            # The values now: the lines' quantities are those before canceling.
+            values = [
+                self._amazon_values(plan, reason, message.message_id)
+                for plan, message in zip(account_plans, messages, strict=True)
+            ]
+            documents.append((account, account_plans, values, content))
         # Everything checked: cancel in Odoo, then tell Amazon.
         for plan in plans:
             self._amazon_cancel_in_odoo(plan)
         cancellations = self.browse()
-        for account, account_plans, messages, content in documents:
-            sent = self.sudo().create(
-                [
-                    self._amazon_values(plan, reason, message.message_id)
-                    for plan, message in zip(account_plans, messages, strict=True)
-                ]
-            )
+        for account, account_plans, values, content in documents:
+            sent = self.sudo().create(values)
             feed = self.env["amazon.feed"]._amazon_create(
                 account,
                 ACKNOWLEDGEMENT_FEED_TYPE,
