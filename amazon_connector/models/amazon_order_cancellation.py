@@ -24,9 +24,6 @@ CANCELLATION_STATES = [
     ("failed", "Not Sent"),
     ("unclear", "Answer Unclear"),
 ]
-#: The states a seller must look at: Amazon did not take the cancellation, or it
-#: is not known whether it did.
-TO_CHECK_STATES = ("refused", "failed", "unclear")
 
 
 def _units(quantity):
@@ -98,9 +95,13 @@ class AmazonOrderCancellation(models.Model):
     def _compute_display_name(self):
         for cancellation in self:
             order = cancellation.order_id
+            what = (
+                _("whole order")
+                if cancellation.whole
+                else _("%s unit(s)", cancellation.units)
+            )
             cancellation.display_name = (
-                f"{order.amazon_order_ref or order.name or ''} "
-                f"({_('whole order') if cancellation.whole else cancellation.units})"
+                f"{order.amazon_order_ref or order.name or ''}: {what}"
             )
 
     # ------------------------------------------------------------------ cancel

@@ -600,6 +600,7 @@ class TestOrderCancel(AmazonShipmentCommon):
             "the units canceled, counted before the line went to 0",
         )
         self.assertTrue(items.answered_at)
+        self.assertEqual(items.display_name, f"{order.amazon_order_ref}: 1 unit(s)")
         [whole] = refused_order.amazon_cancellation_ids
         self.assertEqual((whole.whole, whole.units, whole.state), (True, 3, "refused"))
         self.assertIn("already shipped", whole.error)
