@@ -27,6 +27,8 @@ from . import amazon_order_sync
 from . import res_partner
 from . import sale_order
 from . import sale_order_line
+from . import amazon_order_cancellation
+from . import amazon_order_cancellation_item
 from . import stock_move
 from . import stock_picking
 from . import delivery_carrier
