@@ -71,44 +71,14 @@ class AmazonSettlement(models.Model):
         date = fields.Date.to_date(self.deposit_date or self.end_date)
         rate = self._amazon_rate(date)
         lines = self.line_ids
-        # Amounts Match Again moved out of suspense stand in an entry of their own:
-        # booking the settlement again would book them twice.
-        moved = lines.sudo().move_line_id.move_id.filtered(
-            lambda m: m.state == "posted" and m != self.sudo().move_id
-        )
-        if moved:
-            raise UserError(
-                _(
-                    "Amounts of Amazon settlement %(ref)s were moved out of suspense "
-                    "by %(entries)s: reverse and delete those entries before the "
-                    "settlement is booked again.",
-                    ref=self.settlement_ref,
-                    entries=", ".join(moved.mapped("name")),
-                )
-            )
+        self._amazon_check_not_moved(lines)
         # Booked again (the entry was deleted): every amount starts afresh.
         lines.filtered(lambda li: li.treatment != "suspense").write(
             {"status": "pending", "note": False, "invoice_amount": 0.0}
         )
         documents = self._amazon_documents(lines)
         groups = self._amazon_entry_groups(lines, documents)
-        company_currency = company.currency_id
-        currency = self.currency_id
-        values = []
-        for group in groups:
-            amount = -group["amount"]
-            values.extend(self._amazon_line_values(group, amount, rate))
-        balance = sum(v["balance"] for v in values)
-        payout = self._amazon_payout_values(-sum(v["amount_currency"] for v in values))
-        if payout:
-            payout["balance"] = company_currency.round(-balance)
-            values.append(payout)
-        elif values and not company_currency.is_zero(balance):
-            values[-1]["balance"] = company_currency.round(
-                values[-1]["balance"] - balance
-            )
-        for value in values:
-            value["currency_id"] = currency.id
+        values = self._amazon_move_line_values(groups, rate)
         move = (
             self.env["account.move"]
             .sudo()
@@ -125,6 +95,54 @@ class AmazonSettlement(models.Model):
                 }
             )
         )
+        self._amazon_link_items(move, groups)
+        lines.filtered(lambda li: li.status == "pending").write({"status": "booked"})
+        self.write({"move_id": move.id, "journal_id": journal.id})
+        return move
+
+    def _amazon_check_not_moved(self, lines):
+        """Refuse to book ``lines`` again when Match Again moved some of their
+        amounts out of suspense: they stand in an entry of their own, booking the
+        settlement again would book them twice."""
+        moved = lines.sudo().move_line_id.move_id.filtered(
+            lambda m: m.state == "posted" and m != self.sudo().move_id
+        )
+        if moved:
+            raise UserError(
+                _(
+                    "Amounts of Amazon settlement %(ref)s were moved out of suspense "
+                    "by %(entries)s: reverse and delete those entries before the "
+                    "settlement is booked again.",
+                    ref=self.settlement_ref,
+                    entries=", ".join(moved.mapped("name")),
+                )
+            )
+
+    def _amazon_move_line_values(self, groups, rate):
+        """The journal items of the entry: those of ``groups`` (the sign turned),
+        then the payout that balances them, in the settlement's currency."""
+        company_currency = self.company_id.currency_id
+        currency = self.currency_id
+        values = []
+        for group in groups:
+            amount = -group["amount"]
+            values.extend(self._amazon_line_values(group, amount, rate))
+        balance = sum(v["balance"] for v in values)
+        payout = self._amazon_payout_values(-sum(v["amount_currency"] for v in values))
+        if payout:
+            payout["balance"] = company_currency.round(-balance)
+            values.append(payout)
+        elif values and not company_currency.is_zero(balance):
+            values[-1]["balance"] = company_currency.round(
+                values[-1]["balance"] - balance
+            )
+        for value in values:
+            value["currency_id"] = currency.id
+        return values
+
+    def _amazon_link_items(self, move, groups):
+        """Link the settlement lines of each group to the first journal item
+        ``move`` made of it (the base, when a tax item follows)."""
         items = move.line_ids.sorted("id")
         position = 0
         by_item = defaultdict(list)
@@ -136,9 +154,6 @@ class AmazonSettlement(models.Model):
             self.env["amazon.settlement.line"].browse(line_ids).write(
                 {"move_line_id": item_id}
             )
-        lines.filtered(lambda li: li.status == "pending").write({"status": "booked"})
-        self.write({"move_id": move.id, "journal_id": journal.id})
-        return move
 
     def _amazon_line_values(self, group, amount, rate):
         """The journal items of one group: one, or a base and its tax."""
@@ -260,15 +275,33 @@ class AmazonSettlement(models.Model):
         order's sale and refund, then fees, tax withheld, reserves, suspense."""
         company = self.company_id
         suspense = company._amazon_settlement_account("suspense")
+        payments = company._amazon_payments_partner(
+            self.marketplace_id
+        ).commercial_partner_id
+        # grouped(): unions one line at a time would cost the square of their number.
+        grouped = lines.grouped(self._amazon_group_key(suspense, payments))
+        customers = {k[1:]: v for k, v in grouped.items() if k[0] == "customer"}
+        others = {k[1:]: v for k, v in grouped.items() if k[0] == "other"}
+        groups = self._amazon_customer_groups(customers, documents, suspense)
+        groups += self._amazon_other_groups(others, payments)
+        return [
+            group
+            for group in groups
+            if not float_is_zero(group["amount"], precision_digits=6)
+            or group["lines"].filtered(lambda li: li.treatment == "customer")
+        ]
+
+    def _amazon_group_key(self, suspense, payments):
+        """The key that puts a settlement line with those booked on one item:
+        ``("customer", order, kind)`` for what a buyer paid, else ``("other",
+        treatment, account, tax, label)``."""
+        company = self.company_id
         fee_types = dict(
             self.env["amazon.settlement.line"]
             ._fields["fee_type"]
             ._description_selection(self.env)
         )
         accounts = {}
-        payments = company._amazon_payments_partner(
-            self.marketplace_id
-        ).commercial_partner_id
 
         def key(line):
             if line.treatment == "customer":
@@ -297,41 +330,37 @@ class AmazonSettlement(models.Model):
                 tax = rule.tax_id
             elif line.treatment == "fee_tax":
                 tax = rule._amazon_fee_tax()
-            label = line.amount_description or line.amount_type
-            if label in FEE_PARTS and line.amount_type:
-                # The newer fee layout: the fee is the amount type.
-                label = line.amount_type
-            if line.treatment == "fee":
-                if is_multichannel(line.marketplace_name):
-                    label = self.env._("Multi-Channel Fulfillment, %s", label)
-                label = f"{fee_types[line.fee_type or 'other']} ({label})"
-            elif "retrocharge" in (line.transaction_type or "").casefold():
-                # Order_Retrocharge and Refund_Retrocharge on one item: a pair
-                # leaves nothing.
-                label = self.env._("Retrocharge (%s)", label)
+            label = self._amazon_group_label(line, fee_types)
             return ("other", line.treatment, accounts[rule], tax, label)
 
-        # grouped(): unions one line at a time would cost the square of their number.
-        grouped = lines.grouped(key)
-        customers = {k[1:]: v for k, v in grouped.items() if k[0] == "customer"}
-        others = {k[1:]: v for k, v in grouped.items() if k[0] == "other"}
+        return key
+
+    def _amazon_group_label(self, line, fee_types):
+        """How the item of a fee, reimbursement, reserve... names what it sums."""
+        label = line.amount_description or line.amount_type
+        if label in FEE_PARTS and line.amount_type:
+            # The newer fee layout: the fee is the amount type.
+            label = line.amount_type
+        if line.treatment == "fee":
+            if is_multichannel(line.marketplace_name):
+                label = self.env._("Multi-Channel Fulfillment, %s", label)
+            label = f"{fee_types[line.fee_type or 'other']} ({label})"
+        elif "retrocharge" in (line.transaction_type or "").casefold():
+            # Order_Retrocharge and Refund_Retrocharge on one item: a pair
+            # leaves nothing.
+            label = self.env._("Retrocharge (%s)", label)
+        return label
+
+    def _amazon_customer_groups(self, customers, documents, suspense):
+        """One group per order's sale or refund (``customers``: its lines by
+        order and kind), on its customer's receivable; an order Odoo does not
+        have goes to ``suspense``, its lines said unmatched."""
         groups = []
         unmatched_ids = []
         for (ref, kind), order_lines in customers.items():
             found = documents.get(ref, {})
-            # A refund goes on its credit note's receivable, else its invoice's.
-            invoices = found.get("invoices")
-            documents_of_kind = (kind == "refund" and found.get("refunds")) or invoices
-            order = found.get("order")
-            if documents_of_kind:
-                receivable = documents_of_kind.line_ids.filtered(
-                    lambda li: li.account_type == "asset_receivable"
-                )[:1]
-                account, partner = receivable.account_id, receivable.partner_id
-            elif order:
-                partner = order.partner_invoice_id.commercial_partner_id
-                account = partner.with_company(company).property_account_receivable_id
-            else:
+            account, partner = self._amazon_receivable(found, kind)
+            if account is None:
                 account, partner = suspense, self.env["res.partner"]
                 unmatched_ids += order_lines.ids
             name = (
@@ -355,10 +384,34 @@ class AmazonSettlement(models.Model):
                     "lines": order_lines,
                 }
             )
-        for ref, unmatched in lines.browse(unmatched_ids).grouped("order_ref").items():
+        Line = self.env["amazon.settlement.line"]
+        for ref, unmatched in Line.browse(unmatched_ids).grouped("order_ref").items():
             unmatched.write(
                 {"status": "unmatched", "note": self._amazon_no_order_note(ref)}
             )
+        return groups
+
+    def _amazon_receivable(self, found, kind):
+        """``(account, partner)`` an order's sale or refund is booked on, from
+        ``found`` (its order and invoices): ``(None, None)`` without an order."""
+        # A refund goes on its credit note's receivable, else its invoice's.
+        invoices = found.get("invoices")
+        documents_of_kind = (kind == "refund" and found.get("refunds")) or invoices
+        order = found.get("order")
+        if documents_of_kind:
+            receivable = documents_of_kind.line_ids.filtered(
+                lambda li: li.account_type == "asset_receivable"
+            )[:1]
+            return receivable.account_id, receivable.partner_id
+        if order:
+            partner = order.partner_invoice_id.commercial_partner_id
+            company = self.company_id
+            return partner.with_company(company).property_account_receivable_id, partner
+        return None, None
+
+    def _amazon_other_groups(self, others, payments):
+        """One group per treatment, account, tax and label (``others``: their
+        lines): fees, VAT on fees, reimbursements, tax withheld, reserves..."""
         labels = {
             "fee": _("Amazon fees"),
             "fee_tax": _("VAT on Amazon fees"),
@@ -369,6 +422,7 @@ class AmazonSettlement(models.Model):
             "reserve": _("Amazon reserve"),
             "suspense": _("Unexplained"),
         }
+        groups = []
         for (treatment, account, tax, label), group_lines in others.items():
             group = {
                 "name": f"{labels[treatment]}: {label}",
@@ -383,10 +437,4 @@ class AmazonSettlement(models.Model):
             if treatment == "amazon":
                 group["partner"] = payments
             groups.append(group)
-        return [
-            group
-            for group in groups
-            if not float_is_zero(group["amount"], precision_digits=6)
-            or group["lines"].filtered(lambda li: li.treatment == "customer")
-        ]
-
+        return groups

@@ -41,19 +41,29 @@ class AmazonSettlement(models.Model):
         )
         for order in orders:
             found[order.amazon_order_ref]["order"] = order
+        self._amazon_add_invoices(found, orders, refs)
+        return found
+
+    def _amazon_add_invoices(self, found, orders, refs):
+        """Add to ``found`` the posted invoices and credit notes of ``orders``
+        and of the Amazon order numbers ``refs``, by number and kind."""
         moves = (
             self.env["account.move"]
             .sudo()
             .search(
                 [
-                    ("company_id", "=", company.id),
+                    ("company_id", "=", self.company_id.id),
                     ("state", "=", "posted"),
                     ("move_type", "in", ("out_invoice", "out_refund")),
                     "|",
                     ("line_ids.sale_line_ids.order_id", "in", orders.ids),
                     "&",
                     ("ref", "in", refs),
-                    ("commercial_partner_id.amazon_account_id", "=", account.id),
+                    (
+                        "commercial_partner_id.amazon_account_id",
+                        "=",
+                        self.account_id.id,
+                    ),
                 ]
             )
         )
@@ -73,7 +83,6 @@ class AmazonSettlement(models.Model):
                 ids[ref, kind].append(move.id)
         for (ref, kind), move_ids in ids.items():
             found[ref][kind] = moves.browse(move_ids).with_prefetch(moves._prefetch_ids)
-        return found
 
     def _amazon_match(self, lines=None):
         """Reconcile each order's credit (debit for a refund) with its open invoices
@@ -95,10 +104,8 @@ class AmazonSettlement(models.Model):
             return
         documents = self._amazon_documents(lines)
         groups = lines.grouped(lambda li: (li.order_ref, li.kind))
-        currency = self.currency_id
         outcome = defaultdict(list)
         order_texts = defaultdict(list)
-        deposit = fields.Date.to_string(fields.Date.to_date(self.deposit_date))
         # Sales first: a credit note posted while its invoice is open would
         # pay it itself (Odoo reconciles a reversal with its invoice).
         for pass_kind in ("sale", "refund"):
@@ -107,93 +114,12 @@ class AmazonSettlement(models.Model):
                 if kind != pass_kind:
                     continue
                 found = documents.get(ref, {})
-                order = found.get("order", self.env["sale.order"])
-                item = group.sudo().move_line_id[:1]
-                settled = (
-                    -item.amount_currency if kind == "sale" else item.amount_currency
-                )
-                docs = found.get("refunds" if kind == "refund" else "invoices")
-                if kind == "refund" and not docs:
-                    docs = self._amazon_credit_note(found, settled)
-                docs = (docs or self.env["account.move"]).filtered(
-                    lambda m: m.currency_id == currency
-                )
-                receivable = item.account_id
-                open_items = docs.line_ids.filtered(
-                    lambda li, receivable=receivable: (
-                        li.account_type == "asset_receivable"
-                        and not li.reconciled
-                        and li.account_id == receivable
-                    )
-                )
-                due = abs(sum(open_items.mapped("amount_residual_currency")))
-                values = {"sale_order_id": order.id, "invoice_id": docs[:1].id}
-                if docs and currency.compare_amounts(due, settled) == 0 and open_items:
-                    plans.append(item | open_items)
-                    values.update(status="matched", note=False, invoice_amount=0.0)
-                    text = (
-                        _(
-                            "Refund paid back by Amazon settlement %(ref)s (deposit "
-                            "%(date)s)",
-                            ref=self.settlement_ref,
-                            date=deposit,
-                        )
-                        if kind == "refund"
-                        else _(
-                            "Paid by Amazon settlement %(ref)s (deposit %(date)s)",
-                            ref=self.settlement_ref,
-                            date=deposit,
-                        )
-                    )
-                elif docs:
-                    difference = settled - due
-                    text = _(
-                        "Settlement differs from the invoice by %(amount)s %(currency)s",
-                        amount=format(abs(difference), f".{currency.decimal_places}f"),
-                        currency=currency.name,
-                    )
-                    if kind == "refund":
-                        text = _(
-                            "Settlement refund differs from the credit note by "
-                            "%(amount)s %(currency)s",
-                            amount=format(
-                                abs(difference), f".{currency.decimal_places}f"
-                            ),
-                            currency=currency.name,
-                        )
-                    values.update(
-                        status="mismatch",
-                        invoice_amount=due,
-                        note=_(
-                            "%(text)s: Amazon paid %(settled)s, %(invoice)s is due.",
-                            text=text,
-                            settled=format(settled, f".{currency.decimal_places}f"),
-                            invoice=format(due, f".{currency.decimal_places}f"),
-                        ),
-                    )
-                else:
-                    text = (
-                        _(
-                            "Refunded by Amazon settlement %s, no credit note yet",
-                            self.settlement_ref,
-                        )
-                        if kind == "refund"
-                        else _(
-                            "Settled by Amazon settlement %s before it was invoiced",
-                            self.settlement_ref,
-                        )
-                    )
-                    note = (
-                        _("No credit note of the order to match.")
-                        if kind == "refund"
-                        else _("The order has no posted invoice yet.")
-                    )
-                    if not order:
-                        note = self._amazon_no_order_note(ref)
-                    values.update(status="unmatched", invoice_amount=0.0, note=note)
+                values, text, plan = self._amazon_match_order(ref, kind, group, found)
+                if plan:
+                    plans.append(plan)
                 outcome[tuple(sorted(values.items()))] += group.ids
-                if order:
-                    order_texts[text].append(order.id)
+                if found.get("order"):
+                    order_texts[text].append(found["order"].id)
             if plans:
                 self.env["account.move.line"].sudo()._reconcile_plan(plans)
         for values, line_ids in outcome.items():
@@ -202,6 +128,106 @@ class AmazonSettlement(models.Model):
             self.env["sale.order"].sudo().browse(order_ids).write(
                 {"amazon_last_action": text}
             )
+
+    def _amazon_match_order(self, ref, kind, group, found):
+        """Match the lines ``group`` of order ``ref``'s sale or refund (``kind``)
+        with the invoices or credit notes ``found``: ``(values, text, plan)``,
+        the lines' values, what the order is told, and the journal items to
+        reconcile (none unless the amounts are equal)."""
+        currency = self.currency_id
+        order = found.get("order", self.env["sale.order"])
+        item = group.sudo().move_line_id[:1]
+        settled = -item.amount_currency if kind == "sale" else item.amount_currency
+        docs = found.get("refunds" if kind == "refund" else "invoices")
+        if kind == "refund" and not docs:
+            docs = self._amazon_credit_note(found, settled)
+        docs = (docs or self.env["account.move"]).filtered(
+            lambda m: m.currency_id == currency
+        )
+        receivable = item.account_id
+        open_items = docs.line_ids.filtered(
+            lambda li: (
+                li.account_type == "asset_receivable"
+                and not li.reconciled
+                and li.account_id == receivable
+            )
+        )
+        due = abs(sum(open_items.mapped("amount_residual_currency")))
+        values = {"sale_order_id": order.id, "invoice_id": docs[:1].id}
+        if docs and currency.compare_amounts(due, settled) == 0 and open_items:
+            values.update(status="matched", note=False, invoice_amount=0.0)
+            return values, self._amazon_paid_text(kind), item | open_items
+        if docs:
+            text, note = self._amazon_mismatch_texts(kind, settled, due)
+            values.update(status="mismatch", invoice_amount=due, note=note)
+            return values, text, None
+        text, note = self._amazon_unmatched_texts(ref, kind, order)
+        values.update(status="unmatched", invoice_amount=0.0, note=note)
+        return values, text, None
+
+    def _amazon_paid_text(self, kind):
+        """What an order whose sale (refund) the settlement paid is told."""
+        deposit = fields.Date.to_string(fields.Date.to_date(self.deposit_date))
+        if kind == "refund":
+            return _(
+                "Refund paid back by Amazon settlement %(ref)s (deposit %(date)s)",
+                ref=self.settlement_ref,
+                date=deposit,
+            )
+        return _(
+            "Paid by Amazon settlement %(ref)s (deposit %(date)s)",
+            ref=self.settlement_ref,
+            date=deposit,
+        )
+
+    def _amazon_mismatch_texts(self, kind, settled, due):
+        """``(text, note)`` of a sale (refund) whose amount ``settled`` differs
+        from what its invoices (credit notes) have ``due``: what the order is
+        told, what its lines say."""
+        currency = self.currency_id
+        difference = settled - due
+        text = _(
+            "Settlement differs from the invoice by %(amount)s %(currency)s",
+            amount=format(abs(difference), f".{currency.decimal_places}f"),
+            currency=currency.name,
+        )
+        if kind == "refund":
+            text = _(
+                "Settlement refund differs from the credit note by "
+                "%(amount)s %(currency)s",
+                amount=format(abs(difference), f".{currency.decimal_places}f"),
+                currency=currency.name,
+            )
+        note = _(
+            "%(text)s: Amazon paid %(settled)s, %(invoice)s is due.",
+            text=text,
+            settled=format(settled, f".{currency.decimal_places}f"),
+            invoice=format(due, f".{currency.decimal_places}f"),
+        )
+        return text, note
+
+    def _amazon_unmatched_texts(self, ref, kind, order):
+        """``(text, note)`` of a sale (refund) of order ``ref`` with no invoice
+        (credit note) to pay: what the order is told, what its lines say."""
+        text = (
+            _(
+                "Refunded by Amazon settlement %s, no credit note yet",
+                self.settlement_ref,
+            )
+            if kind == "refund"
+            else _(
+                "Settled by Amazon settlement %s before it was invoiced",
+                self.settlement_ref,
+            )
+        )
+        note = (
+            _("No credit note of the order to match.")
+            if kind == "refund"
+            else _("The order has no posted invoice yet.")
+        )
+        if not order:
+            note = self._amazon_no_order_note(ref)
+        return text, note
 
     def _amazon_no_order_note(self, ref):
         """Why the amounts of order ``ref``, which no order of Odoo has, are in
@@ -251,25 +277,7 @@ class AmazonSettlement(models.Model):
         items = lines.sudo().move_line_id.filtered(lambda li: not li.reconciled)
         if not items:
             raise UserError(_("These amounts are already cleared."))
-        values = []
-        for item in items:
-            values += [
-                {
-                    "name": item.name,
-                    "account_id": item.account_id.id,
-                    "partner_id": item.partner_id.id,
-                    "amount_currency": -item.amount_residual_currency,
-                    "balance": -item.amount_residual,
-                    "currency_id": item.currency_id.id,
-                },
-                {
-                    "name": _("%s: to explain", item.name),
-                    "account_id": suspense.id,
-                    "amount_currency": item.amount_residual_currency,
-                    "balance": item.amount_residual,
-                    "currency_id": item.currency_id.id,
-                },
-            ]
+        values = self._amazon_suspense_values(items, suspense)
         move = (
             self.env["account.move"]
             .sudo()
@@ -310,3 +318,27 @@ class AmazonSettlement(models.Model):
             ),
             subtype_xmlid="mail.mt_note",
         )
+
+    def _amazon_suspense_values(self, items, suspense):
+        """The journal items that clear each of ``items`` and put what it still
+        has open on ``suspense``."""
+        values = []
+        for item in items:
+            values += [
+                {
+                    "name": item.name,
+                    "account_id": item.account_id.id,
+                    "partner_id": item.partner_id.id,
+                    "amount_currency": -item.amount_residual_currency,
+                    "balance": -item.amount_residual,
+                    "currency_id": item.currency_id.id,
+                },
+                {
+                    "name": _("%s: to explain", item.name),
+                    "account_id": suspense.id,
+                    "amount_currency": item.amount_residual_currency,
+                    "balance": item.amount_residual,
+                    "currency_id": item.currency_id.id,
+                },
+            ]
+        return values

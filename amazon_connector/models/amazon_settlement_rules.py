@@ -76,23 +76,7 @@ class AmazonSettlement(models.Model):
         )
         rate = self._amazon_rate(self.move_id.date)
         groups = self._amazon_entry_groups(lines, self._amazon_documents(lines))
-        values, counts = [], []
-        for group in groups:
-            group_values = self._amazon_line_values(group, -group["amount"], rate)
-            counts.append(len(group_values))
-            values += group_values
-        values.append(
-            {
-                "name": _("Amazon settlement %s: explained", self.settlement_ref),
-                "account_id": suspense.id,
-                "amount_currency": -sum(v["amount_currency"] for v in values),
-                "balance": company.currency_id.round(
-                    -sum(v["balance"] for v in values)
-                ),
-            }
-        )
-        for value in values:
-            value["currency_id"] = currency.id
+        values, counts = self._amazon_reclassify_values(groups, rate, suspense)
         move = (
             self.env["account.move"]
             .sudo()
@@ -130,3 +114,25 @@ class AmazonSettlement(models.Model):
             subtype_xmlid="mail.mt_note",
         )
 
+    def _amazon_reclassify_values(self, groups, rate, suspense):
+        """The items of the entry that moves ``groups`` out of ``suspense``: the
+        items of each group, then the one that clears the suspense account; and
+        how many items each group has."""
+        values, counts = [], []
+        for group in groups:
+            group_values = self._amazon_line_values(group, -group["amount"], rate)
+            counts.append(len(group_values))
+            values += group_values
+        values.append(
+            {
+                "name": _("Amazon settlement %s: explained", self.settlement_ref),
+                "account_id": suspense.id,
+                "amount_currency": -sum(v["amount_currency"] for v in values),
+                "balance": self.company_id.currency_id.round(
+                    -sum(v["balance"] for v in values)
+                ),
+            }
+        )
+        for value in values:
+            value["currency_id"] = self.currency_id.id
+        return values, counts
