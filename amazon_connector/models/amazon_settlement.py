@@ -11,7 +11,7 @@ from odoo.addons.queue_job.job import identity_exact
 
 from ..amazon.errors import AmazonPermanentError, AmazonRetryableError
 from ..amazon.settlement_report import REPORT_TYPE
-from .amazon_settlement_line import REVIEW_STATUSES
+from ..const import SETTLEMENT_REVIEW_STATUSES, SETTLEMENT_STATE_SELECTION
 from .job_retry import retry_later
 
 JOB_SESSION = {"max_wait": 5.0, "max_attempts": 3}
@@ -78,7 +78,7 @@ class AmazonSettlement(models.Model):
     )
     problems = fields.Text(readonly=True)
     state = fields.Selection(
-        [("draft", "To Book"), ("posted", "Booked"), ("error", "Error")],
+        SETTLEMENT_STATE_SELECTION,
         compute="_compute_state",
         store=True,
         index=True,
@@ -103,7 +103,7 @@ class AmazonSettlement(models.Model):
     review_line_ids = fields.One2many(
         "amazon.settlement.line",
         "settlement_id",
-        domain=[("status", "in", REVIEW_STATUSES)],
+        domain=[("status", "in", SETTLEMENT_REVIEW_STATUSES)],
         readonly=True,
         string="Lines To Review",
     )
@@ -211,9 +211,9 @@ class AmazonSettlement(models.Model):
             SELECT COUNT(DISTINCT COALESCE(order_ref, 'line:' || id::text))
               FROM amazon_settlement_line
              WHERE settlement_id = %s
-               AND status IN ('unmatched', 'mismatch', 'suspense')
+               AND status IN %s
             """,
-            [self.id],
+            [self.id, SETTLEMENT_REVIEW_STATUSES],
         )
         return self.env.cr.fetchone()[0]
 

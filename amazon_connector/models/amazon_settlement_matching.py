@@ -10,6 +10,7 @@ from odoo import _, fields, models
 from odoo.exceptions import UserError
 
 from ..amazon.settlement_vocabulary import is_amazon_order_id
+from ..const import SETTLEMENT_MATCHABLE_STATUSES
 
 
 class AmazonSettlement(models.Model):
@@ -94,8 +95,7 @@ class AmazonSettlement(models.Model):
             lambda li: (
                 li.settlement_id == self
                 and li.treatment == "customer"
-                and li.status
-                in ("booked", "pending", "matched", "unmatched", "mismatch")
+                and li.status in SETTLEMENT_MATCHABLE_STATUSES
                 and li.sudo().move_line_id
                 and not li.sudo().move_line_id.reconciled
             )
