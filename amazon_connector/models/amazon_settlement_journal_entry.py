@@ -1,5 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0.html)
-"""The journal entry of a settlement, and the invoices it pays.
+"""The journal entry of a settlement (the invoices it pays are matched by
+``amazon_settlement_matching``).
 
 One entry per settlement, in the company's "Amazon" journal of its currency. Every
 amount of the report is on it (the sign turned: what Amazon paid the seller is a
