@@ -6,6 +6,37 @@ REGION_SELECTION = [
     ("fe", "Far East"),
 ]
 
+#: A settlement: to book, booked (its journal entry posted), or kept in error
+#: (its file unreadable or unbalanced: never booked).
+SETTLEMENT_STATE_SELECTION = [
+    ("draft", "To Book"),
+    ("posted", "Booked"),
+    ("error", "Error"),
+]
+
+#: What came of one amount of a settlement.
+SETTLEMENT_LINE_STATUS_SELECTION = [
+    ("pending", "To Book"),
+    ("booked", "Booked"),
+    ("matched", "Paid"),
+    ("mismatch", "Differs"),
+    ("unmatched", "Not Invoiced"),
+    ("suspense", "Suspense"),
+]
+#: The settlement line statuses the accountant has to look at.
+SETTLEMENT_REVIEW_STATUSES = ("mismatch", "unmatched", "suspense")
+#: The statuses of an order's amount that paid no invoice (credit note) yet:
+#: Invoice Now and Book to Suspense apply to them.
+SETTLEMENT_UNPAID_STATUSES = ("unmatched", "mismatch")
+#: The statuses of an order's amount matching looks at (again): all but suspense.
+SETTLEMENT_MATCHABLE_STATUSES = (
+    "booked",
+    "pending",
+    "matched",
+    "unmatched",
+    "mismatch",
+)
+
 ACCOUNT_STATE_SELECTION = [
     ("draft", "Not connected"),
     ("connected", "Connected"),

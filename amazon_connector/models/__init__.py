@@ -34,5 +34,8 @@ from . import stock_picking
 from . import delivery_carrier
 from . import amazon_settlement_mapping
 from . import amazon_settlement
-from . import amazon_settlement_entry
+from . import amazon_settlement_import
+from . import amazon_settlement_journal_entry
+from . import amazon_settlement_matching
+from . import amazon_settlement_rules
 from . import amazon_settlement_line

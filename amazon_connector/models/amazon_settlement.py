@@ -10,12 +10,8 @@ from odoo.exceptions import UserError
 from odoo.addons.queue_job.job import identity_exact
 
 from ..amazon.errors import AmazonPermanentError, AmazonRetryableError
-from ..amazon.settlement_report import (
-    REPORT_TYPE,
-    InvalidSettlement,
-    parse_settlement,
-)
-from .amazon_settlement_line import REVIEW_STATUSES
+from ..amazon.settlement_report import REPORT_TYPE
+from ..const import SETTLEMENT_REVIEW_STATUSES, SETTLEMENT_STATE_SELECTION
 from .job_retry import retry_later
 
 JOB_SESSION = {"max_wait": 5.0, "max_attempts": 3}
@@ -33,7 +29,11 @@ class AmazonSettlement(models.Model):
     amount by amount, and the journal entry that books it.
 
     Imported once per settlement id (a listing seen twice, a file uploaded again
-    change nothing); booked by :meth:`action_post` (see ``amazon_settlement_entry``).
+    change nothing); booked by :meth:`action_post`. The model's other files hold
+    its other parts: ``amazon_settlement_import`` (reading a report into a
+    settlement), ``amazon_settlement_journal_entry`` (the entry that books it),
+    ``amazon_settlement_matching`` (the orders and invoices it pays) and
+    ``amazon_settlement_rules`` (Match Again: amounts the mapping explains now).
     """
 
     _name = "amazon.settlement"
@@ -78,7 +78,7 @@ class AmazonSettlement(models.Model):
     )
     problems = fields.Text(readonly=True)
     state = fields.Selection(
-        [("draft", "To Book"), ("posted", "Booked"), ("error", "Error")],
+        SETTLEMENT_STATE_SELECTION,
         compute="_compute_state",
         store=True,
         index=True,
@@ -103,7 +103,7 @@ class AmazonSettlement(models.Model):
     review_line_ids = fields.One2many(
         "amazon.settlement.line",
         "settlement_id",
-        domain=[("status", "in", REVIEW_STATUSES)],
+        domain=[("status", "in", SETTLEMENT_REVIEW_STATUSES)],
         readonly=True,
         string="Lines To Review",
     )
@@ -211,194 +211,13 @@ class AmazonSettlement(models.Model):
             SELECT COUNT(DISTINCT COALESCE(order_ref, 'line:' || id::text))
               FROM amazon_settlement_line
              WHERE settlement_id = %s
-               AND status IN ('unmatched', 'mismatch', 'suspense')
+               AND status IN %s
             """,
-            [self.id],
+            [self.id, SETTLEMENT_REVIEW_STATUSES],
         )
         return self.env.cr.fetchone()[0]
 
     # ------------------------------------------------------------------ import
-
-    @api.model
-    def create_from_report(
-        self, account, data, *, charset=None, report_ref=None, marketplace=None
-    ):
-        """Import a V2 settlement flat file (the bytes Amazon serves, ungzipped)
-        into ``account`` and book it when it balances.
-
-        Returns the settlement, or the one already imported under this settlement
-        id (nothing changes then). Raises UserError for a file that is not a
-        settlement, or one of another account or marketplace: nothing is created.
-        """
-        account.ensure_one()
-        report = self._amazon_parse(account, data, charset, marketplace)
-        existing = self.sudo().search(
-            [("settlement_ref", "=", report.settlement_ref)], limit=1
-        )
-        if existing and existing.account_id != account:
-            if existing.account_id.seller_id != account.seller_id:
-                raise UserError(
-                    _(
-                        "Settlement %(ref)s belongs to the Amazon account "
-                        "%(other)s (seller %(seller)s), not to %(account)s.",
-                        ref=report.settlement_ref,
-                        other=existing.account_id.name,
-                        seller=existing.account_id.seller_id,
-                        account=account.name,
-                    )
-                )
-            return existing
-        if existing and not (
-            existing.blocked and not report.problems and report.balanced
-        ):
-            return existing
-        marketplace = self._amazon_marketplace(account, report, marketplace)
-        currency = (
-            self.env["res.currency"]
-            .with_context(active_test=False)
-            .search([("name", "=", report.currency)], limit=1)
-        )
-        if not currency:
-            raise UserError(
-                _(
-                    "Settlement %(ref)s is in %(currency)s, a currency Odoo does not "
-                    "know.",
-                    ref=report.settlement_ref,
-                    currency=report.currency,
-                )
-            )
-        problems = list(report.problems)
-        if not report.balanced:
-            problems.insert(
-                0,
-                _(
-                    "The lines sum to %(lines)s %(currency)s but the settlement's "
-                    "total is %(total)s %(currency)s (difference %(difference)s): "
-                    "nothing is booked until Amazon's file balances.",
-                    lines=report.total_amount - report.difference,
-                    total=report.total_amount,
-                    difference=report.difference,
-                    currency=report.currency,
-                ),
-            )
-        values = {
-            "account_id": account.id,
-            "marketplace_id": marketplace.id,
-            "settlement_ref": report.settlement_ref,
-            "report_ref": report_ref,
-            "start_date": _naive(report.start),
-            "end_date": _naive(report.end),
-            "deposit_date": _naive(report.deposit_date),
-            "currency_id": currency.id,
-            "total_amount": float(report.total_amount),
-            "difference": float(report.difference),
-            "problems": "\n".join(problems) or False,
-            "blocked": bool(problems),
-        }
-        if existing:
-            # A settlement kept in error, imported again from a file that reads
-            # and balances: the new file replaces the old one's lines.
-            settlement = existing.sudo()
-            settlement.line_ids.unlink()
-            settlement.write(
-                {**values, "report_ref": report_ref or existing.report_ref}
-            )
-        else:
-            settlement = self.sudo().create(values)
-        self.env["amazon.settlement.line"].sudo()._amazon_create_lines(
-            settlement, report.lines
-        )
-        settlement.message_post(
-            body=_(
-                "Imported from %(origin)s: %(count)s amounts, total %(total)s "
-                "%(currency)s.",
-                origin=report_ref or _("an uploaded file"),
-                count=len(report.lines),
-                total=report.total_amount,
-                currency=report.currency,
-            ),
-            attachments=[(f"{report.settlement_ref}.txt", data)],
-        )
-        if not settlement.blocked and account.settlement_auto_post:
-            settlement._amazon_book_quietly()
-        return settlement.with_env(self.env)
-
-    @api.model
-    def _amazon_parse(self, account, data, charset, marketplace):
-        """Read the file as the marketplace given writes it, else as any of the
-        account's marketplaces does (the UK's day-first dates, Japan's encoding
-        when the download declared none): the first reading that works."""
-        candidates = [marketplace.marketplace_id if marketplace else None]
-        candidates += [
-            m.marketplace_id
-            for m in account.marketplace_ids
-            if m.marketplace_id not in candidates
-        ]
-        first_error = None
-        for marketplace_id in candidates:
-            try:
-                return parse_settlement(
-                    data, charset=charset, marketplace_id=marketplace_id
-                )
-            except InvalidSettlement as error:
-                first_error = first_error or error
-        raise UserError(
-            _("This file cannot be imported as an Amazon settlement: %s", first_error)
-        )
-
-    @api.model
-    def _amazon_marketplace(self, account, report, marketplace=None):
-        """The marketplace of ``report``: the one its lines name, else the one given
-        (upload, listing), else the account's only one in its currency. A
-        marketplace the account does not sell on is refused."""
-        marketplace = marketplace or self.env["amazon.marketplace"]
-        names = set(report.marketplace_names)
-        named = (
-            self.env["amazon.marketplace"].search(
-                ["|", ("name", "in", list(names)), ("domain", "in", list(names))]
-            )
-            if names
-            else self.env["amazon.marketplace"]
-        )
-        if named:
-            foreign = named - account.marketplace_ids
-            if foreign:
-                raise UserError(
-                    _(
-                        "Settlement %(ref)s is of %(marketplaces)s, where the Amazon "
-                        "account %(account)s does not sell: import it into the "
-                        "account of that marketplace.",
-                        ref=report.settlement_ref,
-                        marketplaces=", ".join(foreign.mapped("name")),
-                        account=account.name,
-                    )
-                )
-            return marketplace if marketplace and marketplace in named else named[0]
-        if marketplace:
-            if marketplace not in account.marketplace_ids:
-                raise UserError(
-                    _(
-                        "The Amazon account %(account)s does not sell on "
-                        "%(marketplace)s.",
-                        account=account.name,
-                        marketplace=marketplace.name,
-                    )
-                )
-            return marketplace
-        in_currency = account.marketplace_ids.filtered(
-            lambda m: m.currency_id.name == report.currency
-        )
-        if not in_currency:
-            raise UserError(
-                _(
-                    "Settlement %(ref)s is in %(currency)s, but no marketplace of the "
-                    "Amazon account %(account)s is: is it another seller's?",
-                    ref=report.settlement_ref,
-                    currency=report.currency,
-                    account=account.name,
-                )
-            )
-        return in_currency[0]
 
     def _amazon_book_quietly(self):
         """Book a settlement just imported; what prevents it is kept on it (last
@@ -624,11 +443,51 @@ class AmazonSettlement(models.Model):
         action["context"] = {"search_default_to_review": 1}
         return action
 
+    def action_post(self):
+        """Book the settlements (one journal entry each) and pay the invoices they
+        settle. A booked settlement is left as it is; one whose entry an accountant
+        deleted is booked again; a draft entry is posted as it stands."""
+        self.env["amazon.settlement.line"]._amazon_check_accountant()
+        for settlement in self.sudo():
+            if settlement.state == "posted":
+                continue
+            if settlement.blocked:
+                raise UserError(
+                    _(
+                        "Settlement %(ref)s cannot be booked: %(problems)s",
+                        ref=settlement.settlement_ref,
+                        problems=settlement.problems,
+                    )
+                )
+            move = settlement.move_id
+            if move.state == "cancel":
+                move = move.browse()
+            if not move:
+                move = settlement._amazon_create_move()
+            if move.state == "draft":
+                move.action_post()
+            settlement._amazon_match()
+            settlement.last_error = False
+            settlement.message_post(
+                body=_(
+                    "Booked in %(entry)s. %(review)s",
+                    entry=move._get_html_link(),
+                    review=_("%s to review.", settlement.unmatched_count)
+                    if settlement.unmatched_count
+                    else _("Every amount is explained."),
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+        return True
 
-def _naive(value):
-    """A timezone-aware datetime as Odoo keeps them (UTC, naive)."""
-    if value is None:
-        return False
-    if value.tzinfo is not None:
-        value = value.astimezone(timezone.utc).replace(tzinfo=None)
-    return value
+    def action_match(self):
+        """Match Again: book by the mapping as it is now the amounts no rule
+        explained (a rule added since applies to the settlements still open),
+        and look again for the invoices of the orders not matched yet (invoiced
+        since, credit notes made)."""
+        self.env["amazon.settlement.line"]._amazon_check_accountant()
+        for settlement in self.sudo():
+            settlement._amazon_apply_rules()
+            if settlement.state == "posted":
+                settlement._amazon_match()
+        return True

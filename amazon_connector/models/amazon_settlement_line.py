@@ -6,18 +6,12 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from ..amazon.settlement_vocabulary import is_multichannel, is_refund
+from ..const import (
+    SETTLEMENT_LINE_STATUS_SELECTION,
+    SETTLEMENT_REVIEW_STATUSES,
+    SETTLEMENT_UNPAID_STATUSES,
+)
 from .amazon_settlement_mapping import FEE_TYPE_SELECTION, TREATMENT_SELECTION
-
-STATUS_SELECTION = [
-    ("pending", "To Book"),
-    ("booked", "Booked"),
-    ("matched", "Paid"),
-    ("mismatch", "Differs"),
-    ("unmatched", "Not Invoiced"),
-    ("suspense", "Suspense"),
-]
-#: The statuses the accountant has to look at.
-REVIEW_STATUSES = ("mismatch", "unmatched", "suspense")
 
 
 class AmazonSettlementLine(models.Model):
@@ -66,7 +60,7 @@ class AmazonSettlementLine(models.Model):
         help="For amounts paid by the buyer: a sale or a refund of the order.",
     )
     status = fields.Selection(
-        STATUS_SELECTION, default="pending", readonly=True, index=True
+        SETTLEMENT_LINE_STATUS_SELECTION, default="pending", readonly=True, index=True
     )
     note = fields.Char(readonly=True, help="Why the line needs a look.")
     sale_order_id = fields.Many2one(
@@ -88,6 +82,12 @@ class AmazonSettlementLine(models.Model):
         store=True,
         help="Reconciled with the order's invoice or credit note.",
     )
+    to_review = fields.Boolean(
+        compute="_compute_to_review",
+        search="_search_to_review",
+        help="Differs from its invoice, not invoiced, or in suspense: the "
+        "accountant has to look at it.",
+    )
     move_line_id = fields.Many2one(
         "account.move.line",
         string="Journal Item",
@@ -101,6 +101,17 @@ class AmazonSettlementLine(models.Model):
     def _compute_matched(self):
         for line in self:
             line.matched = line.status == "matched"
+
+    @api.depends("status")
+    def _compute_to_review(self):
+        for line in self:
+            line.to_review = line.status in SETTLEMENT_REVIEW_STATUSES
+
+    def _search_to_review(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise NotImplementedError(f"to_review {operator} {value!r}")
+        wanted = (operator == "=") == value
+        return [("status", "in" if wanted else "not in", SETTLEMENT_REVIEW_STATUSES)]
 
     # ------------------------------------------------------------------ import
 
@@ -252,7 +263,7 @@ class AmazonSettlementLine(models.Model):
         the suspense account, for the accountant to clear later."""
         self._amazon_check_accountant()
         lines = self._amazon_order_lines().filtered(
-            lambda li: li.status in ("unmatched", "mismatch")
+            lambda li: li.status in SETTLEMENT_UNPAID_STATUSES
         )
         if not lines:
             raise UserError(_("These lines are not waiting for an invoice."))

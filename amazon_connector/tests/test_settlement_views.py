@@ -255,6 +255,32 @@ class TestSettlementViews(AmazonCommon):
         ]
         self.assertEqual(Settlement.search(to_review), self.settlement)
 
+    def test_line_to_review_reads_and_searches_the_review_statuses(self):
+        """The line's To Review filter and the settlement's review list name one
+        set of statuses: differs, not invoiced, suspense."""
+        Line = self.env["amazon.settlement.line"]
+        lines = self.sale_line | self.fee_line
+        for status, _label in Line._fields["status"].selection:
+            with self.subTest(status=status):
+                self.fee_line.status = status
+                expected = status in ("mismatch", "unmatched", "suspense")
+                self.assertEqual(self.fee_line.to_review, expected)
+                for domain, found in (
+                    ([("to_review", "=", True)], expected),
+                    ([("to_review", "!=", True)], not expected),
+                    ([("to_review", "=", False)], not expected),
+                ):
+                    self.assertEqual(
+                        self.fee_line
+                        in lines.search([*domain, ("id", "in", lines.ids)]),
+                        found,
+                        domain,
+                    )
+                self.settlement.invalidate_recordset(["review_line_ids"])
+                self.assertEqual(
+                    self.fee_line in self.settlement.review_line_ids, expected
+                )
+
     def test_settlement_buttons_open_line_views_with_their_filters(self):
         _action, archs = self.action_views("action_amazon_settlement_line")
         search = archs["search"]
