@@ -24,6 +24,11 @@ from . import sale_order
 from . import sale_order_line
 from . import stock_move
 from . import stock_picking
+from . import amazon_shipment_package
+from . import amazon_shipment_package_item
+from . import stock_picking_packages
+from . import stock_picking_confirmation
+from . import stock_picking_fulfillment_feed
 from . import delivery_carrier
 from . import amazon_settlement_mapping
 from . import amazon_settlement
