@@ -67,11 +67,12 @@ class StockPicking(models.Model):
     amazon_package_ids = fields.One2many(
         "amazon.shipment.package",
         "picking_id",
-        string="Packages Told to Amazon",
+        string="Amazon Packages",
         readonly=True,
         copy=False,
     )
     amazon_packages = fields.Json(
+        string="Amazon Packages (JSON Shape)",
         compute="_compute_amazon_packages",
         help="The packages in the shape of the JSON 18.0.1.1.0 stored (read by the "
         "order's counts of units told to Amazon).",
