@@ -145,15 +145,19 @@ class StockPicking(models.Model):
                 package._amazon_sent_with(carrier)
         return messages, mapping
 
+    def _amazon_feed_pickings(self, feed):
+        """The deliveries of ``feed`` that still wait for it."""
+        return feed._amazon_records().filtered(lambda p: p.amazon_feed_id == feed)
+
     def _amazon_feed_done(self, feed, report):
         """The fulfillment feed's processing report: each message's result on its
         own delivery. A report that does not say marks nothing."""
         mapping = {int(k): v for k, v in (feed.messages or {}).items()}
-        pickings = feed._amazon_records().filtered(lambda p: p.amazon_feed_id == feed)
+        pickings = self._amazon_feed_pickings(feed)
         try:
             results = parse_processing_report(report, mapping)
         except UnclearReport as error:
-            return pickings._amazon_feed_unclear(feed, str(error))
+            return self._amazon_feed_unclear(feed, str(error))
         messages_of = defaultdict(list)
         for message_id, picking_id in mapping.items():
             messages_of[picking_id].append(message_id)
@@ -188,13 +192,16 @@ class StockPicking(models.Model):
             feed=feed.amazon_feed_ref,
             reason=reason,
         )
+        pickings = self._amazon_feed_pickings(feed)
         # Each feed sent counts as an attempt (see _amazon_send_fulfillment_feed).
-        again = self.filtered(lambda p: p.amazon_sync_attempts < MAX_UNCLEAR_REPORTS)
-        self.write({"amazon_sync_error": message, "amazon_feed_id": False})
-        self.amazon_package_ids.filtered(lambda p: p.state == "sent").write(
+        again = pickings.filtered(
+            lambda p: p.amazon_sync_attempts < MAX_UNCLEAR_REPORTS
+        )
+        pickings.write({"amazon_sync_error": message, "amazon_feed_id": False})
+        pickings.amazon_package_ids.filtered(lambda p: p.state == "sent").write(
             {"state": "to_send", "feed_id": False}
         )
-        (self - again)._amazon_sync_failed(message)
+        (pickings - again)._amazon_sync_failed(message)
         if again:
             self._amazon_queue_fulfillment_feed(
                 feed.account_id, delay=UNCLEAR_RETRY_DELAY
@@ -204,7 +211,7 @@ class StockPicking(models.Model):
 
     def _amazon_feed_failed(self, feed, reason):
         """Amazon ended the feed FATAL (or refused it): its deliveries in error."""
-        pickings = feed._amazon_records().filtered(lambda p: p.amazon_feed_id == feed)
+        pickings = self._amazon_feed_pickings(feed)
         message = _(
             "Fulfillment feed %(feed)s failed: %(reason)s",
             feed=feed.amazon_feed_ref or feed.id,
