@@ -3,7 +3,7 @@
 import math
 from collections import defaultdict
 
-from odoo import _, models
+from odoo import Command, _, models
 
 from ..amazon.shipment import (
     Carrier,
@@ -186,14 +186,12 @@ class StockPicking(models.Model):
             for line in self.sale_id._amazon_goods_lines()
         }
         return [
-            (
-                0,
-                0,
+            Command.create(
                 {
                     "amazon_order_item_id": item_id,
                     "sale_line_id": lines[item_id].id if item_id in lines else False,
                     "quantity": quantity,
-                },
+                }
             )
             for item_id, quantity in units.items()
         ]
