@@ -31,6 +31,11 @@ from . import amazon_order_cancellation
 from . import amazon_order_cancellation_item
 from . import stock_move
 from . import stock_picking
+from . import amazon_shipment_package
+from . import amazon_shipment_package_item
+from . import stock_picking_packages
+from . import stock_picking_confirmation
+from . import stock_picking_fulfillment_feed
 from . import delivery_carrier
 from . import amazon_settlement_mapping
 from . import amazon_settlement

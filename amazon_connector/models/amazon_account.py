@@ -14,11 +14,6 @@ from ..amazon.adapter import SpApiAdapter
 from ..amazon.availability import InvalidReserveRule, parse_reserve_rule
 from ..amazon.credentials import AmazonCredentials
 from ..amazon.errors import AmazonAuthError, AmazonError, AmazonPermanentError
-from ..amazon.order_feeds import (
-    FULFILLMENT_FEED_TYPE,
-    XML_CONTENT_TYPE,
-    fulfillment_feed,
-)
 from ..const import ACCOUNT_STATE_SELECTION, REGION_SELECTION
 from .amazon_job import AmazonJobBlocked
 
@@ -45,12 +40,6 @@ def _url_problem(url):
     if parts.query or parts.fragment:
         return _("it must not carry a query string or fragment")
     return None
-
-
-# How long the first deliveries of a fulfillment feed wait for the others.
-FEED_GATHER_DELAY = 60
-# Amazon accepts big feeds; smaller ones keep a report readable and a retry cheap.
-FEED_MAX_MESSAGES = 10000
 
 
 class AmazonAccount(models.Model):
@@ -610,77 +599,6 @@ class AmazonAccount(models.Model):
                 "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             },
         }
-
-    # ==================================================================
-    # After shipping: shipment confirmations by feed, invoices
-    # ==================================================================
-    # What an account does once an order shipped: confirmations and invoices.
-
-    def _amazon_queue_fulfillment_feed(self, delay=FEED_GATHER_DELAY):
-        """Queue the account's next fulfillment feed (one job at a time: the
-        deliveries queued meanwhile go in the same feed)."""
-        self.ensure_one()
-        return self.with_delay(
-            eta=delay,
-            identity_key=identity_exact,
-            description=_("Send the fulfillment feed of %s", self.name),
-        )._amazon_send_fulfillment_feed()
-
-    def _amazon_send_fulfillment_feed(self):
-        """Job: one POST_ORDER_FULFILLMENT_DATA feed with every delivery of the
-        account waiting for one. Idempotent: a delivery already in a feed is not
-        put in another."""
-        self = self.sudo()
-        blocked = self._amazon_job_blocker()
-        if blocked:
-            return blocked
-        pickings = self.env["stock.picking"].search(
-            [
-                ("amazon_account_id", "=", self.id),
-                ("amazon_sync_state", "=", "to_confirm"),
-                ("amazon_sync_route", "=", "feed"),
-                ("amazon_feed_id", "=", False),
-            ],
-            order="date_done, id",
-            limit=FEED_MAX_MESSAGES,
-        )
-        messages, mapping = pickings._amazon_fulfillment_messages(first_id=1)
-        unsendable = pickings.filtered(lambda p: p.amazon_sync_state == "error")
-        if unsendable:
-            # The feed's report, if any goes, is the next run; these
-            # deliveries keep their error either way.
-            self._amazon_record_run(
-                "shipments",
-                _(
-                    "Fulfillment feed: %(count)s delivery(ies) not sendable "
-                    "(%(delivery)s: %(error)s)",
-                    count=len(unsendable),
-                    delivery=unsendable[0].name,
-                    error=unsendable[0].amazon_sync_error,
-                ),
-                failed=True,
-            )
-        if not messages:
-            return _("Nothing to send.")
-        sent = self.env["stock.picking"].browse(sorted(set(mapping.values())))
-        feed = self.env["amazon.feed"]._amazon_create(
-            self,
-            FULFILLMENT_FEED_TYPE,
-            fulfillment_feed(self.seller_id, messages),
-            XML_CONTENT_TYPE,
-            sent,
-            mapping,
-        )
-        for picking in sent:
-            picking.write(
-                {
-                    "amazon_feed_id": feed.id,
-                    "amazon_sync_attempts": picking.amazon_sync_attempts + 1,
-                    "amazon_sync_date": fields.Datetime.now(),
-                }
-            )
-        feed._amazon_queue_submit()
-        return _("Fulfillment feed of %(count)s delivery(ies) queued.", count=len(sent))
 
     # ==================================================================
     # Stock and prices: the offers' export and the listings import

@@ -1,27 +1,10 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0.html)
 
-import logging
-import math
-from collections import defaultdict
-from datetime import timedelta, timezone
+from datetime import timedelta
 
 from odoo import _, api, fields, models
 
-from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.addons.queue_job.job import identity_exact
-
-from ..amazon.errors import AmazonAuthError, AmazonPermanentError, AmazonRetryableError
-from ..amazon.order_feeds import FulfillmentMessage
-from ..amazon.processing_report import UnclearReport, parse_processing_report
-from ..amazon.shipment import (
-    Carrier,
-    Package,
-    ShipmentError,
-    ShippedItem,
-    assign_tracking_numbers,
-    check_quantities,
-    confirm_shipment_body,
-)
 
 #: No value (NULL) means "nothing to tell Amazon": the column added to Odoo's
 #: stock_picking stays nullable, so pickings created by Odoo's own code, by other
@@ -33,26 +16,17 @@ AMAZON_SYNC_STATES = [
     ("error", "Amazon Error"),
 ]
 
-_logger = logging.getLogger(__name__)
-
-CONFIRM_JOB_MAX_WAIT = 5.0
-CONFIRM_JOB_ATTEMPTS = 3
-# An unclear feed report marks nothing; the deliveries go in a later feed, this many
-# times at most before they are shown in error.
-MAX_UNCLEAR_REPORTS = 5
-UNCLEAR_RETRY_DELAY = 900
-
-
-class _IncompleteKits(Exception):
-    """The delivery holds only parts of kits: nothing to tell Amazon yet."""
-
 
 class StockPicking(models.Model):
     """Deliveries of Amazon orders: what Amazon has been told of them.
 
     Validating the delivery that leaves the company for the buyer of a
     merchant-fulfilled Amazon order queues its shipment confirmation (one job per
-    delivery); ``stock_picking_shipment.py`` holds the confirmation itself.
+    delivery). The other files of the model hold one part each:
+    ``stock_picking_packages.py`` the packages told to Amazon,
+    ``stock_picking_confirmation.py`` the confirmation job and its outcomes,
+    ``stock_picking_fulfillment_feed.py`` the fulfillment feed (the delivery as
+    the owner of ``amazon.feed``).
     """
 
     _inherit = "stock.picking"
@@ -90,14 +64,19 @@ class StockPicking(models.Model):
         "account's threshold, go to Amazon in one fulfillment feed.",
     )
     amazon_feed_id = fields.Many2one("amazon.feed", readonly=True, copy=False)
-    amazon_packages = fields.Json(
+    amazon_package_ids = fields.One2many(
+        "amazon.shipment.package",
+        "picking_id",
+        string="Amazon Packages",
         readonly=True,
         copy=False,
-        help="The packages as told to Amazon: reference, items and quantities, "
-        "tracking number, confirmed or not. The references stay the same across "
-        "retries, so Amazon edits a package instead of adding one.",
     )
-
+    amazon_packages = fields.Json(
+        string="Amazon Packages (JSON Shape)",
+        compute="_compute_amazon_packages",
+        help="The packages in the shape of the JSON 18.0.1.1.0 stored (read by the "
+        "order's counts of units told to Amazon).",
+    )
     amazon_packages_text = fields.Text(
         string="Packages Told to Amazon", compute="_compute_amazon_packages_text"
     )
@@ -143,8 +122,8 @@ class StockPicking(models.Model):
         return super()._pre_action_done_hook()
 
     def _amazon_queue_confirmation(self):
-        """Mark the deliveries to confirm and queue one confirmation job each.
-        Under ``queue_job__no_delay`` they are confirmed at once."""
+        """Mark the deliveries to confirm and queue one confirmation job each
+        (queue_job's no-delay mode runs them at once)."""
         for picking in self:
             picking.write(
                 {
@@ -226,523 +205,40 @@ class StockPicking(models.Model):
             partner_ids=partner_ids, subtype_ids=subtype_ids, customer_ids=customer_ids
         )
 
-    # ==================================================================
-    # Shipment confirmation: packages, the job, its outcomes, the feed
-    # ==================================================================
-    # The shipment confirmation of a delivery: per package, by confirmShipment
-    # when it has a tracking number, else (and for backlogs) by fulfillment feed.
+    # ------------------------------------------------------------------ packages
 
-    @api.depends("amazon_packages")
+    @api.depends(
+        "amazon_package_ids.state",
+        "amazon_package_ids.item_ids.quantity",
+        "amazon_package_ids.tracking_number",
+    )
+    def _compute_amazon_packages(self):
+        for picking in self:
+            packages = picking.sudo().amazon_package_ids
+            picking.amazon_packages = [
+                package._amazon_as_dict()
+                for package in packages
+                if package.state != "unclear"
+            ]
+
+    @api.depends("amazon_package_ids.items_text", "amazon_package_ids.state")
     def _compute_amazon_packages_text(self):
         for picking in self:
-            skus = {
-                line.amazon_order_item_id: line.product_id.default_code
-                or line.product_id.name
-                for line in picking.sale_id._amazon_goods_lines()
-            }
             lines = []
-            for package in picking.amazon_packages or []:
-                items = ", ".join(
-                    picking.env._(
-                        "%(qty)s x %(product)s (item %(item)s)",
-                        qty=qty,
-                        product=skus.get(item, "?"),
-                        item=item,
-                    )
-                    for item, qty in package["items"].items()
-                )
+            for package in picking.sudo().amazon_package_ids:
+                if package.state == "unclear":
+                    continue
                 lines.append(
                     _(
                         "Package %(ref)s (%(name)s): %(items)s; tracking %(tracking)s; "
                         "%(state)s",
-                        ref=package["ref"],
-                        name=package["name"],
-                        items=items,
-                        tracking=package["tracking"] or _("none"),
+                        ref=package.reference,
+                        name=package.name,
+                        items=package.items_text,
+                        tracking=package.tracking_number or _("none"),
                         state=_("confirmed")
-                        if package.get("confirmed")
+                        if package.state == "confirmed"
                         else _("not confirmed yet"),
                     )
                 )
             picking.amazon_packages_text = "\n".join(lines)
-
-    # ------------------------------------------------------------------ packages
-
-    def _amazon_package_groups(self):
-        """[(key, name, {orderItemId: units})] of the delivery, in package order:
-        its done move lines grouped by destination package (no package: one).
-        A kit (phantom bill of materials) is one Amazon item: its complete kits
-        count, in the first package holding one of its components."""
-        self.ensure_one()
-        groups = {}
-        kit_lines = self.env["sale.order.line"]
-        lines = self.move_ids.filtered(lambda m: m.state == "done").move_line_ids
-        for line in lines.sorted(lambda ml: (ml.result_package_id.name or "", ml.id)):
-            sale_line = line.move_id.sale_line_id
-            item_id = sale_line.amazon_order_item_id
-            if not item_id or not line.quantity:
-                continue
-            package = line.result_package_id
-            key = f"package:{package.id}" if package else "delivery"
-            _key, _name, items = groups.setdefault(
-                key, (key, package.name or self.name, defaultdict(float))
-            )
-            if line.move_id._amazon_is_kit_component():
-                if sale_line not in kit_lines:
-                    kit_lines |= sale_line
-                    items[item_id] += 0  # the package holds (part of) the kit
-                continue
-            items[item_id] += line.product_uom_id._compute_quantity(
-                line.quantity, sale_line.product_uom
-            )
-        for sale_line in kit_lines:
-            kits = self._amazon_kits_completed(sale_line)
-            for _key, _name, items in groups.values():
-                if sale_line.amazon_order_item_id in items:
-                    items[sale_line.amazon_order_item_id] += kits
-                    break
-        result = []
-        for key, name, items in groups.values():
-            units = {}
-            for item_id, quantity in items.items():
-                if not math.isclose(quantity, round(quantity), abs_tol=1e-6):
-                    raise ShipmentError(
-                        _(
-                            "Amazon counts whole units: the delivery ships %(qty)s of "
-                            "Amazon item %(item)s.",
-                            qty=quantity,
-                            item=item_id,
-                        )
-                    )
-                if round(quantity):
-                    units[item_id] = round(quantity)
-            if units:
-                result.append((key, name, units))
-        return result
-
-    def _amazon_kits_completed(self, sale_line):
-        """How many kits of ``sale_line`` this delivery completes: the kits whose
-        every component has left in this or earlier deliveries, less the kits the
-        earlier deliveries told Amazon of."""
-        order = sale_line.order_id
-        deliveries = order.picking_ids.filtered(
-            lambda p: (
-                p.state == "done"
-                and p._amazon_is_buyer_delivery()
-                and (p == self or p.date_done <= self.date_done)
-            )
-        )
-        moves = deliveries.move_ids.filtered(
-            lambda m: m.state == "done" and m.sale_line_id == sale_line
-        )
-        per_kit = moves._amazon_kit_needs(sale_line)
-        if not per_kit:
-            return 0
-        shipped = defaultdict(float)
-        for move in moves:
-            shipped[move.product_id] += move.product_uom._compute_quantity(
-                move.quantity, move.product_id.uom_id
-            )
-        complete = min(
-            math.floor(shipped[product] / need + 1e-9)
-            for product, need in per_kit.items()
-        )
-        told = sum(
-            package["items"].get(sale_line.amazon_order_item_id, 0)
-            for picking in deliveries - self
-            for package in picking.amazon_packages or []
-        )
-        return max(0, min(complete, round(sale_line.product_uom_qty)) - told)
-
-    def _amazon_carrier(self):
-        self.ensure_one()
-        carrier = self.carrier_id
-        if not carrier:
-            raise ShipmentError(
-                _(
-                    "The delivery has no carrier: set the carrier that took the "
-                    "parcel (Amazon must know who delivers it), then Retry."
-                )
-            )
-        return Carrier.of(
-            carrier.amazon_carrier_code or None,
-            carrier.name,
-            carrier.amazon_shipping_method or carrier.name,
-        )
-
-    def _amazon_prepare_packages(self):
-        """Compute the delivery's packages (stable references, tracking numbers,
-        what is already confirmed) and store them; raise ``ShipmentError`` when
-        the delivery cannot be confirmed as it is (nothing is sent then)."""
-        self.ensure_one()
-        order = self.sale_id
-        groups = self._amazon_package_groups()
-        if not groups and any(m._amazon_is_kit_component() for m in self.move_ids):
-            raise _IncompleteKits()
-        if not groups:
-            raise ShipmentError(
-                _(
-                    "The delivery ships no item of Amazon order %s.",
-                    order.amazon_order_ref,
-                )
-            )
-        numbers = assign_tracking_numbers(len(groups), self.carrier_tracking_ref)
-        shipping = defaultdict(int)
-        for _key, _name, units in groups:
-            for item_id, quantity in units.items():
-                shipping[item_id] += quantity
-        check_quantities(dict(shipping), *order._amazon_item_quantities(self))
-        known = {p["key"]: p for p in self.amazon_packages or []}
-        new_keys = [key for key, _n, _u in groups if key not in known]
-        references = iter(order._amazon_next_package_references(len(new_keys)))
-        packages = []
-        for (key, name, units), tracking in zip(groups, numbers, strict=True):
-            previous = known.get(key)
-            reference = previous["ref"] if previous else next(references)
-            confirmed = bool(
-                previous
-                and previous.get("confirmed")
-                and previous.get("items") == units
-                and previous.get("tracking") == tracking
-            )
-            packages.append(
-                {
-                    "key": key,
-                    "name": name,
-                    "ref": reference,
-                    "items": units,
-                    "tracking": tracking,
-                    "confirmed": confirmed,
-                }
-            )
-        self.amazon_packages = packages
-        return packages
-
-    @staticmethod
-    def _amazon_package(package):
-        return Package(
-            reference=package["ref"],
-            items=tuple(
-                ShippedItem(item_id, quantity)
-                for item_id, quantity in package["items"].items()
-            ),
-            tracking_number=package["tracking"],
-        )
-
-    def _amazon_ship_date(self):
-        return (self.date_done or fields.Datetime.now()).replace(tzinfo=timezone.utc)
-
-    def _amazon_by_feed(self, packages):
-        """Untracked shipments (confirmShipment needs a number) and backlogs larger
-        than the account's threshold go by fulfillment feed."""
-        if any(not p["tracking"] for p in packages):
-            return True
-        account = self.amazon_account_id
-        backlog = self.search_count(
-            [
-                ("amazon_account_id", "=", account.id),
-                ("amazon_sync_state", "=", "to_confirm"),
-            ]
-        )
-        return backlog > account.fulfillment_feed_threshold
-
-    # ------------------------------------------------------------------ job
-
-    def _amazon_confirm_shipment(self):
-        """Job: confirm the delivery to Amazon, one confirmShipment per package
-        (or queue it for the account's next fulfillment feed). Idempotent: a
-        confirmed delivery is left alone, a confirmed package is not sent again.
-
-        Its outcome (confirmed, refused, not sendable) is the account's last
-        shipments run; a delivery left to the feed, or to a later job after
-        Amazon's wait, records nothing yet, and a job that raises to be retried
-        records nothing (queue_job shows it)."""
-        self = self.sudo()
-        if not self.exists() or self.amazon_sync_state != "to_confirm":
-            return _("Nothing to do: the delivery is not waiting for Amazon.")
-        account = self.amazon_account_id
-        blocked = account._amazon_job_blocker()
-        if blocked:
-            return blocked
-        try:
-            packages = self._amazon_prepare_packages()
-            carrier = self._amazon_carrier()
-        except _IncompleteKits:
-            return self._amazon_nothing_to_confirm()
-        except ShipmentError as error:
-            return self._amazon_confirmation_failed(str(error), refused=False)
-        if self._amazon_by_feed(packages):
-            self.write({"amazon_sync_route": "feed", "amazon_feed_id": False})
-            account._amazon_queue_fulfillment_feed()
-            return _("Queued for the next fulfillment feed of %s.", account.name)
-        self.write(
-            {
-                "amazon_sync_route": "api",
-                "amazon_sync_attempts": self.amazon_sync_attempts + 1,
-                "amazon_sync_date": fields.Datetime.now(),
-            }
-        )
-        order = self.sale_id
-        sent = 0
-        try:
-            with account._amazon_session(
-                max_wait=CONFIRM_JOB_MAX_WAIT, max_attempts=CONFIRM_JOB_ATTEMPTS
-            ) as adapter:
-                for package in packages:
-                    if package["confirmed"]:
-                        continue
-                    body = confirm_shipment_body(
-                        order.amazon_marketplace_id.marketplace_id,
-                        self._amazon_package(package),
-                        carrier,
-                        self._amazon_ship_date(),
-                    )
-                    adapter.confirm_shipment(
-                        order.amazon_order_ref,
-                        marketplace_id=body["marketplaceId"],
-                        package_detail=body["packageDetail"],
-                    )
-                    package["confirmed"] = True
-                    sent += 1
-                    self.amazon_packages = packages
-        except AmazonRetryableError as error:
-            seconds = max(1, int(error.retry_after + 0.999))
-            if not sent:
-                raise RetryableJobError(str(error), seconds=seconds) from error
-            # Keep what Amazon has (a rollback would send it again): the rest of
-            # the packages go in a later job.
-            self.with_delay(
-                eta=seconds, identity_key=identity_exact
-            )._amazon_confirm_shipment()
-            return _(
-                "%(sent)s package(s) confirmed; the rest after Amazon's wait.",
-                sent=sent,
-            )
-        except ShipmentError as error:
-            return self._amazon_confirmation_failed(str(error), refused=False)
-        except AmazonPermanentError as error:
-            if isinstance(error, AmazonAuthError):
-                account._amazon_mark_error(error)
-            return self._amazon_confirmation_failed(str(error))
-        result = self._amazon_sync_confirmed()
-        account._amazon_record_run(
-            "shipments", _("Delivery %s confirmed to Amazon", self.name)
-        )
-        return result
-
-    def _amazon_confirmation_failed(self, message, *, refused=True):
-        """The confirmation job of this delivery stops on ``message``: the
-        delivery in error, the account's last shipments run failed."""
-        self.ensure_one()
-        result = self._amazon_sync_failed(message, refused=refused)
-        self.amazon_account_id._amazon_record_run(
-            "shipments",
-            _(
-                "Amazon refused delivery %(delivery)s: %(error)s",
-                delivery=self.name,
-                error=message,
-            )
-            if refused
-            else _(
-                "Delivery %(delivery)s not confirmed to Amazon: %(error)s",
-                delivery=self.name,
-                error=message,
-            ),
-            failed=True,
-        )
-        return result
-
-    # ------------------------------------------------------------------ outcomes
-
-    def _amazon_nothing_to_confirm(self):
-        """Only parts of kits left: Amazon hears of a kit when all of it left."""
-        message = _(
-            "Nothing told to Amazon: the kits in this delivery are not complete; the "
-            "delivery that completes them confirms them."
-        )
-        self.write({"amazon_sync_state": False, "amazon_sync_error": False})
-        self.message_post(body=message, subtype_xmlid="mail.mt_note")
-        return message
-
-    def _amazon_sync_confirmed(self):
-        for picking in self:
-            picking.write(
-                {
-                    "amazon_sync_state": "confirmed",
-                    "amazon_sync_error": False,
-                    "amazon_confirmed_date": fields.Datetime.now(),
-                    "amazon_packages": [
-                        {**p, "confirmed": True} for p in picking.amazon_packages or []
-                    ],
-                }
-            )
-            summary = picking._amazon_packages_summary()
-            picking.message_post(
-                body=_("Confirmed to Amazon: %s", picking.amazon_packages_text),
-                subtype_xmlid="mail.mt_note",
-            )
-            order = picking.sale_id
-            shipped, ordered = order._amazon_units_confirmed()
-            order.amazon_last_action = _(
-                "Shipped: %(shipped)s of %(ordered)s items confirmed to Amazon "
-                "(%(packages)s)",
-                shipped=shipped,
-                ordered=ordered,
-                packages=summary,
-            )[:250]
-        if len(self) == 1:
-            return _("Confirmed to Amazon: %s", self._amazon_packages_summary())
-        return _("%s deliveries confirmed to Amazon.", len(self))
-
-    def _amazon_packages_summary(self):
-        carrier = self.carrier_id.name or _("no carrier")
-        numbers = [p["tracking"] for p in self.amazon_packages or [] if p["tracking"]]
-        if not numbers:
-            return _("%s, untracked", carrier)
-        first = numbers[0] if len(numbers[0]) <= 10 else f"{numbers[0][:8]}…"
-        more = _(" and %s more", len(numbers) - 1) if len(numbers) > 1 else ""
-        return f"{carrier} {first}{more}"
-
-    def _amazon_sync_failed(self, message, *, refused=True):
-        """The confirmation stops: the error on each delivery, an activity for its
-        responsible, the order's last action. ``refused``: Amazon said no (else
-        the delivery cannot be sent as it is)."""
-        for picking in self:
-            picking.write(
-                {
-                    "amazon_sync_state": "error",
-                    "amazon_sync_error": message,
-                    "amazon_feed_id": False,
-                    "amazon_sync_date": fields.Datetime.now(),
-                }
-            )
-            order = picking.sale_id
-            if refused:
-                summary = _("Amazon refused the shipment confirmation")
-                last_action = _("Confirmation refused by Amazon: %s", message)
-            else:
-                summary = _("Shipment not confirmed to Amazon")
-                last_action = _("Shipment not confirmed to Amazon: %s", message)
-            note = _(
-                "%(delivery)s of Amazon order %(order)s: %(message)s",
-                delivery=picking.name,
-                order=order.amazon_order_ref,
-                message=message,
-            )
-            if refused and "cancel" in message.lower():
-                note += " " + _(
-                    "Amazon canceled the order: the goods left, handle their return."
-                )
-            picking.activity_schedule(
-                "mail.mail_activity_data_warning",
-                summary=summary,
-                note=note,
-                user_id=(
-                    picking.user_id
-                    if picking.user_id and not picking.user_id._is_superuser()
-                    else order._amazon_review_user()
-                ).id,
-            )
-            order.amazon_last_action = last_action[:250]
-        return message
-
-    # ------------------------------------------------------------------ feed
-
-    def _amazon_fulfillment_messages(self, first_id):
-        """(messages, {message id: delivery id}) of these deliveries' packages not
-        yet confirmed, numbered from ``first_id``; deliveries that cannot be sent
-        as they are end in error and are left out."""
-        messages, mapping = [], {}
-        message_id = first_id
-        for picking in self:
-            try:
-                packages = picking._amazon_prepare_packages()
-                carrier = picking._amazon_carrier()
-            except _IncompleteKits:
-                picking._amazon_nothing_to_confirm()
-                continue
-            except ShipmentError as error:
-                picking._amazon_sync_failed(str(error), refused=False)
-                continue
-            for package in packages:
-                if package["confirmed"]:
-                    continue
-                shipped = self._amazon_package(package)
-                messages.append(
-                    FulfillmentMessage(
-                        message_id=message_id,
-                        amazon_order_id=picking.sale_id.amazon_order_ref,
-                        merchant_fulfillment_id=str(package["ref"]),
-                        fulfillment_date=picking._amazon_ship_date(),
-                        carrier=carrier,
-                        tracking_number=package["tracking"],
-                        items=shipped.items,
-                    )
-                )
-                mapping[message_id] = picking.id
-                message_id += 1
-        return messages, mapping
-
-    def _amazon_feed_done(self, feed, report):
-        """The fulfillment feed's processing report: each message's result on its
-        own delivery. A report that does not say marks nothing."""
-        mapping = {int(k): v for k, v in (feed.messages or {}).items()}
-        pickings = feed._amazon_records().filtered(lambda p: p.amazon_feed_id == feed)
-        try:
-            results = parse_processing_report(report, mapping)
-        except UnclearReport as error:
-            return pickings._amazon_feed_unclear(feed, str(error))
-        messages_of = defaultdict(list)
-        for message_id, picking_id in mapping.items():
-            messages_of[picking_id].append(message_id)
-        confirmed = self.browse()
-        for picking in pickings:
-            errors = [e for mid in messages_of[picking.id] for e in results[mid].errors]
-            if errors:
-                picking._amazon_sync_failed("; ".join(errors))
-            else:
-                confirmed |= picking
-        confirmed._amazon_sync_confirmed()
-        refused = pickings - confirmed
-        feed.account_id._amazon_record_run(
-            "shipments",
-            _(
-                "Fulfillment feed: %(ok)s delivery(ies) confirmed, %(failed)s refused",
-                ok=len(confirmed),
-                failed=len(refused),
-            ),
-            failed=bool(refused),
-        )
-        return _(
-            "%(ok)s delivery(ies) confirmed, %(failed)s refused.",
-            ok=len(confirmed),
-            failed=len(refused),
-        )
-
-    def _amazon_feed_unclear(self, feed, reason):
-        message = _(
-            "Amazon's report of feed %(feed)s does not say what became of each "
-            "delivery (%(reason)s): nothing is marked confirmed; sent again later.",
-            feed=feed.amazon_feed_ref,
-            reason=reason,
-        )
-        # Each feed sent counts as an attempt (see _amazon_send_fulfillment_feed).
-        again = self.filtered(lambda p: p.amazon_sync_attempts < MAX_UNCLEAR_REPORTS)
-        self.write({"amazon_sync_error": message, "amazon_feed_id": False})
-        (self - again)._amazon_sync_failed(message)
-        if again and not self.env.context.get("queue_job__no_delay"):
-            feed.account_id._amazon_queue_fulfillment_feed(delay=UNCLEAR_RETRY_DELAY)
-        feed.account_id._amazon_record_run("shipments", message, failed=True)
-        return message
-
-    def _amazon_feed_failed(self, feed, reason):
-        """Amazon ended the feed FATAL (or refused it): its deliveries in error."""
-        pickings = feed._amazon_records().filtered(lambda p: p.amazon_feed_id == feed)
-        message = _(
-            "Fulfillment feed %(feed)s failed: %(reason)s",
-            feed=feed.amazon_feed_ref or feed.id,
-            reason=reason,
-        )
-        pickings._amazon_sync_failed(message)
-        feed.account_id._amazon_record_run("shipments", message, failed=True)
-        return reason

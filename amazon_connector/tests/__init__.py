@@ -37,6 +37,7 @@ from . import test_shipment_confirmation
 from . import test_shipment_feed
 from . import test_shipment_invoices
 from . import test_shipment_kits
+from . import test_shipment_packages
 from . import test_sync_runs
 from . import test_tour_checks
 from . import test_tours

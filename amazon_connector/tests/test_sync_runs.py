@@ -246,7 +246,8 @@ class TestSyncRuns(AmazonOfferCommon, AmazonSettlementCommon):
         # Routed to the feed, then its carrier removed before the feed left.
         picking.write({"amazon_sync_route": "feed", "carrier_id": False})
         self.assertEqual(
-            self.account._amazon_send_fulfillment_feed(), "Nothing to send."
+            self.env["stock.picking"]._amazon_send_fulfillment_feed(self.account),
+            "Nothing to send.",
         )
         self.assertEqual(picking.amazon_sync_state, "error")
         self.assertRun(

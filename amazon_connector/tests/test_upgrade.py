@@ -276,3 +276,102 @@ class TestUpgradeTo18012(AmazonShipmentCommon):
         self.assertNotIn("could not be read", self.migrate())
         self.assertEqual(len(part.amazon_cancellation_ids), 3)
         self.assertEqual(len(whole.amazon_cancellation_ids), 1)
+
+
+@tagged("post_install", "-at_install")
+class TestUpgradePackagesTo18012(AmazonShipmentCommon):
+    """Deliveries: 18.0.1.1.0's JSON packages become records."""
+
+    def set_old_packages(self, picking, packages):
+        """Store ``packages`` as 18.0.1.1.0 did, in its JSON column (gone from the
+        model since: made again here)."""
+        self.env.cr.execute(
+            "ALTER TABLE stock_picking ADD COLUMN IF NOT EXISTS amazon_packages jsonb"
+        )
+        self.env.cr.execute(
+            "UPDATE stock_picking SET amazon_packages = %s::jsonb WHERE id = %s",
+            [json.dumps(packages), picking.id],
+        )
+
+    def migrate(self):
+        self.env.flush_all()
+        _migration("18.0.1.2.0", "post-packages").migrate(self.env.cr, "18.0.1.1.0")
+        self.env.invalidate_all()
+
+    def test_json_packages_become_records(self):
+        _payload, order = self.amazon_order(
+            factory.item("SKU-A", 1), factory.item("SKU-B", 2)
+        )
+        picking = self.delivery(order)
+        picking.amazon_sync_state = "to_confirm"
+        line_a, line_b = order.order_line.filtered("amazon_order_item_id")[:2]
+        item_a, item_b = line_a.amazon_order_item_id, line_b.amazon_order_item_id
+        # The shape 18.0.1.1.0's _amazon_prepare_packages wrote: one dict per
+        # package, items keyed by Amazon's orderItemId.
+        old = [
+            {
+                "key": "package:7",
+                "name": "PACK0000007",
+                "ref": 1,
+                "items": {item_a: 1},
+                "tracking": "T1",
+                "confirmed": True,
+            },
+            {
+                "key": "package:8",
+                "name": "PACK0000008",
+                "ref": 2,
+                "items": {item_b: 2},
+                "tracking": "T2",
+                "confirmed": False,
+            },
+        ]
+        self.set_old_packages(picking, old)
+        self.migrate()
+        first, second = picking.amazon_package_ids
+        self.assertEqual(
+            [
+                (p.reference, p.name, p.tracking_number, p.state)
+                for p in (first, second)
+            ],
+            [
+                (1, "PACK0000007", "T1", "confirmed"),
+                (2, "PACK0000008", "T2", "to_send"),
+            ],
+        )
+        self.assertEqual(
+            [
+                (i.amazon_order_item_id, i.quantity, i.sale_line_id)
+                for i in first.item_ids
+            ],
+            [(item_a, 1, line_a)],
+        )
+        self.assertEqual(second.item_ids.sale_line_id, line_b)
+        self.assertEqual(picking.amazon_packages, old, "the same packages, read back")
+        self.assertIn("Package 1 (PACK0000007)", picking.amazon_packages_text)
+        self.migrate()
+        self.assertEqual(len(picking.amazon_package_ids), 2, "run again: no double")
+
+    def test_unknown_shapes_are_kept_unclear_and_never_sent(self):
+        pickings = [self.delivery(self.amazon_order()[1]) for _i in range(2)]
+        odd = [{"reference": "x", "items": [1, 2]}, "a string", {"ref": 3}]
+        self.set_old_packages(pickings[0], odd)
+        self.set_old_packages(pickings[1], {"not": "a list"})
+        self.migrate()
+        kept = pickings[0].amazon_package_ids
+        self.assertEqual(kept.mapped("state"), ["unclear"] * 3)
+        self.assertEqual(kept.mapped("legacy_data"), odd, "nothing lost")
+        self.assertTrue(all(kept.mapped("error")), "each says why it is flagged")
+        self.assertEqual(pickings[1].amazon_package_ids.legacy_data, {"not": "a list"})
+        self.assertFalse(pickings[0].amazon_packages, "never counted nor sent")
+
+    def test_the_fulfillment_feed_job_follows_the_deliveries(self):
+        function = self.env.ref("amazon_connector.queue_job_function_fulfillment_feed")
+        channel = function.channel_id
+        # 18.0.1.1.0 ran the fulfillment feed on the account (a noupdate record).
+        function.model_id = self.env.ref("amazon_connector.model_amazon_account")
+        _migration("18.0.1.2.0", "post-fulfillment-feed-job").migrate(
+            self.env.cr, "18.0.1.1.0"
+        )
+        self.assertEqual(function.name, "<stock.picking>._amazon_send_fulfillment_feed")
+        self.assertEqual(function.channel_id, channel)
