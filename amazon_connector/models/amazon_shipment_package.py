@@ -98,9 +98,14 @@ class AmazonShipmentPackage(models.Model):
             tracking_number=self.tracking_number or None,
         )
 
+    def _amazon_told(self):
+        """The packages that count as told to Amazon or to tell it: all but those
+        an upgrade could not read (``unclear``: never counted nor sent)."""
+        return self.filtered(lambda package: package.state != "unclear")
+
     def _amazon_as_dict(self):
         """The package in the shape 18.0.1.1.0 stored as JSON (``ref``, ``items``,
-        ``tracking``, ``confirmed``...), for the code that still reads it."""
+        ``tracking``, ``confirmed``...): what the upgrade is checked against."""
         self.ensure_one()
         return {
             "key": self.key,

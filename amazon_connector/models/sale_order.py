@@ -223,9 +223,9 @@ class SaleOrder(models.Model):
         already = defaultdict(int)
         for other in self.picking_ids - picking:
             counted = other.amazon_sync_state in ("to_confirm", "confirmed")
-            for package in other.amazon_packages or []:
-                if counted or package.get("confirmed"):
-                    for item_id, quantity in package["items"].items():
+            for package in other.sudo().amazon_package_ids._amazon_told():
+                if counted or package.state == "confirmed":
+                    for item_id, quantity in package._amazon_units().items():
                         already[item_id] += quantity
         for item_id, quantity in self._amazon_returned_units().items():
             already[item_id] -= quantity
@@ -252,11 +252,11 @@ class SaleOrder(models.Model):
     def _amazon_units_confirmed(self):
         """(units confirmed to Amazon, less returns; units Amazon ordered)."""
         self.ensure_one()
+        packages = self.picking_ids.sudo().amazon_package_ids
         confirmed = sum(
-            sum(package["items"].values())
-            for picking in self.picking_ids
-            for package in picking.amazon_packages or []
-            if package.get("confirmed")
+            packages.filtered(lambda p: p.state == "confirmed").item_ids.mapped(
+                "quantity"
+            )
         )
         returned = sum(self._amazon_returned_units().values())
         ordered = sum(

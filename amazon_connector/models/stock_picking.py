@@ -71,12 +71,6 @@ class StockPicking(models.Model):
         readonly=True,
         copy=False,
     )
-    amazon_packages = fields.Json(
-        string="Amazon Packages (JSON Shape)",
-        compute="_compute_amazon_packages",
-        help="The packages in the shape of the JSON 18.0.1.1.0 stored (read by the "
-        "order's counts of units told to Amazon).",
-    )
     amazon_packages_text = fields.Text(
         string="Packages Told to Amazon", compute="_compute_amazon_packages_text"
     )
@@ -207,27 +201,11 @@ class StockPicking(models.Model):
 
     # ------------------------------------------------------------------ packages
 
-    @api.depends(
-        "amazon_package_ids.state",
-        "amazon_package_ids.item_ids.quantity",
-        "amazon_package_ids.tracking_number",
-    )
-    def _compute_amazon_packages(self):
-        for picking in self:
-            packages = picking.sudo().amazon_package_ids
-            picking.amazon_packages = [
-                package._amazon_as_dict()
-                for package in packages
-                if package.state != "unclear"
-            ]
-
     @api.depends("amazon_package_ids.items_text", "amazon_package_ids.state")
     def _compute_amazon_packages_text(self):
         for picking in self:
             lines = []
-            for package in picking.sudo().amazon_package_ids:
-                if package.state == "unclear":
-                    continue
+            for package in picking.sudo().amazon_package_ids._amazon_told():
                 lines.append(
                     _(
                         "Package %(ref)s (%(name)s): %(items)s; tracking %(tracking)s; "

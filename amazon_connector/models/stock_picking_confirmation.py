@@ -164,7 +164,7 @@ class StockPicking(models.Model):
                     "amazon_confirmed_date": fields.Datetime.now(),
                 }
             )
-            picking.amazon_package_ids.filtered(lambda p: p.state != "unclear").write(
+            picking.amazon_package_ids._amazon_told().write(
                 {"state": "confirmed", "error": False}
             )
             summary = picking._amazon_packages_summary()

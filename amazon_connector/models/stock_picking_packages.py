@@ -104,9 +104,8 @@ class StockPicking(models.Model):
         )
         told = sum(
             item.quantity
-            for item in (deliveries - self).amazon_package_ids.item_ids
-            if item.package_id.state != "unclear"
-            and item.amazon_order_item_id == sale_line.amazon_order_item_id
+            for item in (deliveries - self).amazon_package_ids._amazon_told().item_ids
+            if item.amazon_order_item_id == sale_line.amazon_order_item_id
         )
         return max(0, min(complete, round(sale_line.product_uom_qty)) - told)
 
@@ -149,7 +148,7 @@ class StockPicking(models.Model):
             for item_id, quantity in units.items():
                 shipping[item_id] += quantity
         check_quantities(dict(shipping), *order._amazon_item_quantities(self))
-        known = {p.key: p for p in self.amazon_package_ids if p.state != "unclear"}
+        known = {p.key: p for p in self.amazon_package_ids._amazon_told()}
         new_keys = [key for key, _n, _u in groups if key not in known]
         references = iter(order._amazon_next_package_references(len(new_keys)))
         packages = self.env["amazon.shipment.package"]
@@ -200,8 +199,8 @@ class StockPicking(models.Model):
         carrier = self.carrier_id.name or _("no carrier")
         numbers = [
             p.tracking_number
-            for p in self.amazon_package_ids
-            if p.tracking_number and p.state != "unclear"
+            for p in self.amazon_package_ids._amazon_told()
+            if p.tracking_number
         ]
         if not numbers:
             return _("%s, untracked", carrier)
