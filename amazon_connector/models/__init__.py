@@ -13,6 +13,8 @@ from . import amazon_account_import
 from . import amazon_sync_run
 from . import amazon_feed_owner
 from . import amazon_feed
+from . import amazon_report_owner
+from . import amazon_report
 from . import amazon_import_window
 from . import amazon_api_log
 from . import amazon_offer
