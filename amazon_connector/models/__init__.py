@@ -19,6 +19,7 @@ from . import amazon_import_window
 from . import amazon_api_log
 from . import amazon_offer
 from . import amazon_offer_sync
+from . import amazon_offer_listings_import
 from . import amazon_order_import
 from . import amazon_order_sync
 from . import res_partner
@@ -31,3 +32,4 @@ from . import amazon_settlement_mapping
 from . import amazon_settlement
 from . import amazon_settlement_entry
 from . import amazon_settlement_line
+from . import amazon_settlement_fetch
