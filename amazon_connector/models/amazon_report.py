@@ -161,8 +161,7 @@ class AmazonReport(models.Model):
                 adapter.find_reports(
                     report_types=[report_type],
                     processing_statuses=[DONE],
-                    created_since=created_since
-                    and created_since.replace(tzinfo=timezone.utc),
+                    created_since=_aware(created_since),
                 )
             )
         recorded = {
@@ -256,8 +255,7 @@ class AmazonReport(models.Model):
                 report_ref = adapter.create_report(
                     self.report_type,
                     marketplace_ids=self.marketplace_ids.mapped("marketplace_id"),
-                    data_start_time=self.data_start
-                    and self.data_start.replace(tzinfo=timezone.utc),
+                    data_start_time=_aware(self.data_start),
                 )
         except AmazonPermanentError as error:
             return self._fail(_("Amazon refused the report: %s", error))
@@ -453,3 +451,8 @@ def _naive(moment):
     if moment is None:
         return False
     return moment.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def _aware(moment):
+    """A datetime as Odoo stores it (naive UTC) for the adapter: aware, or None."""
+    return moment.replace(tzinfo=timezone.utc) if moment else None

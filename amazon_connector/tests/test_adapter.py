@@ -588,8 +588,12 @@ def test_a_report_without_data_is_cancelled(adapter, sim):
 
 def test_report_processing_is_typed(adapter, sim):
     sim.state.add_listing("TYPED-1", marketplace="DE", quantity=1)
-    report_id = adapter.create_report(LISTINGS_REPORT, marketplace_ids=[DE])
-    processing = adapter.report_processing(report_id)
+    sim.state.report_processing_polls = 3
+    try:
+        report_id = adapter.create_report(LISTINGS_REPORT, marketplace_ids=[DE])
+        processing = adapter.report_processing(report_id)
+    finally:
+        sim.state.report_processing_polls = 1
     assert isinstance(processing, Processing)
     assert processing.pending and processing.document_id is None
     raw = _wait_for_report(adapter, report_id)

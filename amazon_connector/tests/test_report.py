@@ -16,6 +16,7 @@ from odoo.tools import mute_logger
 
 from .common import AmazonSimulatorCommon
 from .job_runner import run_jobs
+from .test_upgrade import _migration
 
 LISTINGS = "GET_MERCHANT_LISTINGS_ALL_DATA"
 SETTLEMENT = "GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE_V2"
@@ -295,3 +296,30 @@ class TestReport(AmazonSimulatorCommon):
             report.with_user(self.salesman),
             "users read them",
         )
+
+    def test_the_upgrade_cancels_the_previous_versions_report_jobs(self):
+        """A job of 18.0.1.1.0 waiting to poll a listings report or import a
+        settlement report calls a method that is gone: cancelled, said why."""
+        waiting = self.env["amazon.settlement"].with_delay()._amazon_fetch(self.account)
+        done = self.env["amazon.settlement"].with_delay()._amazon_fetch(self.account)
+        kept = self.env["amazon.settlement"].with_delay()._amazon_fetch(self.account)
+        for job, method, state in (
+            (waiting, "_amazon_import_report", "pending"),
+            (done, "_amazon_poll_listings", "done"),
+        ):
+            self.env.cr.execute(
+                "UPDATE queue_job SET method_name = %s, state = %s WHERE uuid = %s",
+                [method, state, job.uuid],
+            )
+        _migration("18.0.1.2.0", "post-report-jobs").migrate(self.env.cr, "18.0.1.1.0")
+        self.env.invalidate_all()
+        states = {
+            record.uuid: (record.state, record.result)
+            for record in self.env["queue.job"].search(
+                [("uuid", "in", [waiting.uuid, done.uuid, kept.uuid])]
+            )
+        }
+        self.assertEqual(states[waiting.uuid][0], "cancelled")
+        self.assertIn("fetch again", states[waiting.uuid][1])
+        self.assertEqual(states[done.uuid][0], "done")
+        self.assertEqual(states[kept.uuid][0], "pending", "today's jobs stay")
