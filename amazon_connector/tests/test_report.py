@@ -126,8 +126,9 @@ class TestReport(AmazonSimulatorCommon):
         state.report_processing_polls = 10**6
         report = self.request()
         self.assertEqual((report.state, report.polls), ("error", 30))
-        self.assertIn("not ready after 30 checks", report.result)
         self.assertEqual(self.handed[-1][0], "_amazon_report_failed")
+        self.assertIn("not ready after 30 checks", self.handed[-1][3])
+        self.assertEqual(report.result, "_amazon_report_failed said so")
         self.assertEqual(round(self.run.delays[-1]), 300, "the last delay repeats")
         # Amazon gets there: Retry checks the same report again.
         state.report_processing_polls = 1
@@ -188,9 +189,9 @@ class TestReport(AmazonSimulatorCommon):
         with patch.object(self.owner_class, "_amazon_report_done", done):
             report = self.request()
         self.assertEqual(report.state, "error")
-        self.assertIn("cannot be read: column sku missing", report.result)
         self.assertEqual(partner.name, "Kept")
         self.assertEqual(self.handed[-1][0], "_amazon_report_failed")
+        self.assertIn("cannot be read: column sku missing", self.handed[-1][3])
 
     def test_amazon_refusing_the_request_is_an_error(self):
         self.simulator.state.add_listing("REP-9", marketplace="DE", quantity=1)
@@ -201,7 +202,8 @@ class TestReport(AmazonSimulatorCommon):
             report._amazon_queue_request()
         self.assertEqual(run.methods(), ["_amazon_request"])
         self.assertEqual(report.state, "error")
-        self.assertIn("Amazon refused the report", report.result)
+        self.assertIn("Amazon refused the report", self.handed[-1][3])
+        self.assertEqual(report.result, "_amazon_report_failed said so")
         self.assertFalse(report.amazon_report_ref)
 
     def test_found_reports_are_recorded_once_and_downloaded(self):
