@@ -8,11 +8,13 @@ listings (createReport) and the V2 settlement reports it publishes (getReports).
 
 from unittest.mock import patch
 
+from lxml import etree
 from psycopg2 import IntegrityError
 
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
+from odoo.tools.safe_eval import safe_eval
 
 from .common import AmazonSimulatorCommon
 from .job_runner import run_jobs
@@ -325,3 +327,56 @@ class TestReport(AmazonSimulatorCommon):
         self.assertIn("fetch again", states[waiting.uuid][1])
         self.assertEqual(states[done.uuid][0], "done")
         self.assertEqual(states[kept.uuid][0], "pending", "today's jobs stay")
+
+    def test_retry_shows_on_ended_reports_and_the_filters_find_them(self):
+        Report = self.env["amazon.report"].with_user(self.amazon_admin)
+        views = Report.get_views([(False, "form"), (False, "search")])["views"]
+        form = etree.fromstring(views["form"]["arch"])
+        [button] = form.xpath("//button[@name='action_retry']")
+        hidden = button.get("invisible")
+        self.simulator.state.add_listing("REP-11", marketplace="DE", quantity=1)
+        done = self.request()
+        self.simulator.state.inject_fault("createReport", "fatal")
+        fatal = self.request()
+        waiting = self.env["amazon.report"]._amazon_create(
+            self.account, LISTINGS, self.env["amazon.report.owner"]
+        )
+        for report, shown in ((done, False), (fatal, True), (waiting, False)):
+            self.assertEqual(
+                not safe_eval(hidden, {"state": report.state}), shown, report.state
+            )
+        search = etree.fromstring(views["search"]["arch"])
+        found = {}
+        for name in ("in_progress", "failed"):
+            [node] = search.xpath(f"//filter[@name='{name}']")
+            found[name] = Report.search(
+                [
+                    *safe_eval(node.get("domain")),
+                    ("id", "in", (done | fatal | waiting).ids),
+                ]
+            )
+        self.assertEqual(found["in_progress"], waiting.with_user(self.amazon_admin))
+        self.assertEqual(found["failed"], fatal.with_user(self.amazon_admin))
+        for group_by in ("report_type", "state"):
+            self.assertTrue(
+                search.xpath(f"//filter[@context=\"{{'group_by': '{group_by}'}}\"]")
+            )
+
+    def test_reports_are_company_bound(self):
+        other = self.env["res.company"].create({"name": "Other Amazon Co"})
+        foreign = self.env["amazon.account"].create(
+            {
+                "name": "Other",
+                "seller_id": "A1FOREIGN",
+                "region": "eu",
+                "company_id": other.id,
+            }
+        )
+        report = self.env["amazon.report"]._amazon_create(
+            foreign, LISTINGS, self.env["amazon.report.owner"]
+        )
+        self.assertFalse(
+            self.env["amazon.report"]
+            .with_user(self.amazon_admin)
+            .search([("id", "=", report.id)])
+        )
