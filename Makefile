@@ -18,3 +18,7 @@ bench:  ## the SP-API adapter benchmark, then set-up from an empty cache, backlo
 
 bench-suite:  ## the whole test suite's time against the revision before Amazon's quotas were enforced in the tests (ARGS: --base REV, pytest args)
 	$(PYTHON) tools/bench/bench_suite_time.py $(ARGS)
+
+.PHONY: measure
+measure:  ## the code's figures (largest model file, longest method, job-frame repeats, repeated lines); ARGS: --before REV, --rev REV, --list
+	$(PYTHON) tools/measure_code.py $(ARGS)

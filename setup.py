@@ -56,6 +56,7 @@ setup(
     long_description=(HERE / "README.md").read_text(encoding="utf-8"),
     long_description_content_type="text/markdown",
     license=MANIFEST["license"],
+    license_files=["LICENSE"],
     author=MANIFEST["author"],
     url=MANIFEST["website"],
     python_requires=">=3.10",

@@ -6,7 +6,8 @@ the clone, under ``$AMAZON_CONNECTOR_CACHE`` (default ``~/.cache/amazon_connecto
 - the Odoo 18.0 source tree: ``$ODOO_SRC`` when set; else a tree extracted earlier into
   the cache; else one extracted from a local git mirror named by ``$ODOO_GIT_DIR``
   (and ``$ODOO_GIT_COMMIT``); else the official 18.0 source archive when online;
-- a virtualenv keyed on the Python version, the Odoo requirements and ours;
+- a virtualenv keyed on the Python version, the Odoo requirements and ours, with the
+  local Amazon simulator (``tools/amazon_simulator``) installed editable;
 - PostgreSQL: the server named by the standard ``PG*`` variables when any is set
   (libpq's defaults for the others; it must answer), else a private throwaway cluster
   started with the machine's PostgreSQL binaries;
@@ -54,6 +55,10 @@ SETUP_TOOLS = (PIP_RANGE, "wheel>=0.43,<0.47", "setuptools>=69,<81")
 # python-ldap is only used by Odoo's auth_ldap module and needs the LDAP C headers to
 # build: leaving it out keeps the set-up free of system packages.
 SKIPPED_ODOO_REQUIREMENTS = ("python-ldap",)
+#: The local Amazon simulator's project: tools/requirements-dev.txt installs it
+#: (editable); its own requirements are part of the virtualenv's key.
+SIMULATOR = REPO / "tools" / "amazon_simulator"
+SIMULATOR_DIST = "amazon_connector_simulator"
 
 
 class SetupError(Exception):
@@ -198,10 +203,10 @@ def venv(odoo_src: Path) -> Path:
         *SETUP_TOOLS,
     ]:
         key.update(part.encode())
-    for path in ours:
+    for path in [*ours, SIMULATOR / "pyproject.toml"]:
         key.update(path.read_bytes())
     path = CACHE / f"venv-{key.hexdigest()[:12]}"
-    if (path / ".complete").is_file():
+    if (path / ".complete").is_file() and _simulator_source(path) is not None:
         return path
     CACHE.mkdir(parents=True, exist_ok=True)
     # Two runs at once (tests and the demo, two terminals) build it once: the
@@ -211,7 +216,32 @@ def venv(odoo_src: Path) -> Path:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not (path / ".complete").is_file():
             _build_venv(path, python, odoo_src, ours)
+        elif _simulator_source(path) is None:
+            _reinstall_simulator(path)
     return path
+
+
+def _simulator_source(venv_path: Path) -> Path | None:
+    """The folder the virtualenv's editable simulator runs from, or ``None`` when it
+    is gone. A virtualenv serves every clone with the same requirements: it runs the
+    simulator of the clone that built it (each clone's tools put their own
+    ``tools/`` first on the path), until that clone is deleted."""
+    for record in venv_path.glob(f"lib/python*/site-packages/{SIMULATOR_DIST}-*"):
+        try:
+            url = json.loads((record / "direct_url.json").read_text())["url"]
+        except (OSError, ValueError, KeyError):
+            return None
+        source = Path(urllib.request.url2pathname(url.removeprefix("file://")))
+        return source if (source / "pyproject.toml").is_file() else None
+    return None
+
+
+def _reinstall_simulator(venv_path: Path):
+    log(f"the virtualenv's simulator is gone: installing {SIMULATOR} (editable)")
+    pip, env = _pip_with_build_constraints(
+        venv_path / "bin" / "python", venv_path / "build-constraints.txt"
+    )
+    run([*pip, "install", "-q", "--no-deps", "-e", SIMULATOR], env=env)
 
 
 def _build_venv(path: Path, python: str, odoo_src: Path, ours: list[Path]):
@@ -246,8 +276,8 @@ def _build_venv(path: Path, python: str, odoo_src: Path, ours: list[Path]):
         ],
         env=env,
     )
-    for req in ours:
-        run([*pip, "install", "-q", "-r", req], env=env)
+    for req in ours:  # from the clone's root: the simulator's path is relative
+        run([*pip, "install", "-q", "-r", req], env=env, cwd=REPO)
     (path / ".complete").write_text("ok\n")
     log(f"virtualenv built in {time.monotonic() - started:.0f}s")
 

@@ -25,6 +25,10 @@ CONTENT_TYPE = "application/json; charset=UTF-8"
 MAX_MESSAGES = 25_000
 #: The schema's ``messageId`` range.
 MAX_MESSAGE_ID = 2_147_483_647
+#: The attributes the connector patches: the quantity (and handling time) of a
+#: merchant-fulfilled offer, and its price.
+STOCK_PATH = "/attributes/fulfillment_availability"
+PRICE_PATH = "/attributes/purchasable_offer"
 
 _SEVERITIES = ("ERROR", "WARNING", "INFO")
 _EXCERPT = 300
@@ -55,7 +59,7 @@ def stock_patch(quantity: int, handling_time: int | None) -> dict:
         )
     return {
         "op": "merge",
-        "path": "/attributes/fulfillment_availability",
+        "path": STOCK_PATH,
         "value": [availability],
     }
 
@@ -112,7 +116,7 @@ def price_patch(
         raise ValueError(
             f"the minimum price {minimum} is above the maximum price {maximum}"
         )
-    return {"op": "merge", "path": "/attributes/purchasable_offer", "value": [offer]}
+    return {"op": "merge", "path": PRICE_PATH, "value": [offer]}
 
 
 def listings_message(
@@ -177,6 +181,29 @@ def chunked(items: Sequence, size: int = MAX_MESSAGES) -> Iterator[Sequence]:
         raise ValueError(f"size must be a whole number >= 1, not {size!r}")
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+def sent_values(document: bytes) -> dict:
+    """``{message id: (quantity, handling time, price)}`` of a feed document
+    built here: what each message asked Amazon to set (None where it did not
+    say); ``{}`` for a document that cannot be read back."""
+    try:
+        content = json.loads(document)
+    except (ValueError, TypeError):
+        return {}
+    values = {}
+    for message in content.get("messages", []):
+        qty = handling_time = price = None
+        for patch in message.get("patches", []):
+            value = (patch.get("value") or [{}])[0]
+            if patch.get("path") == STOCK_PATH:
+                qty = value.get("quantity")
+                handling_time = value.get("lead_time_to_ship_max_days")
+            elif patch.get("path") == PRICE_PATH:
+                schedule = (value.get("our_price") or [{}])[0].get("schedule") or [{}]
+                price = schedule[0].get("value_with_tax")
+        values[message.get("messageId")] = (qty, handling_time, price)
+    return values
 
 
 @dataclass(frozen=True)

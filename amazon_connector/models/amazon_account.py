@@ -688,26 +688,11 @@ class AmazonAccount(models.Model):
 
     def action_export_stock(self):
         """Send the offers' available-to-sell quantities that changed."""
-        return self._amazon_export_action(stock=True, price=False)
+        return self.env["amazon.offer"]._amazon_export_of(self, stock=True, price=False)
 
     def action_export_prices(self):
         """Send the offers' prices that changed."""
-        return self._amazon_export_action(stock=False, price=True)
-
-    def _amazon_export_action(self, stock, price):
-        self.check_access("write")
-        for account in self:
-            blocked = account._amazon_job_blocker()
-            if blocked:
-                raise UserError(blocked)
-            self.env["amazon.offer"]._amazon_queue_export(
-                account, stock=stock, price=price
-            )
-        return self._notify(
-            _("Export queued"),
-            _("What changed is sent to Amazon in one feed per account."),
-            "info",
-        )
+        return self.env["amazon.offer"]._amazon_export_of(self, stock=False, price=True)
 
     def action_import_listings(self):
         """Ask Amazon for each marketplace's listings report; offers are created

@@ -8,17 +8,13 @@ from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
 from ..amazon.availability import InvalidReserveRule, parse_reserve_rule
+from ..amazon.listings_report import AMAZON, MERCHANT
+from ..const import OFFER_OK, OFFER_STATE_SELECTION
 from .stock_figures import StockFigures
 
 # A feed still unanswered after this long (its jobs gave up) no longer holds
 # its offers back: their values are sent again.
 FEED_STUCK_AFTER = timedelta(hours=12)
-
-OFFER_STATE_SELECTION = [
-    ("ok", "Up to Date"),
-    ("pending", "Pending"),
-    ("error", "Error"),
-]
 
 
 # Fields whose change makes an offer worth sending again, even with the value
@@ -69,8 +65,8 @@ class AmazonOffer(models.Model):
     active = fields.Boolean(default=True)
 
     fulfillment_channel = fields.Selection(
-        [("merchant", "Merchant"), ("amazon", "Amazon (FBA)")],
-        default="merchant",
+        [(MERCHANT, "Merchant"), (AMAZON, "Amazon (FBA)")],
+        default=MERCHANT,
         required=True,
         help="Amazon (FBA): Amazon ships from its own stock, no quantity is sent.",
     )
@@ -147,7 +143,7 @@ class AmazonOffer(models.Model):
     )
     state = fields.Selection(
         OFFER_STATE_SELECTION,
-        default="ok",
+        default=OFFER_OK,
         required=True,
         readonly=True,
         copy=False,
@@ -276,7 +272,7 @@ class AmazonOffer(models.Model):
         # Set to merchant by hand: confirmed by Amazon before a quantity is sent
         # (a DEFAULT quantity would turn an FBA listing into a merchant one).
         if (
-            vals.get("fulfillment_channel") == "merchant"
+            vals.get("fulfillment_channel") == MERCHANT
             and "channel_unknown" not in vals
         ):
             vals = {**vals, "channel_unknown": True}
@@ -311,7 +307,7 @@ class AmazonOffer(models.Model):
         self.ensure_one()
         if not self.product_id:
             return self.env._("No product: nothing is sent until you choose one.")
-        if self.fulfillment_channel == "amazon":
+        if self.fulfillment_channel == AMAZON:
             return self.env._("Fulfilled by Amazon: Amazon counts its own stock.")
         if not self.product_id.active:
             return self.env._("The product is archived: 0 is sent.")
@@ -407,7 +403,7 @@ class AmazonOffer(models.Model):
         result = {}
         by_account = defaultdict(list)
         for row in rows:
-            if row["product_id"] and row["fulfillment_channel"] == "merchant":
+            if row["product_id"] and row["fulfillment_channel"] == MERCHANT:
                 by_account[row["account_id"]].append(row)
         for account_id, account_rows in by_account.items():
             account = self.env["amazon.account"].browse(account_id)

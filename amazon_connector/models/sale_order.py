@@ -1,20 +1,11 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0.html)
 
-import copy
 from collections import defaultdict
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from ..amazon.order_feeds import (
-    ACKNOWLEDGEMENT_FEED_TYPE,
-    CANCEL_REASONS,
-    XML_CONTENT_TYPE,
-    AcknowledgementMessage,
-    CancelledItem,
-    acknowledgement_feed,
-)
-from ..amazon.processing_report import UnclearReport, parse_processing_report
+from ..amazon.order_feeds import CANCEL_REASONS
 
 AMAZON_STATUS_SELECTION = [
     ("pending_availability", "Pending Availability"),
@@ -110,11 +101,15 @@ class SaleOrder(models.Model):
         help="The reason Amazon was given when the seller last canceled the order "
         "or some of its items.",
     )
-    amazon_cancellations = fields.Json(
+    amazon_cancellation_ids = fields.One2many(
+        "amazon.order.cancellation",
+        "order_id",
+        string="Seller Cancellations",
         readonly=True,
         copy=False,
-        help="The seller's cancellations sent to Amazon: feed, message, reason, "
-        "units and Amazon's answer.",
+    )
+    amazon_cancellation_count = fields.Integer(
+        compute="_compute_amazon_cancellation_count"
     )
 
     _sql_constraints = [
@@ -340,8 +335,10 @@ class SaleOrder(models.Model):
     # Cancellations by the seller of unshipped merchant Amazon orders.
     # Odoo cancels the order (or the chosen items) at once, which cancels or reduces
     # its deliveries and releases their reservations, and tells Amazon with a
-    # ``POST_ORDER_ACKNOWLEDGEMENT_DATA`` feed; Amazon's processing report lands on
-    # each order (``amazon_cancellations`` keeps each cancellation and its outcome).
+    # ``POST_ORDER_ACKNOWLEDGEMENT_DATA`` feed. Each cancellation is an
+    # ``amazon.order.cancellation`` (models/amazon_order_cancellation.py), which
+    # plans it, owns its feed and receives Amazon's answer; the order keeps the
+    # entry points.
 
     # ------------------------------------------------------------------ user path
 
@@ -391,7 +388,8 @@ class SaleOrder(models.Model):
         reduced, their reservations released), and Amazon is told by an order
         acknowledgement feed. Bad input raises ``UserError`` and changes nothing.
         """
-        labels = self._amazon_cancel_reason_labels()
+        Cancellation = self.env["amazon.order.cancellation"]
+        labels = Cancellation._amazon_reason_labels()
         if reason not in labels:
             raise UserError(
                 _(
@@ -413,51 +411,8 @@ class SaleOrder(models.Model):
             )
             if len(self) > 1:
                 raise UserError(_("Choose the items of one Amazon order at a time."))
-        plans = [order._amazon_cancel_plan(lines) for order in self]
-        by_account = defaultdict(list)
-        for plan in plans:
-            by_account[plan["order"].amazon_account_id].append(plan)
-        documents = []
-        for account, account_plans in by_account.items():
-            for message_id, plan in enumerate(account_plans, start=1):
-                plan["message"] = AcknowledgementMessage(
-                    message_id=message_id,
-                    amazon_order_id=plan["order"].amazon_order_ref,
-                    merchant_order_id=None,
-                    cancel_reason=reason,
-                    items=plan["items"],
-                    whole_order=plan["whole"],
-                )
-            try:
-                content = acknowledgement_feed(
-                    account.sudo().seller_id, [p["message"] for p in account_plans]
-                )
-            except ValueError as error:
-                raise UserError(
-                    _("The cancellation cannot be sent to Amazon: %s", error)
-                ) from error
-            documents.append((account, account_plans, content))
-        # Everything checked: cancel in Odoo, then tell Amazon.
-        for plan in plans:
-            plan["order"]._amazon_cancel_in_odoo(plan)
-        for account, account_plans, content in documents:
-            orders = self.browse([p["order"].id for p in account_plans])
-            feed = self.env["amazon.feed"]._amazon_create(
-                account,
-                ACKNOWLEDGEMENT_FEED_TYPE,
-                content,
-                XML_CONTENT_TYPE,
-                orders,
-                {p["message"].message_id: p["order"].id for p in account_plans},
-            )
-            for plan in account_plans:
-                plan["order"]._amazon_record_cancellation(feed, plan, reason)
-            feed._amazon_queue_submit()
+        Cancellation._amazon_cancel(self, reason, lines)
         return True
-
-    @staticmethod
-    def _amazon_units(quantity):
-        return round(quantity)
 
     @api.model
     def _amazon_shipped_lines(self, lines):
@@ -469,333 +424,17 @@ class SaleOrder(models.Model):
             )
         )
 
-    def _amazon_cancel_plan(self, lines):
-        """What canceling this order (or ``lines`` of it) means, checked: the
-        Odoo lines and the Amazon items; ``UserError`` when it cannot be done."""
+    @api.depends("amazon_cancellation_ids")
+    def _compute_amazon_cancellation_count(self):
+        for order in self:
+            order.amazon_cancellation_count = len(order.amazon_cancellation_ids)
+
+    def action_amazon_view_cancellations(self):
+        """The seller's cancellations of the order (its smart button)."""
         self.ensure_one()
-        ref = self.amazon_order_ref or self.name
-        if not self.amazon_account_id:
-            raise UserError(_("%s is not an Amazon order.", self.name))
-        if self.amazon_fulfilled_by != "merchant":
-            raise UserError(
-                _(
-                    "Amazon order %s is fulfilled by Amazon: only Amazon can cancel "
-                    "it (in Seller Central).",
-                    ref,
-                )
-            )
-        if self.state == "cancel":
-            raise UserError(_("Amazon order %s is already canceled.", ref))
-        if self.state != "sale":
-            raise UserError(
-                _(
-                    "Amazon order %s is not confirmed yet (Pending): Amazon takes no "
-                    "cancellation from the seller before the buyer has paid, and "
-                    "cancels the order itself if the payment fails.",
-                    ref,
-                )
-            )
-        if self.locked:
-            raise UserError(
-                _("You cannot cancel a locked order. Please unlock it first.")
-            )
-        goods = self._amazon_goods_lines()
-        if lines is not None:
-            if not lines:
-                raise UserError(_("Choose the items of %s to cancel.", ref))
-            foreign = lines.filtered(lambda line: line.order_id != self)
-            if foreign:
-                raise UserError(
-                    _(
-                        "%(lines)s: not lines of Amazon order %(ref)s.",
-                        lines=", ".join(foreign.mapped("display_name")),
-                        ref=ref,
-                    )
-                )
-            services = lines - goods
-            if services:
-                raise UserError(
-                    _(
-                        "Only the goods of an Amazon order are canceled one by one "
-                        "(their shipping, gift wrap and promotion lines follow "
-                        "them): %s is not one.",
-                        ", ".join(services.mapped("name")),
-                    )
-                )
-            empty = lines.filtered(lambda line: not line.product_uom_qty)
-            if empty:
-                raise UserError(
-                    _(
-                        "%s: already canceled.",
-                        ", ".join(empty.mapped("name")),
-                    )
-                )
-            shipped = self._amazon_shipped_lines(lines)
-            if shipped:
-                raise UserError(
-                    _(
-                        "%(lines)s of Amazon order %(ref)s already shipped: Amazon "
-                        "cancels nothing that left (the buyer returns it).",
-                        lines=", ".join(shipped.mapped("name")),
-                        ref=ref,
-                    )
-                )
-        if lines is None and self._amazon_done_deliveries():
-            raise UserError(
-                _(
-                    "Part of Amazon order %(ref)s already shipped (%(deliveries)s): "
-                    "cancel the items not shipped instead.",
-                    ref=ref,
-                    deliveries=", ".join(self._amazon_done_deliveries().mapped("name")),
-                )
-            )
-        if lines is None:
-            item_ids = sorted(
-                set(self.order_line.mapped("amazon_order_item_id")) - {False}
-            )
-            return {
-                "order": self,
-                "whole": True,
-                "lines": goods,
-                "items": tuple(CancelledItem(item_id) for item_id in item_ids),
-                "units": sum(
-                    self._amazon_units(q) for q in goods.mapped("product_uom_qty")
-                ),
-            }
-        # Amazon cancels whole items (its acknowledgement gives an item no
-        # quantity): a line chosen takes the other lines of its item along.
-        item_ids = set(lines.mapped("amazon_order_item_id"))
-        lines = goods.filtered(
-            lambda line: line.amazon_order_item_id in item_ids and line.product_uom_qty
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "amazon_connector.action_amazon_order_cancellation"
         )
-        shipped = self._amazon_shipped_lines(lines)
-        if shipped:
-            raise UserError(
-                _(
-                    "%(lines)s of Amazon order %(ref)s already shipped: Amazon "
-                    "cancels whole items only, so the other lines of the same item "
-                    "cannot be canceled by the seller.",
-                    lines=", ".join(shipped.mapped("name")),
-                    ref=ref,
-                )
-            )
-        units = 0
-        for line in lines:
-            quantity = line.product_uom_qty
-            if self._amazon_units(quantity) != quantity:
-                raise UserError(
-                    _(
-                        "Amazon counts whole units: %(line)s orders %(qty)s.",
-                        line=line.name,
-                        qty=quantity,
-                    )
-                )
-            units += self._amazon_units(quantity)
-        if not goods.filtered(lambda line: line.product_uom_qty) - lines and not (
-            self._amazon_done_deliveries()
-        ):
-            return self._amazon_cancel_plan(None)  # every item: the whole order
-        return {
-            "order": self,
-            "whole": False,
-            "lines": lines,
-            "what": ", ".join(
-                f"{self._amazon_units(line.product_uom_qty)} x "
-                f"{line.product_id.display_name}"
-                for line in lines
-            ),
-            "items": tuple(CancelledItem(item_id) for item_id in sorted(item_ids)),
-            "units": units,
-        }
-
-    def _amazon_cancel_in_odoo(self, plan):
-        """Cancel the order (its open deliveries go with it), or reduce the chosen
-        lines to nothing (Odoo reduces their delivery moves); an item canceled
-        whole takes its shipping, gift wrap and promotion lines along."""
-        self.ensure_one()
-        if plan["whole"]:
-            self._action_cancel()
-            return
-        lines = plan["lines"]
-        lines.write({"product_uom_qty": 0})
-        items = set(lines.mapped("amazon_order_item_id"))
-        goods = self._amazon_goods_lines()
-        emptied = {
-            item_id
-            for item_id in items
-            if not any(
-                line.product_uom_qty
-                for line in goods
-                if line.amazon_order_item_id == item_id
-            )
-        }
-        followers = self.order_line.filtered(
-            lambda line: (
-                line.amazon_order_item_id in emptied
-                and line not in goods
-                and line.product_uom_qty
-                and not line.qty_invoiced
-            )
-        )
-        if followers:
-            followers.write({"product_uom_qty": 0})
-
-    def _amazon_record_cancellation(self, feed, plan, reason):
-        self.ensure_one()
-        entry = {
-            "feed": feed.id,
-            "message": plan["message"].message_id,
-            "reason": reason,
-            "whole": plan["whole"],
-            "units": plan["units"],
-            "items": [item.order_item_id for item in plan["items"]],
-            "state": "sent",
-            "error": False,
-        }
-        self.write(
-            {
-                "amazon_cancel_reason": reason,
-                "amazon_cancellations": [*(self.amazon_cancellations or []), entry],
-                "amazon_last_action": self._amazon_cancel_text(entry),
-            }
-        )
-        what = _("the whole order") if plan["whole"] else plan["what"]
-        self.message_post(
-            body=_(
-                "Canceled by the seller (%(reason)s): %(what)s. Amazon is told by "
-                "feed.",
-                reason=self._amazon_cancel_reason_labels()[reason],
-                what=what,
-            ),
-            subtype_xmlid="mail.mt_note",
-        )
-
-    # ------------------------------------------------------------------ texts
-
-    def _amazon_cancel_reason_labels(self):
-        """{code: label} of Amazon's cancel reasons, in the user's language."""
-        return dict(
-            self._fields["amazon_cancel_reason"]._description_selection(self.env)
-        )
-
-    def _amazon_cancel_text(self, entry):
-        """The last action of a cancellation ``entry`` in the seller's words."""
-        label = self._amazon_cancel_reason_labels().get(
-            entry["reason"], entry["reason"]
-        )
-        label = label[:1].lower() + label[1:]
-        if entry["whole"]:
-            what = _("Canceled by the seller (%s)", label)
-        else:
-            what = _(
-                "%(units)s unit(s) canceled by the seller (%(reason)s)",
-                units=entry["units"],
-                reason=label,
-            )
-        outcome = {
-            "sent": _("telling Amazon"),
-            "informed": _("Amazon informed"),
-            "refused": _("Amazon refused: %s", entry["error"]),
-            "failed": _("not sent to Amazon: %s", entry["error"]),
-            "unclear": _("Amazon's answer unclear, to check"),
-        }[entry["state"]]
-        return f"{what}; {outcome}"[:250]
-
-    # ------------------------------------------------------------------ feed
-
-    def _amazon_feed_done(self, feed, report):
-        """The acknowledgement feed's processing report: each message's result on
-        its own order. A report that does not say is shown for review."""
-        mapping = {int(k): v for k, v in (feed.messages or {}).items()}
-        orders = feed._amazon_records()
-        try:
-            results = parse_processing_report(report, mapping)
-        except UnclearReport as error:
-            for order in orders:
-                order._amazon_cancel_outcome(feed, None, "unclear", str(error))
-            return _(
-                "Amazon's report does not say what became of each cancellation: %s",
-                error,
-            )
-        informed = refused = 0
-        for order in orders:
-            for message_id in sorted(
-                m for m, oid in mapping.items() if oid == order.id
-            ):
-                result = results[message_id]
-                if result.ok:
-                    order._amazon_cancel_outcome(feed, message_id, "informed")
-                    informed += 1
-                else:
-                    order._amazon_cancel_outcome(
-                        feed, message_id, "refused", "; ".join(result.errors)
-                    )
-                    refused += 1
-        return _(
-            "%(ok)s cancellation(s) taken by Amazon, %(refused)s refused.",
-            ok=informed,
-            refused=refused,
-        )
-
-    def _amazon_feed_failed(self, feed, reason):
-        """Amazon ended the feed FATAL (or refused it): nothing was canceled there."""
-        for order in feed._amazon_records():
-            order._amazon_cancel_outcome(feed, None, "failed", reason)
-        return reason
-
-    def _amazon_cancel_outcome(self, feed, message_id, state, error=False):
-        """Amazon's answer to the cancellation(s) of ``feed`` (``message_id``
-        None: all of them) on this order: its last action, and anything but a
-        cancellation taken flags the order for review."""
-        self.ensure_one()
-        entries = copy.deepcopy(self.amazon_cancellations or [])
-        answered = [
-            entry
-            for entry in entries
-            if entry["feed"] == feed.id
-            and (message_id is None or entry["message"] == message_id)
-            and entry["state"] == "sent"
-        ]
-        if not answered:
-            return
-        for entry in answered:
-            entry.update(state=state, error=error or False)
-        self.amazon_cancellations = entries
-        last_action = self._amazon_cancel_text(answered[-1])
-        ref = self.amazon_order_ref
-        if state == "informed":
-            self.amazon_last_action = last_action
-            self.message_post(
-                body=_("Amazon took the cancellation of order %s.", ref),
-                subtype_xmlid="mail.mt_note",
-            )
-            return
-        if state == "refused":
-            summary = _("Amazon refused the cancellation")
-            note = _(
-                "Amazon refused the cancellation of order %(ref)s: %(error)s. Odoo "
-                "canceled it (or its items), Amazon still expects them shipped: "
-                "ship them (set the quantities back), or cancel them in Seller "
-                "Central.",
-                ref=ref,
-                error=error,
-            )
-        elif state == "failed":
-            summary = _("Cancellation not sent to Amazon")
-            note = _(
-                "The cancellation of Amazon order %(ref)s did not reach Amazon "
-                "(%(error)s). Odoo canceled it (or its items): cancel them in Seller "
-                "Central too.",
-                ref=ref,
-                error=error,
-            )
-        else:
-            summary = _("Amazon's answer to the cancellation is unclear")
-            note = _(
-                "Amazon's report of feed %(feed)s does not say whether it canceled "
-                "order %(ref)s (%(error)s): check the order in Seller Central.",
-                feed=feed.amazon_feed_ref or feed.id,
-                ref=ref,
-                error=error,
-            )
-        self._amazon_flag_for_review(summary, note, last_action=last_action)
+        action["domain"] = [("order_id", "=", self.id)]
+        action["context"] = {"create": False}
+        return action

@@ -14,10 +14,12 @@ from ..amazon.throttle import ThrottleRegistry
 from ..models import amazon_account
 from .quota import BETWEEN_TESTS, QUOTA_CLOCK
 
-# The Amazon simulator is test tooling that lives beside the addon, in the repository's
-# tools/ folder: pytest has it on its path (pyproject.toml), Odoo's own test runner
-# (odoo-bin --test-tags) does not. Without it (the addon installed from a wheel), the
-# tests that need it skip, saying so.
+# The Amazon simulator is a test requirement of the addon, a package of its own
+# (tools/amazon_simulator, installed by tools/requirements-dev.txt): Odoo's own test
+# runner imports it wherever it is installed, also with the addon installed from its
+# wheel. In a clone, its tools/ folder comes first (pytest has it on its path through
+# pyproject.toml; here for Odoo's runner), so a clone always tests its own simulator.
+# Without it installed, the tests that need it skip, saying so.
 TOOLS_DIR = Path(__file__).resolve().parents[2] / "tools"
 if (TOOLS_DIR / "amazon_simulator" / "__init__.py").is_file() and not any(
     entry and Path(entry).resolve() == TOOLS_DIR for entry in sys.path
@@ -34,9 +36,9 @@ def import_simulator():
         if error.name != "amazon_simulator":
             raise
         raise unittest.SkipTest(
-            "the Amazon simulator (tools/amazon_simulator of the repository) is not "
-            f"importable: no {TOOLS_DIR / 'amazon_simulator'}. Run these tests from a "
-            "clone of the repository, or put its tools/ folder on PYTHONPATH."
+            "the Amazon simulator (a test requirement: the package in the repository's "
+            "tools/amazon_simulator) is not installed: pip install "
+            "./tools/amazon_simulator from a clone, or run these tests from a clone."
         ) from None
     return amazon_simulator
 

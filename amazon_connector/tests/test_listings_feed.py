@@ -24,6 +24,7 @@ from ..amazon.listings_feed import (
     listings_message,
     parse_listings_report,
     price_patch,
+    sent_values,
     stock_patch,
 )
 from ..amazon.processing_report import UnclearReport
@@ -243,6 +244,34 @@ def test_build_listings_feed():
     assert json.loads(build_listings_feed(SELLER, messages))["header"][
         "issueLocale"
     ] == ("en_US")
+
+
+def test_sent_values_read_back_what_each_message_set():
+    content = build_listings_feed(
+        SELLER,
+        [
+            listings_message(
+                1,
+                "BOTH",
+                "PRODUCT",
+                [stock_patch(7, 2), price_patch(DE, "EUR", Decimal("19.99"))],
+            ),
+            listings_message(2, "QTY", "PRODUCT", [stock_patch(0, None)]),
+            listings_message(
+                3, "YEN", "PRODUCT", [price_patch(JP, "JPY", 1200, decimals=0)]
+            ),
+        ],
+    )
+    assert sent_values(content) == {
+        1: (7, 2, 19.99),
+        2: (0, None, None),
+        3: (None, None, 1200),
+    }
+
+
+@pytest.mark.parametrize("content", [b"", b"not json", b"{}", None])
+def test_sent_values_of_an_unreadable_document_are_none(content):
+    assert sent_values(content) == {}
 
 
 def test_build_listings_feed_refuses_empty_too_big_or_ambiguous_feeds():

@@ -8,7 +8,7 @@ from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import new_test_user, tagged
 
-from ..models import amazon_offer_sync
+from ..models import amazon_offer_export
 from .common_offers import LISTINGS_FEED, AmazonOfferCommon
 from .job_runner import run_jobs, trap_jobs
 
@@ -192,7 +192,7 @@ class TestOfferExport(AmazonOfferCommon):
         offers = self.env["amazon.offer"]
         for number in range(5):
             offers |= self.offer(self.storable(f"EX-M{number}", number + 1))
-        with patch.object(amazon_offer_sync, "MAX_MESSAGES", 2):
+        with patch.object(amazon_offer_export, "MAX_MESSAGES", 2):
             self.export(price=False)
         feeds = self.listings_feeds()
         self.assertEqual([len(f["messages"]) for f in feeds], [2, 2, 1])

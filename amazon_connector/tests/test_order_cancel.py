@@ -7,6 +7,7 @@ from lxml import etree
 
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
+from odoo.tools.safe_eval import safe_eval
 
 from ..amazon.feed_schema import validate
 from . import order_factory as factory
@@ -120,7 +121,7 @@ class TestOrderCancel(AmazonShipmentCommon):
         self.assertEqual(
             {m: (m.state, m.product_uom_qty) for m in order.picking_ids.move_ids}, moves
         )
-        self.assertFalse(order.amazon_cancellations)
+        self.assertFalse(order.amazon_cancellation_ids)
         self.assertFalse(self.acknowledgement_feeds())
 
     # ------------------------------------------------------------------ whole order
@@ -176,11 +177,11 @@ class TestOrderCancel(AmazonShipmentCommon):
             "Canceled by the seller (no inventory); Amazon informed",
         )
         self.assertEqual(order.amazon_cancel_reason, "NoInventory")
-        self.assertEqual([e["state"] for e in order.amazon_cancellations], ["informed"])
-        feed = self.env["amazon.feed"].browse(order.amazon_cancellations[0]["feed"])
+        self.assertEqual(order.amazon_cancellation_ids.mapped("state"), ["informed"])
+        feed = order.amazon_cancellation_ids.feed_id
         self.assertEqual(
             (feed.state, feed.feed_type, feed.res_model),
-            ("done", ACKNOWLEDGEMENT, "sale.order"),
+            ("done", ACKNOWLEDGEMENT, "amazon.order.cancellation"),
         )
         self.assertFalse(order.amazon_needs_review)
         self.assertFalse(order.activity_ids)
@@ -524,7 +525,7 @@ class TestOrderCancel(AmazonShipmentCommon):
         [activity] = order.activity_ids
         self.assertEqual(activity.summary, "Amazon refused the cancellation")
         self.assertIn("already shipped", str(activity.note))
-        self.assertEqual([e["state"] for e in order.amazon_cancellations], ["refused"])
+        self.assertEqual(order.amazon_cancellation_ids.mapped("state"), ["refused"])
 
     def test_amazon_refuses_a_message_its_schema_refuses(self):
         # Two cancellations in one feed; one carries an item code that is not
@@ -551,9 +552,7 @@ class TestOrderCancel(AmazonShipmentCommon):
             "'AmazonOrderItemCode': [facet 'pattern'] The value 'LAMP-1'",
             bad_order.amazon_last_action,
         )
-        self.assertEqual(
-            [e["state"] for e in bad_order.amazon_cancellations], ["refused"]
-        )
+        self.assertEqual(bad_order.amazon_cancellation_ids.mapped("state"), ["refused"])
 
     def test_fatal_feed_flags_the_order(self):
         _payload, order = self.two_item_order()
@@ -577,4 +576,78 @@ class TestOrderCancel(AmazonShipmentCommon):
             order.amazon_last_action,
             "Canceled by the seller (no inventory); Amazon's answer unclear, to check",
         )
-        self.assertEqual([e["state"] for e in order.amazon_cancellations], ["unclear"])
+        self.assertEqual(order.amazon_cancellation_ids.mapped("state"), ["unclear"])
+
+    # ------------------------------------------------------------------ records
+
+    def test_cancellations_are_records_listed_on_the_order_and_in_the_menu(self):
+        _payload, order = self.two_item_order()
+        chair = self.goods(order, self.product_b)
+        lamps = self.goods(order, self.product_a)
+        self.cancel_with_wizard(order, reason="BuyerCanceled", lines=chair)
+        refused_payload, refused_order = self.two_item_order()
+        self.simulator.state.advance(refused_payload["orderId"], "SHIPPED")
+        self.cancel_with_wizard(refused_order, user=self.salesman)
+        # Each cancellation, what Amazon was told and its answer.
+        [items] = order.amazon_cancellation_ids
+        self.assertEqual(
+            (items.reason, items.whole, items.units, items.state, items.message_id),
+            ("BuyerCanceled", False, 1, "informed", 1),
+        )
+        self.assertEqual(
+            [(i.order_item_id, i.sale_line_id, i.quantity) for i in items.item_ids],
+            [(chair.amazon_order_item_id, chair, 1)],
+            "the units canceled, counted before the line went to 0",
+        )
+        self.assertTrue(items.answered_at)
+        self.assertEqual(items.display_name, f"{order.amazon_order_ref}: 1 unit(s)")
+        [whole] = refused_order.amazon_cancellation_ids
+        self.assertEqual((whole.whole, whole.units, whole.state), (True, 3, "refused"))
+        self.assertIn("already shipped", whole.error)
+        self.assertEqual(
+            sorted(whole.item_ids.mapped("quantity")), [1, 2], "lamps and chair"
+        )
+        self.assertEqual(
+            whole.feed_id._amazon_records(), whole, "the cancellation owns its message"
+        )
+        self.assertNotEqual(items.feed_id, whole.feed_id)
+        self.assertEqual(lamps.product_uom_qty, 2)
+        # The order's smart button lists its own.
+        action = order.action_amazon_view_cancellations()
+        self.assertEqual(self.env[action["res_model"]].search(action["domain"]), items)
+        self.assertEqual(order.amazon_cancellation_count, 1)
+        # Sales > Amazon > Cancellations, as an Amazon user: "To Check" lists those
+        # Amazon did not take.
+        menu = self.env.ref("amazon_connector.menu_amazon_order_cancellation")
+        self.assertEqual(
+            menu.parent_id, self.env.ref("amazon_connector.menu_amazon_root")
+        )
+        Cancellation = self.env[menu.action.res_model].with_user(self.salesman)
+        views = Cancellation.get_views(
+            [(False, "list"), (False, "form"), (False, "search")]
+        )["views"]
+        search = etree.fromstring(views["search"]["arch"])
+        checks = {}
+        for name in ("to_check", "informed", "refused", "failed", "unclear"):
+            [node] = search.xpath(f"//filter[@name='{name}']")
+            checks[name] = Cancellation.search(
+                [
+                    *safe_eval(node.get("domain")),
+                    ("order_id", "in", (order | refused_order).ids),
+                ]
+            )
+        self.assertEqual(checks["to_check"], whole)
+        self.assertEqual(checks["refused"], whole)
+        self.assertEqual(checks["informed"], items)
+        self.assertFalse(checks["failed"] | checks["unclear"])
+        rows = Cancellation.web_search_read(
+            [("id", "in", (items | whole).ids)], {"state": {}, "error": {}}
+        )["records"]
+        self.assertEqual({r["state"] for r in rows}, {"informed", "refused"})
+        # The order's form shows them on its Amazon page.
+        form = etree.fromstring(
+            self.env["sale.order"].get_views([(False, "form")])["views"]["form"]["arch"]
+        )
+        self.assertTrue(
+            form.xpath("//page[@name='amazon']//field[@name='amazon_cancellation_ids']")
+        )

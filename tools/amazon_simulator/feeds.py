@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import sys
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from pathlib import Path
 
 from lxml import etree
 
@@ -62,11 +64,36 @@ REMOVED_FEED_TYPES = frozenset(
 _SAFE_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
 
 
+#: The connector's module the XML order feeds are checked with, in an addons folder.
+FEED_SCHEMA = Path("amazon_connector") / "amazon" / "feed_schema.py"
+
+
+def feed_schema_candidates() -> list[Path]:
+    """Where the connector's ``amazon/feed_schema.py`` may be, in this order: the
+    addons folders Odoo loads from (``odoo.addons``' path, once Odoo is imported),
+    the addon installed from its wheel (``odoo/addons/`` in a ``sys.path`` entry),
+    and the clone the simulator sits in. Odoo itself is never imported here."""
+    addons = sys.modules.get("odoo.addons")
+    roots = [Path(entry) for entry in getattr(addons, "__path__", ())]
+    roots += [Path(entry or ".") / "odoo" / "addons" for entry in sys.path]
+    if REPO is not None:
+        roots.append(REPO)
+    return [root / FEED_SCHEMA for root in roots]
+
+
 def _load_feed_schema():
     """The connector's ``amazon/feed_schema.py`` (plain Python, no Odoo), loaded from
     its file: the XML order feeds are checked against the same schema as in the
     connector's tests."""
-    path = REPO / "amazon_connector" / "amazon" / "feed_schema.py"
+    candidates = feed_schema_candidates()
+    path = next((path for path in candidates if path.is_file()), None)
+    if path is None:
+        raise ImportError(
+            "the Amazon simulator checks order feeds with the amazon_connector addon's "
+            "amazon/feed_schema.py, and the addon is nowhere to be found: install it "
+            "(pip install odoo-addon-amazon_connector, or its clone's wheel) or run "
+            "from a clone. Looked in: " + ", ".join(str(c.parent) for c in candidates)
+        )
     spec = importlib.util.spec_from_file_location("amazon_order_feed_schema", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

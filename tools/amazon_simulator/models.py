@@ -8,7 +8,8 @@ part of this repository; ``shared_models_dir()`` finds them, in this order:
 1. ``$AMAZON_SHARED_DIR``: a directory holding ``sp-api-models/``, or that directory
    itself. When it is set, it must hold them (a wrong path is an error, never a skip).
 2. ``shared/sp-api-models`` beside the clone or one of its parents
-   (``../shared/sp-api-models`` seen from the repository).
+   (``../shared/sp-api-models`` seen from the repository); for a simulator installed
+   from its package outside a clone, beside the current directory or its parents.
 3. A copy downloaded earlier into the cache
    (``$AMAZON_CONNECTOR_CACHE``, default ``~/.cache/amazon_connector``,
    ``sp-api-models-<commit>``).
@@ -94,14 +95,28 @@ def cache_dir() -> Path:
     return Path(root) / f"{MODELS_DIRNAME}-{UPSTREAM_COMMIT}"
 
 
-#: The repository clone this file is part of (tools/amazon_simulator/models.py).
-REPO = Path(__file__).absolute().parents[2]
+def _clone() -> Path | None:
+    """The repository clone this file is part of (tools/amazon_simulator/models.py),
+    or ``None`` when the simulator is installed from its package, outside a clone."""
+    root = Path(__file__).absolute().parents[2]
+    return root if (root / "amazon_connector" / "__manifest__.py").is_file() else None
+
+
+#: The repository clone the simulator runs from, if any.
+REPO = _clone()
+
+
+def _default_start() -> Path:
+    """Where ``shared/`` is looked for by default: the clone, else (an installed
+    simulator) the current directory."""
+    return REPO or Path.cwd()
 
 
 def beside_candidates(start: Path | str | None = None) -> list[Path]:
-    """``shared/sp-api-models`` in ``start`` (default: the clone) and each of its
-    parents, as written and with symbolic links resolved."""
-    here = Path(start or REPO).absolute()
+    """``shared/sp-api-models`` in ``start`` (default: the clone, or the current
+    directory outside a clone) and each of its parents, as written and with symbolic
+    links resolved."""
+    here = Path(start or _default_start()).absolute()
     candidates = []
     for base in (here, here.resolve()):
         for parent in (base, *base.parents):
@@ -211,7 +226,7 @@ def shared_models_dir(start: Path | str | None = None, *, fetch: bool = True) ->
     raise SharedModelsNotFound(
         f"official SP-API models not found: set {ENV_VAR} to a directory holding "
         f"{MODELS_DIRNAME}/ ({ENV_VAR} is unset; no {MODELS_SUBDIR} in "
-        f"{Path(start or REPO)} or its parents; no download in {cached}, "
+        f"{Path(start or _default_start())} or its parents; no download in {cached}, "
         f"{download_note})"
     )
 

@@ -370,7 +370,7 @@ def run_export(registry, sim, clock, account_id):
         offers = env["amazon.offer"].with_context(queue_job__no_delay=True)
         env.invalidate_all()
         with Meter(cr) as meter:
-            outcome = offers._amazon_queue_export(account)
+            outcome = offers._amazon_queue_export(account).result
             cr.commit()
         feeds = env["amazon.feed"].search(
             [("account_id", "=", account_id), ("id", ">", last_feed)]

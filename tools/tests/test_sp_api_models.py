@@ -70,6 +70,20 @@ def test_shared_beside_the_clone_is_found_and_left_alone(isolated, monkeypatch):
     assert _snapshot(shared.parent) == before, "the shared directory is never written"
 
 
+def test_installed_outside_a_clone_looks_beside_the_current_directory(
+    isolated, monkeypatch
+):
+    """A simulator installed from its package (no clone around its files) looks for
+    ``shared/`` from the current directory up, not from site-packages."""
+    shared = _models_copy(isolated.parent / "shared" / "sp-api-models")
+    monkeypatch.setattr(models, "REPO", None)
+    monkeypatch.setattr(models, "download", _never_download)
+    monkeypatch.chdir(isolated)
+    assert models.beside_candidates()[0] == isolated / models.MODELS_SUBDIR
+    assert shared_models_dir() == shared
+    assert models._clone() == Path(models.__file__).parents[2]  # run from a clone
+
+
 @pytest.mark.parametrize("level", ["shared", "sp-api-models"])
 def test_amazon_shared_dir_wins(isolated, monkeypatch, tmp_path, level):
     _models_copy(isolated.parent / "shared" / "sp-api-models")
