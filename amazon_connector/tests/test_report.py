@@ -254,7 +254,7 @@ class TestReport(AmazonSimulatorCommon):
         Report = self.env["amazon.report"]
 
         def refuse(owner, report, document):
-            raise UserError("Settlement in a currency nobody sells in")
+            raise UserError(owner.env._("Settlement in a currency nobody sells in"))
 
         with (
             patch.object(self.owner_class, "_amazon_report_done", refuse),
