@@ -29,6 +29,7 @@ from .errors import (
     AmazonPermanentError,
     AmazonRetryableError,
 )
+from .found_report import FoundReport
 from .processing import Processing
 from .regions import PRODUCTION_TOKEN_URL, get_region
 from .throttle import DEFAULT_REGISTRY, ThrottleRegistry
@@ -440,6 +441,26 @@ class SpApiAdapter:
         )
         return self._report_pages(params)
 
+    def find_reports(
+        self,
+        *,
+        report_types: Iterable[str],
+        processing_statuses: Iterable[str] | None = ("DONE",),
+        created_since: datetime | None = None,
+        marketplace_ids: Iterable[str] | None = None,
+    ) -> Iterator[FoundReport]:
+        """:meth:`get_reports`, each report typed; one without reportId (which
+        nothing could follow) is skipped."""
+        for payload in self.get_reports(
+            report_types=report_types,
+            processing_statuses=processing_statuses,
+            created_since=created_since,
+            marketplace_ids=marketplace_ids,
+        ):
+            found = FoundReport.from_payload(payload)
+            if found.report_id:
+                yield found
+
     def _report_pages(self, params: dict) -> Iterator[dict]:
         client = self._client(compat.ReportsClient)
         while True:
@@ -488,6 +509,10 @@ class SpApiAdapter:
             "getReport", "GET", lambda: client.get_report_clean(report_id)
         )
         return self._expect(payload, dict, "getReport")
+
+    def report_processing(self, report_id: str) -> Processing:
+        """Where Amazon is with the report (:meth:`get_report`, typed)."""
+        return Processing.from_report(self.get_report(report_id))
 
     def download_report(self, report_document_id: str) -> ReportDocument:
         """Download a report document, gunzipped if needed, with the charset of the

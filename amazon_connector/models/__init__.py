@@ -13,15 +13,17 @@ from . import amazon_account_import
 from . import amazon_sync_run
 from . import amazon_feed_owner
 from . import amazon_feed
+from . import amazon_report_owner
+from . import amazon_report
 from . import amazon_import_window
 from . import amazon_api_log
 from . import amazon_offer
-from . import amazon_offer_sync
 from . import amazon_offer_export
 from . import amazon_offer_channel_check
 from . import amazon_offer_feed_owner
 from . import amazon_offer_stock_trigger
 from . import amazon_offer_sold_out
+from . import amazon_offer_listings_import
 from . import amazon_order_import
 from . import amazon_order_sync
 from . import res_partner
@@ -44,3 +46,4 @@ from . import amazon_settlement_journal_entry
 from . import amazon_settlement_matching
 from . import amazon_settlement_rules
 from . import amazon_settlement_line
+from . import amazon_settlement_fetch

@@ -621,14 +621,7 @@ class AmazonAccount(models.Model):
             if blocked:
                 raise UserError(blocked)
             for marketplace in account.marketplace_ids:
-                self.env["amazon.offer"].with_delay(
-                    identity_key=identity_exact,
-                    description=_(
-                        "Request the listings of %(account)s on %(marketplace)s",
-                        account=account.name,
-                        marketplace=marketplace.name,
-                    ),
-                )._amazon_request_listings(account, marketplace)
+                self.env["amazon.offer"]._amazon_request_listings(account, marketplace)
         return self._notify(
             _("Listings requested"),
             _(
@@ -653,23 +646,15 @@ class AmazonAccount(models.Model):
 
     def action_fetch_settlements(self):
         """Import the settlement reports Amazon published since the last ones (a
-        job per account); under ``queue_job__no_delay`` at once."""
-        results = []
+        job per account, then one report each: Sales > Amazon > Reports)."""
         for account in self:
             blocked = account._amazon_job_blocker()
             if blocked:
                 raise UserError(blocked)
-            job = (
-                self.env["amazon.settlement"]
-                .with_delay(
-                    identity_key=identity_exact,
-                    description=_("Fetch the settlements of %s", account.name),
-                )
-                ._amazon_fetch(account)
-            )
-            results.append(job.result)
-        if self.env.context.get("queue_job__no_delay"):
-            return "\n".join(str(result) for result in results)
+            self.env["amazon.settlement"].with_delay(
+                identity_key=identity_exact,
+                description=_("Fetch the settlements of %s", account.name),
+            )._amazon_fetch(account)
         return self._notify(
             _("Settlements requested"),
             _(

@@ -2,24 +2,11 @@
 
 import logging
 from collections import defaultdict
-from datetime import timedelta, timezone
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from odoo.addons.queue_job.job import identity_exact
-
-from ..amazon.errors import AmazonPermanentError, AmazonRetryableError
-from ..amazon.settlement_report import REPORT_TYPE
 from ..const import SETTLEMENT_REVIEW_STATUSES, SETTLEMENT_STATE_SELECTION
-from .job_retry import retry_later
-
-JOB_SESSION = {"max_wait": 5.0, "max_attempts": 3}
-#: Amazon lists the reports of the last 90 days at most.
-FETCH_HORIZON = timedelta(days=89, hours=23)
-#: Reports are listed again from a day before the last listing: one created
-#: while it ran is not missed (the ones known are skipped).
-FETCH_OVERLAP = timedelta(days=1)
 
 _logger = logging.getLogger(__name__)
 
@@ -33,7 +20,9 @@ class AmazonSettlement(models.Model):
     its other parts: ``amazon_settlement_import`` (reading a report into a
     settlement), ``amazon_settlement_journal_entry`` (the entry that books it),
     ``amazon_settlement_matching`` (the orders and invoices it pays) and
-    ``amazon_settlement_rules`` (Match Again: amounts the mapping explains now).
+    ``amazon_settlement_rules`` (Match Again: amounts the mapping explains now)
+    and ``amazon_settlement_fetch`` (Amazon's settlement reports, as the owner of
+    their ``amazon.report``).
     """
 
     _name = "amazon.settlement"
@@ -232,191 +221,6 @@ class AmazonSettlement(models.Model):
                 body=_("Not booked: %s", error), subtype_xmlid="mail.mt_note"
             )
             _logger.info("Settlement %s not booked: %s", self.settlement_ref, error)
-
-    # ------------------------------------------------------------------ fetch
-
-    @api.model
-    def _amazon_fetch(self, account):
-        """Job: list the account's settlement reports created since the last
-        listing (90 days at most), and queue the import of each document not
-        imported yet. Idempotent: a report already imported is skipped.
-
-        The listing is the account's last settlements run (then each import
-        is); a job that raises to be retried records nothing."""
-        self = self.sudo()
-        account = account.sudo()
-        blocked = account._amazon_job_blocker()
-        if blocked:
-            return blocked
-        now = fields.Datetime.now()
-        since = max(
-            (account.settlements_fetched_until or now) - FETCH_OVERLAP
-            if account.settlements_fetched_until
-            else now - FETCH_HORIZON,
-            now - FETCH_HORIZON,
-        )
-        try:
-            with account._amazon_session(**JOB_SESSION) as adapter:
-                reports = list(
-                    adapter.get_reports(
-                        report_types=[REPORT_TYPE],
-                        processing_statuses=["DONE"],
-                        created_since=since.replace(tzinfo=timezone.utc),
-                    )
-                )
-        except AmazonRetryableError as error:
-            raise retry_later(error) from error
-        except AmazonPermanentError as error:
-            return self._amazon_fetch_failed(
-                account, _("Amazon refused to list the settlement reports: %s", error)
-            )
-        documents = [
-            r["reportDocumentId"] for r in reports if r.get("reportDocumentId")
-        ]
-        known = set(self.search([("report_ref", "in", documents)]).mapped("report_ref"))
-        new = {}
-        for report in reports:
-            document = report.get("reportDocumentId")
-            if document and document not in known:
-                new.setdefault(document, report)
-        # Recorded before the imports: under queue_job__no_delay they run here,
-        # and each import's outcome is the last run then, as when queued.
-        account._amazon_record_run(
-            "settlements",
-            _("%s new settlement report(s)", len(new))
-            if new
-            else _("No new settlement report"),
-        )
-        for document, report in new.items():
-            job = self.with_delay(
-                identity_key=identity_exact,
-                description=_(
-                    "Import Amazon settlement report %(report)s (%(account)s)",
-                    report=document,
-                    account=account.name,
-                ),
-            )._amazon_import_report(account, document, report.get("marketplaceIds"))
-            if self.env.context.get("queue_job__no_delay"):
-                _logger.info("Settlement report %s: %s", document, job.result)
-        account.settlements_fetched_until = now
-        return _(
-            "%(new)s new settlement report(s) of %(listed)s listed since %(since)s.",
-            new=len(new),
-            listed=len(reports),
-            since=fields.Datetime.to_string(since),
-        )
-
-    @api.model
-    def _amazon_import_report(self, account, document, marketplace_ids=None):
-        """Job: download one settlement report and import it into the account of
-        its marketplace (this one, or another of the same seller). Idempotent.
-
-        Its outcome (imported, booked or not, kept in error, refused) is the
-        account's last settlements run; a report imported already records
-        nothing."""
-        self = self.sudo()
-        account = account.sudo()
-        blocked = account._amazon_job_blocker()
-        if blocked:
-            return blocked
-        existing = self.search([("report_ref", "=", document)], limit=1)
-        if existing:
-            return _("Already imported: settlement %s.", existing.settlement_ref)
-        try:
-            with account._amazon_session(**JOB_SESSION) as adapter:
-                download = adapter.download_report(document)
-        except AmazonRetryableError as error:
-            raise retry_later(error) from error
-        except AmazonPermanentError as error:
-            return self._amazon_fetch_failed(
-                account,
-                _(
-                    "Amazon refused to give the settlement report %(report)s: "
-                    "%(error)s",
-                    report=document,
-                    error=error,
-                ),
-            )
-        marketplaces = self.env["amazon.marketplace"].search(
-            [("marketplace_id", "in", marketplace_ids or [])]
-        )
-        target = account
-        if marketplaces and not marketplaces & account.marketplace_ids:
-            target = (
-                self.env["amazon.account"].search(
-                    [
-                        ("seller_id", "=", account.seller_id),
-                        ("company_id", "=", account.company_id.id),
-                        ("marketplace_ids", "in", marketplaces.ids),
-                    ],
-                    limit=1,
-                )
-                or account
-            )
-        try:
-            with self.env.cr.savepoint():
-                settlement = self.create_from_report(
-                    target,
-                    download.content,
-                    charset=download.charset,
-                    report_ref=document,
-                    marketplace=(marketplaces & target.marketplace_ids)[:1] or None,
-                )
-        except UserError as error:
-            return self._amazon_fetch_failed(
-                account,
-                _(
-                    "Settlement report %(report)s not imported: %(error)s",
-                    report=document,
-                    error=error,
-                ),
-            )
-        if not settlement.report_ref:
-            settlement.report_ref = document
-        account._amazon_record_run(
-            "settlements", *settlement._amazon_import_outcome(account)
-        )
-        return _(
-            "Settlement %(ref)s imported into %(account)s: %(state)s.",
-            ref=settlement.settlement_ref,
-            account=settlement.account_id.name,
-            state=dict(self._fields["state"].selection)[settlement.state],
-        )
-
-    @api.model
-    def _amazon_fetch_failed(self, account, message):
-        """A fetch or import job stops on ``message``: posted on the account,
-        its last settlements run failed."""
-        account._amazon_record_run("settlements", message, failed=True)
-        return account._amazon_listings_message(message)
-
-    def _amazon_import_outcome(self, account):
-        """``(summary, failed)`` of this settlement just imported through
-        ``account``: booked, to book, not booked (why), or kept in error."""
-        self.ensure_one()
-        if self.state == "error":
-            summary = _(
-                "Settlement %(ref)s kept in error: %(problem)s",
-                ref=self.settlement_ref,
-                problem=(self.problems or "").split("\n")[0],
-            )
-        elif self.last_error:
-            summary = _(
-                "Settlement %(ref)s imported, not booked: %(error)s",
-                ref=self.settlement_ref,
-                error=self.last_error,
-            )
-        elif self.state == "posted":
-            summary = _("Settlement %s imported and booked", self.settlement_ref)
-        else:
-            summary = _("Settlement %s imported, to book", self.settlement_ref)
-        if self.account_id != account:
-            summary = _(
-                "%(summary)s (into %(account)s)",
-                summary=summary,
-                account=self.account_id.name,
-            )
-        return summary, self.state == "error" or bool(self.last_error)
 
     # ------------------------------------------------------------------ actions
 

@@ -23,6 +23,7 @@ from . import test_order_vat_included
 from . import test_offer_availability
 from . import test_offer_export
 from . import test_offer_listings_import
+from . import test_report
 from . import test_order_views
 from . import test_other_modules_tables
 from . import test_overview

@@ -30,7 +30,9 @@ from ..amazon.errors import (
     AmazonPermanentError,
     AmazonRetryableError,
 )
+from ..amazon.found_report import FoundReport
 from ..amazon.listings_report import parse_merchant_listings
+from ..amazon.processing import Processing
 from ..amazon.throttle import RATE_LIMITS, ThrottleRegistry
 from .quota import BETWEEN_TESTS, QuotaClock
 
@@ -582,6 +584,63 @@ def test_a_report_without_data_is_cancelled(adapter, sim):
     report = _wait_for_report(adapter, report_id)
     assert report["processingStatus"] == "CANCELLED"
     assert not report.get("reportDocumentId")
+
+
+def test_report_processing_is_typed(adapter, sim):
+    sim.state.add_listing("TYPED-1", marketplace="DE", quantity=1)
+    sim.state.report_processing_polls = 3
+    try:
+        report_id = adapter.create_report(LISTINGS_REPORT, marketplace_ids=[DE])
+        processing = adapter.report_processing(report_id)
+    finally:
+        sim.state.report_processing_polls = 1
+    assert isinstance(processing, Processing)
+    assert processing.pending and processing.document_id is None
+    raw = _wait_for_report(adapter, report_id)
+    processing = adapter.report_processing(report_id)
+    assert (processing.status, processing.pending) == ("DONE", False)
+    assert processing.document_id == raw["reportDocumentId"]
+
+
+def test_report_processing_of_a_cancelled_report_has_no_document(adapter, sim):
+    sim.state.inject_fault("createReport", "cancelled")
+    report_id = adapter.create_report(LISTINGS_REPORT, marketplace_ids=[DE])
+    _wait_for_report(adapter, report_id)
+    assert adapter.report_processing(report_id) == Processing("CANCELLED", None)
+
+
+def test_find_reports_yields_typed_reports_across_pages(adapter, sim):
+    ids = [sim.state.add_settlement_report(marketplace="DE") for _ in range(11)]
+    raw = {r["reportId"]: r for r in adapter.get_reports(report_types=[SETTLEMENT])}
+    found = {f.report_id: f for f in adapter.find_reports(report_types=[SETTLEMENT])}
+    assert set(found) == set(raw) >= set(ids)
+    report = found[ids[0]]
+    assert isinstance(report, FoundReport)
+    assert (report.report_type, report.status, report.marketplace_ids) == (
+        SETTLEMENT,
+        "DONE",
+        (DE,),
+    )
+    assert report.document_id == raw[ids[0]]["reportDocumentId"]
+    assert report.data_start.tzinfo and report.data_start < report.data_end
+    assert report.data_end == datetime.fromisoformat(
+        raw[ids[0]]["dataEndTime"].replace("Z", "+00:00")
+    )
+
+
+def test_found_report_reads_what_amazon_leaves_out():
+    """Only reportId, reportType, createdTime and processingStatus are required in
+    the Report object of reports_2021-06-30.json."""
+    report = FoundReport.from_payload(
+        {
+            "reportId": "ID323",
+            "reportType": SETTLEMENT,
+            "createdTime": "2019-12-10T20:11:24.000Z",
+            "processingStatus": "IN_PROGRESS",
+            "dataStartTime": "not a date",
+        }
+    )
+    assert report == FoundReport("ID323", SETTLEMENT, "IN_PROGRESS")
 
 
 def _settlement_document(adapter, sim, marketplace, compress=False):

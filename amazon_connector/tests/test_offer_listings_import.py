@@ -60,7 +60,7 @@ class TestListingsImport(ListingsImportCase):
         )
         state.add_listing("LI-3", marketplace="DE", title="Nobody's", quantity=1)
         self.import_listings()
-        self.assertIn("_amazon_poll_listings", self.run.methods(), "polled later")
+        self.assertIn("_amazon_poll", self.run.methods(), "polled later")
         offers = {o.sku: o for o in self.offers()}
         self.assertEqual(set(offers), {"LI-1", "LI-2", "LI-3"})
         self.assertEqual(offers["LI-1"].product_id, lamp)

@@ -354,7 +354,7 @@ class TestSyncRuns(AmazonOfferCommon, AmazonSettlementCommon):
             self.env["amazon.settlement"]._amazon_fetch(self.account)
             # The listing itself, before its import jobs run.
             self.assertRun("settlements", "ok", "1 new settlement report(s)")
-        self.assertEqual(run.methods(), ["_amazon_import_report"])
+        self.assertEqual(run.methods(), ["_amazon_download"])
         row = self.assertRun(
             "settlements",
             "ok",
