@@ -536,16 +536,22 @@ class AmazonAccount(models.Model):
         finally:
             self.env["amazon.api.log"]._record_calls(account, calls)
 
+    def _amazon_job_check(self):
+        """Raise ``AmazonJobBlocked`` when a job may not call Amazon for this
+        account now (see ``amazon_job``): for a job that works on its records
+        before it opens the session, or that only queues the jobs that will."""
+        self.ensure_one()
+        blocked = self._amazon_job_blocker()
+        if blocked:
+            raise AmazonJobBlocked(blocked)
+
     @contextlib.contextmanager
     def _amazon_job_session(self, **adapter_options):
         """The account's SP-API session as a job opens it (see ``amazon_job``):
         raises ``AmazonJobBlocked`` when the account may not call Amazon now;
         marks the account when Amazon refuses its credentials; a refusal of
         Amazon leaves the block carrying the account (``amazon_account``)."""
-        self.ensure_one()
-        blocked = self._amazon_job_blocker()
-        if blocked:
-            raise AmazonJobBlocked(blocked)
+        self._amazon_job_check()
         try:
             with self._amazon_session(**adapter_options) as adapter:
                 yield adapter

@@ -12,6 +12,7 @@ from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.addons.queue_job.job import identity_exact
 
 from ..amazon.errors import AmazonPermanentError, AmazonRetryableError
+from .amazon_job import amazon_job
 
 _logger = logging.getLogger(__name__)
 
@@ -72,16 +73,12 @@ class AmazonAccount(models.Model):
     # ------------------------------------------------------------------ actions
 
     def action_import_orders(self):
-        """Import the orders changed since the last import (a job per account).
-
-        Under the ``queue_job__no_delay`` context the import runs at once."""
+        """Import the orders changed since the last import (a job per account)."""
         for account in self:
             account.with_delay(
                 identity_key=identity_exact,
                 description=_("Import Amazon orders of %s", account.name),
             )._import_orders()
-        if self.env.context.get("queue_job__no_delay"):
-            return True
         return self._notify(
             _("Import queued"),
             _(
@@ -124,6 +121,7 @@ class AmazonAccount(models.Model):
 
     # ------------------------------------------------------------------ jobs
 
+    @amazon_job
     def _import_orders(self):
         """Job: start importing the orders changed since the high-water mark.
 
@@ -137,16 +135,17 @@ class AmazonAccount(models.Model):
         """
         self.ensure_one()
         account = self.sudo()
-        blocked = account._amazon_job_blocker()
-        if blocked:
-            return blocked
+        account._amazon_job_check()
         account._lock_for_import()
         if not account.marketplace_ids:
             raise UserError(_("The Amazon account %s has no marketplace.", self.name))
         window = self.env["amazon.import.window"].sudo()._open(account)
         if not window:
             return _("An import of this account is already running.")
-        return window._queue_next_page(delay=0)
+        job = window._queue_next_page(delay=0)
+        if job.result is not None:  # run at once: the window's outcome
+            return job.result
+        return _("The next page is queued.")
 
     def _import_order_by_ref(self, amazon_order_ref):
         """Fetch one order by its Amazon number (getOrder) and import it, whatever
