@@ -13,6 +13,7 @@ from ..amazon.errors import (
     AmazonPaginationExpired,
     AmazonPermanentError,
 )
+from ..amazon.order_payload import TO_SHIP_ORDER_STATUSES, amazon_status_codes
 from .amazon_job import amazon_job
 
 _logger = logging.getLogger(__name__)
@@ -24,7 +25,6 @@ VISIBILITY_DELAY = timedelta(minutes=2)
 WINDOW_OVERLAP = timedelta(minutes=10)
 # How far back the first import looks for orders still Unshipped at the start moment.
 INITIAL_SWEEP = timedelta(days=30)
-UNSHIPPED_FULFILLMENT_STATUSES = ["UNSHIPPED", "PARTIALLY_SHIPPED"]
 # A page job waits for Amazon's quota a few seconds at most, and tries a throttled
 # call a few times: a longer wait becomes the job's ETA (next page) or its retry
 # delay (this page), never a sleeping worker.
@@ -223,7 +223,7 @@ class AmazonImportWindow(models.Model):
                 **criteria,
                 "created_after": _utc(start - INITIAL_SWEEP),
                 "created_before": _utc(start),
-                "fulfillment_statuses": UNSHIPPED_FULFILLMENT_STATUSES,
+                "fulfillment_statuses": amazon_status_codes(TO_SHIP_ORDER_STATUSES),
             }
         return {
             **criteria,

@@ -13,13 +13,12 @@ from odoo.addons.queue_job.exception import RetryableJobError
 
 from ..amazon.errors import AmazonDataError
 from ..amazon.money import currency_decimals
-from ..amazon.order_payload import AmazonOrder, parse_order
+from ..amazon.order_payload import ORDER_STATUSES, AmazonOrder, parse_order
 from ..amazon.order_totals import compute_lines
 from ..amazon.tax_rates import infer_rate
 
 _logger = logging.getLogger(__name__)
 
-SHIPPED_STATUSES = ("unshipped", "partially_shipped", "shipped")
 # The database constraints a concurrent import of the same order violates.
 CONCURRENCY_CONSTRAINTS = ("amazon_order_uniq", "order_uniq")
 
@@ -119,11 +118,11 @@ class AmazonOrderSync(models.AbstractModel):
             and _naive(order.created_time) < account.import_orders_from
         ):
             return self.env._("created before the account's import start")
-        if order.is_fulfilled_by_amazon and order.status != "shipped":
+        if order.is_fulfilled_by_amazon and not order.is_shipped:
             return self.env._("fulfilled by Amazon, imported once Amazon ships it")
         if order.is_pending and not account.import_pending_orders:
             return self.env._("pending, and pending orders are not imported")
-        if order.is_canceled or order.status == "unfulfillable":
+        if order.is_ended:
             return self.env._("canceled before it was imported")
         return None
 
@@ -175,7 +174,7 @@ class AmazonOrderSync(models.AbstractModel):
         outcome = "updated"
         if order.is_canceled:
             return self._cancel(sale_order, values), sale_order
-        if order.status in SHIPPED_STATUSES and sale_order.state == "draft":
+        if order.is_confirmed and sale_order.state == "draft":
             # The Pending quotation becomes the real order: same record, completed.
             sale_order.order_line.unlink()
             customer = self._customer_values(batch, order)
@@ -343,9 +342,8 @@ class AmazonOrderSync(models.AbstractModel):
     # ------------------------------------------------------------------ values
 
     def _status_values(self, order):
-        known = dict(self.env["sale.order"]._fields["amazon_status"].selection)
         return {
-            "amazon_status": order.status if order.status in known else False,
+            "amazon_status": order.status if order.status in ORDER_STATUSES else False,
             "amazon_status_raw": order.status,
             "amazon_fulfilled_by": (
                 order.fulfilled_by

@@ -15,16 +15,7 @@ from ..amazon.order_feeds import (
     acknowledgement_feed,
 )
 from ..amazon.processing_report import UnclearReport, parse_processing_report
-
-AMAZON_STATUS_SELECTION = [
-    ("pending_availability", "Pending Availability"),
-    ("pending", "Pending"),
-    ("unshipped", "Unshipped"),
-    ("partially_shipped", "Partially Shipped"),
-    ("shipped", "Shipped"),
-    ("canceled", "Canceled"),
-    ("unfulfillable", "Unfulfillable"),
-]
+from ..const import ORDER_STATUS_SELECTION as AMAZON_STATUS_SELECTION
 
 
 class SaleOrder(models.Model):
