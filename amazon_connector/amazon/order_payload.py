@@ -313,9 +313,40 @@ def parse_order(payload: dict) -> AmazonOrder:
     """Parse one v2026-01-01 ``Order`` (or a ``getOrder`` answer holding one)."""
     if not isinstance(payload, dict):
         raise AmazonDataError("Amazon order payload is not an object")
+    return _OrderParser(_unwrap(payload)).parse()
+
+
+def _unwrap(payload: dict) -> dict:
     if "orderId" not in payload and isinstance(payload.get("order"), dict):
-        payload = payload["order"]
-    return _OrderParser(payload).parse()
+        return payload["order"]
+    return payload
+
+
+@dataclass(frozen=True)
+class OrderReading:
+    """One order of an Amazon answer as read: the order, or the error that makes
+    it unreadable. ``order_ref`` is its order id (as Amazon sent it when the order
+    could not be read), None when it has none."""
+
+    order_ref: str | None
+    order: AmazonOrder | None = None
+    error: Exception | None = None
+
+
+def read_orders(payloads) -> list[OrderReading]:
+    """Read the ``Order`` objects of a searchOrders page or a getOrder answer;
+    one that cannot be read is kept with its error, never stops the others."""
+    readings = []
+    for payload in payloads:
+        raw = _unwrap(payload) if isinstance(payload, dict) else None
+        ref = raw.get("orderId") if raw is not None else None
+        try:
+            order = parse_order(payload)
+        except Exception as error:  # anything unreadable fails this order only
+            readings.append(OrderReading(str(ref) if ref else None, error=error))
+        else:
+            readings.append(OrderReading(order.order_id, order=order))
+    return readings
 
 
 class _OrderParser:

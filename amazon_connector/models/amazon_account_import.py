@@ -188,8 +188,6 @@ class AmazonAccount(models.Model):
                     error=error,
                 )
             ) from error
-        if isinstance(payload, dict) and isinstance(payload.get("order"), dict):
-            payload = payload["order"]
         self.env["amazon.order.sync"]._sync_payloads(
             self, [payload], force=True, initial=True
         )
