@@ -9,7 +9,8 @@ from . import account_move
 from . import account_reconcile_model
 from . import amazon_account_overview
 from . import amazon_account
-from . import amazon_account_import
+from . import amazon_account_order_import
+from . import amazon_account_connection
 from . import amazon_sync_run
 from . import amazon_feed_owner
 from . import amazon_feed

@@ -4,9 +4,8 @@ import logging
 
 import psycopg2
 
-from odoo import _, api, fields, models
+from odoo import _, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import str2bool
 
 from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.addons.queue_job.job import identity_exact
@@ -70,6 +69,54 @@ class AmazonAccount(models.Model):
             account.order_count = orders.get(account, 0)
             account.failed_import_count = failed.get(account, 0)
 
+    # ------------------------------------------------------------------ records
+
+    def _amazon_guest_partner(self):
+        """The account's shared customer, created when missing."""
+        self.ensure_one()
+        if not self.guest_partner_id:
+            self.sudo().guest_partner_id = (
+                self.env["res.partner"]
+                .sudo()
+                .create(
+                    {
+                        "name": self.env._("Amazon customer (%s)", self.name),
+                        "amazon_account_id": self.id,
+                        "company_id": self.company_id.id,
+                        "category_id": [
+                            (
+                                4,
+                                self.env.ref(
+                                    "amazon_connector.partner_category_amazon"
+                                ).id,
+                            )
+                        ],
+                    }
+                )
+            )
+        return self.guest_partner_id
+
+    def _amazon_fba_location(self):
+        """The account's FBA stock location, created when missing: an internal
+        location outside every warehouse."""
+        self.ensure_one()
+        if not self.fba_location_id:
+            self.sudo().fba_location_id = (
+                self.env["stock.location"]
+                .sudo()
+                .create(
+                    {
+                        "name": self.env._("Amazon FBA (%s)", self.name),
+                        "usage": "internal",
+                        "location_id": self.env.ref(
+                            "stock.stock_location_locations"
+                        ).id,
+                        "company_id": self.company_id.id,
+                    }
+                )
+            )
+        return self.fba_location_id
+
     # ------------------------------------------------------------------ actions
 
     def action_import_orders(self):
@@ -103,14 +150,6 @@ class AmazonAccount(models.Model):
         )
         action["domain"] = [("account_id", "=", self.id), ("state", "=", "failed")]
         return action
-
-    @api.model
-    def _amazon_connector_enabled(self):
-        """Settings' Amazon Connector switch: the scheduled actions work only when on."""
-        enabled = (
-            self.env["ir.config_parameter"].sudo().get_param("amazon_connector.enabled")
-        )
-        return str2bool(enabled or "False")
 
     def _cron_import_orders(self):
         """Scheduled action: enqueue an import for every active account, when the
