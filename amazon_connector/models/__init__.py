@@ -20,6 +20,7 @@ from . import amazon_offer
 from . import amazon_offer_sync
 from . import amazon_order_import
 from . import amazon_order_sync
+from . import amazon_order_sync_lines
 from . import res_partner
 from . import sale_order
 from . import sale_order_line
