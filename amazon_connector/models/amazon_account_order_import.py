@@ -17,6 +17,10 @@ _logger = logging.getLogger(__name__)
 
 
 class AmazonAccount(models.Model):
+    """The account's order import: starting it (by hand, by the scheduled action,
+    one order by its number), its progress and counts, and the records the
+    imported orders need of the account (the guest customer, the FBA location)."""
+
     _inherit = "amazon.account"
 
     order_count = fields.Integer(compute="_compute_order_count", string="Orders")
