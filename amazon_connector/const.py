@@ -1,5 +1,7 @@
 """Constants shared by the addon's models."""
 
+from .amazon.order_payload import ORDER_STATUSES
+
 REGION_SELECTION = [
     ("na", "North America"),
     ("eu", "Europe"),
@@ -36,6 +38,11 @@ SETTLEMENT_MATCHABLE_STATUSES = (
     "unmatched",
     "mismatch",
 )
+
+#: Amazon's order statuses (``amazon/order_payload.py``) as a selection field's.
+ORDER_STATUS_SELECTION = [
+    (status, status.replace("_", " ").title()) for status in ORDER_STATUSES
+]
 
 ACCOUNT_STATE_SELECTION = [
     ("draft", "Not connected"),

@@ -51,6 +51,8 @@ COUNTRY_CODES: frozenset[str] = frozenset(
     """.split()
 )
 
+# The vocabulary of Amazon's order statuses, named once and imported everywhere
+# (models, the overview's figures; the views' filters are checked against it).
 # fulfillment.fulfillmentStatus, lower-cased; Amazon's CANCELLED becomes "canceled"
 # (Odoo's spelling). An unknown new status is kept lower-cased.
 ORDER_STATUSES = (
@@ -62,8 +64,25 @@ ORDER_STATUSES = (
     "canceled",
     "unfulfillable",
 )
-PENDING_STATUSES = frozenset({"pending", "pending_availability"})
-_STATUS_RENAMES = {"cancelled": "canceled"}
+#: Not confirmed by Amazon yet (payment pending): no buyer, often no prices.
+PENDING_ORDER_STATUSES = ("pending", "pending_availability")
+#: Confirmed, with items still to ship.
+TO_SHIP_ORDER_STATUSES = ("unshipped", "partially_shipped")
+SHIPPED_ORDER_STATUS = "shipped"
+#: Confirmed by Amazon: to ship or shipped (neither pending nor ended).
+CONFIRMED_ORDER_STATUSES = (*TO_SHIP_ORDER_STATUSES, SHIPPED_ORDER_STATUS)
+CANCELED_ORDER_STATUS = "canceled"
+#: Will never ship: canceled, or Amazon could not fulfil it.
+ENDED_ORDER_STATUSES = (CANCELED_ORDER_STATUS, "unfulfillable")
+_STATUS_RENAMES = {"cancelled": CANCELED_ORDER_STATUS}
+
+
+def amazon_status_codes(statuses) -> list[str]:
+    """``statuses`` of :data:`ORDER_STATUSES` as Amazon spells them (searchOrders'
+    ``fulfillmentStatuses``)."""
+    codes = {status: code for code, status in _STATUS_RENAMES.items()}
+    return [codes.get(status, status).upper() for status in statuses]
+
 
 # Proceeds categories summed over the items; any other order-level category
 # (DELIVERY_TIP, or one Amazon adds later) is not in the items and is kept apart.
@@ -250,11 +269,25 @@ class AmazonOrder:
 
     @property
     def is_pending(self) -> bool:
-        return self.status in PENDING_STATUSES
+        return self.status in PENDING_ORDER_STATUSES
+
+    @property
+    def is_confirmed(self) -> bool:
+        """Amazon confirmed it: to ship or shipped."""
+        return self.status in CONFIRMED_ORDER_STATUSES
+
+    @property
+    def is_shipped(self) -> bool:
+        return self.status == SHIPPED_ORDER_STATUS
 
     @property
     def is_canceled(self) -> bool:
-        return self.status == "canceled"
+        return self.status == CANCELED_ORDER_STATUS
+
+    @property
+    def is_ended(self) -> bool:
+        """It will never ship: canceled or unfulfillable."""
+        return self.status in ENDED_ORDER_STATUSES
 
     @property
     def is_fulfilled_by_amazon(self) -> bool:
@@ -280,9 +313,40 @@ def parse_order(payload: dict) -> AmazonOrder:
     """Parse one v2026-01-01 ``Order`` (or a ``getOrder`` answer holding one)."""
     if not isinstance(payload, dict):
         raise AmazonDataError("Amazon order payload is not an object")
+    return _OrderParser(_unwrap(payload)).parse()
+
+
+def _unwrap(payload: dict) -> dict:
     if "orderId" not in payload and isinstance(payload.get("order"), dict):
-        payload = payload["order"]
-    return _OrderParser(payload).parse()
+        return payload["order"]
+    return payload
+
+
+@dataclass(frozen=True)
+class OrderReading:
+    """One order of an Amazon answer as read: the order, or the error that makes
+    it unreadable. ``order_ref`` is its order id (as Amazon sent it when the order
+    could not be read), None when it has none."""
+
+    order_ref: str | None
+    order: AmazonOrder | None = None
+    error: Exception | None = None
+
+
+def read_orders(payloads) -> list[OrderReading]:
+    """Read the ``Order`` objects of a searchOrders page or a getOrder answer;
+    one that cannot be read is kept with its error, never stops the others."""
+    readings = []
+    for payload in payloads:
+        raw = _unwrap(payload) if isinstance(payload, dict) else None
+        ref = raw.get("orderId") if raw is not None else None
+        try:
+            order = parse_order(payload)
+        except Exception as error:  # anything unreadable fails this order only
+            readings.append(OrderReading(str(ref) if ref else None, error=error))
+        else:
+            readings.append(OrderReading(order.order_id, order=order))
+    return readings
 
 
 class _OrderParser:

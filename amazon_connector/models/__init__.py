@@ -9,7 +9,8 @@ from . import account_move
 from . import account_reconcile_model
 from . import amazon_account_overview
 from . import amazon_account
-from . import amazon_account_import
+from . import amazon_account_order_import
+from . import amazon_account_connection
 from . import amazon_sync_run
 from . import amazon_feed_owner
 from . import amazon_feed
@@ -26,6 +27,7 @@ from . import amazon_offer_sold_out
 from . import amazon_offer_listings_import
 from . import amazon_order_import
 from . import amazon_order_sync
+from . import amazon_order_sync_lines
 from . import res_partner
 from . import sale_order
 from . import sale_order_line

@@ -17,6 +17,8 @@ from odoo.osv import expression
 from odoo.tools.misc import format_date
 from odoo.tools.safe_eval import safe_eval
 
+from ..amazon.order_payload import PENDING_ORDER_STATUSES, TO_SHIP_ORDER_STATUSES
+
 #: Days of the orders graph, today included.
 GRAPH_DAYS = 14
 
@@ -115,12 +117,12 @@ class AmazonAccountOverview(models.AbstractModel):
         tomorrow_start = today_start + timedelta(days=1)
         unshipped = [
             ("amazon_items_unshipped", ">", 0),
-            ("amazon_status", "in", ("unshipped", "partially_shipped")),
+            ("amazon_status", "in", TO_SHIP_ORDER_STATUSES),
         ]
         return {
             "to_ship": [*unshipped, ("amazon_latest_ship_date", "<", tomorrow_start)],
             "late": [*unshipped, ("amazon_latest_ship_date", "<", today_start)],
-            "pending": [("amazon_status", "in", ("pending", "pending_availability"))],
+            "pending": [("amazon_status", "in", PENDING_ORDER_STATUSES)],
             "failed_imports": [("state", "=", "failed")],
             "shipments_waiting": [("amazon_sync_state", "=", "to_confirm")],
             "shipments_failed": [("amazon_sync_state", "=", "error")],

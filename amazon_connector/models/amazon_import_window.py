@@ -12,9 +12,9 @@ from ..amazon.errors import (
     AmazonAuthError,
     AmazonPaginationExpired,
     AmazonPermanentError,
-    AmazonRetryableError,
 )
-from .job_retry import retry_later
+from ..amazon.order_payload import TO_SHIP_ORDER_STATUSES, amazon_status_codes
+from .amazon_job import amazon_job
 
 _logger = logging.getLogger(__name__)
 
@@ -25,7 +25,6 @@ VISIBILITY_DELAY = timedelta(minutes=2)
 WINDOW_OVERLAP = timedelta(minutes=10)
 # How far back the first import looks for orders still Unshipped at the start moment.
 INITIAL_SWEEP = timedelta(days=30)
-UNSHIPPED_FULFILLMENT_STATUSES = ["UNSHIPPED", "PARTIALLY_SHIPPED"]
 # A page job waits for Amazon's quota a few seconds at most, and tries a throttled
 # call a few times: a longer wait becomes the job's ETA (next page) or its retry
 # delay (this page), never a sleeping worker.
@@ -140,9 +139,9 @@ class AmazonImportWindow(models.Model):
 
     def _queue_next_page(self, delay):
         """Queue the job of the page ``page_token`` points at, ``delay`` seconds
-        from now (Amazon's quota); return what to say of it. Under
-        ``queue_job__no_delay`` (scripts, the demo) the rest of the window runs at
-        once and its outcome is returned."""
+        from now (Amazon's quota); return the job. In queue_job's no-delay mode
+        (scripts, the demo) the rest of the window has run when it returns, and
+        the job's ``result`` is its outcome."""
         self.ensure_one()
         job = self.with_delay(
             eta=max(0, int(delay + 0.999)) or None,
@@ -153,11 +152,11 @@ class AmazonImportWindow(models.Model):
                 page=self.pages_read + 1,
             ),
         )._import_page(self.page_token or False, self.phase)
-        if self.env.context.get("queue_job__no_delay"):
-            return job.result
-        self.job_uuid = job.uuid
-        return _("The next page is queued.")
+        if self.exists():  # still open: it waits for this job
+            self.job_uuid = job.uuid
+        return job
 
+    @amazon_job
     def _import_page(self, page_token, phase=None):
         """Job: import one page of the window, then queue the next one (or close
         the window). Idempotent: a job whose page was already read does nothing."""
@@ -165,9 +164,7 @@ class AmazonImportWindow(models.Model):
         if not self.exists():
             return _("Nothing to do: the import window was closed.")
         account = self.account_id.sudo()
-        blocked = account._amazon_job_blocker()
-        if blocked:
-            return blocked
+        account._amazon_job_check()
         account._lock_for_import()
         if (self.page_token or False) != (page_token or False) or (
             phase and phase != self.phase
@@ -176,17 +173,16 @@ class AmazonImportWindow(models.Model):
         if self.phase == "updates" and self.updated_after >= self.updated_before:
             # Nothing can have changed yet (an "import orders from" in the future).
             return self._close(account)
+        # Throttled, nothing of this page was read: the job frame has the same
+        # job read it again later.
         try:
-            with account._amazon_session(
+            with account._amazon_job_session(
                 max_wait=PAGE_JOB_MAX_WAIT, max_attempts=PAGE_JOB_ATTEMPTS
             ) as adapter:
                 page = adapter.search_orders_page(
                     **self._search_criteria(), pagination_token=page_token or None
                 )
                 delay = adapter.next_call_delay("searchOrders")
-        except AmazonRetryableError as error:
-            # Nothing of this page was read: the same job reads it again later.
-            raise retry_later(error) from error
         except AmazonPaginationExpired as error:
             return self._restart(error)
         except AmazonPermanentError as error:
@@ -207,14 +203,14 @@ class AmazonImportWindow(models.Model):
         else:
             return self._close(account)
         pages_read = self.pages_read
-        queued = self._queue_next_page(delay)
-        if self.env.context.get("queue_job__no_delay"):
-            return queued
+        job = self._queue_next_page(delay)
+        if job.result is not None:  # run at once: the rest of the window's outcome
+            return job.result
         return _(
             "Page %(page)s imported: %(outcomes)s. %(next)s",
             page=pages_read,
             outcomes=dict(outcomes) or _("nothing new"),
-            next=queued,
+            next=_("The next page is queued."),
         )
 
     def _search_criteria(self):
@@ -227,7 +223,7 @@ class AmazonImportWindow(models.Model):
                 **criteria,
                 "created_after": _utc(start - INITIAL_SWEEP),
                 "created_before": _utc(start),
-                "fulfillment_statuses": UNSHIPPED_FULFILLMENT_STATUSES,
+                "fulfillment_statuses": amazon_status_codes(TO_SHIP_ORDER_STATUSES),
             }
         return {
             **criteria,
@@ -277,9 +273,9 @@ class AmazonImportWindow(models.Model):
                 "restarts": self.restarts + 1,
             }
         )
-        queued = self._queue_next_page(delay=0)
-        if self.env.context.get("queue_job__no_delay"):
-            return queued
+        job = self._queue_next_page(delay=0)
+        if job.result is not None:  # run at once: the rest of the window's outcome
+            return job.result
         return _(
             "Amazon refused the pagination token; the window is read again from "
             "its first page: %s",

@@ -1,6 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0.html)
 
-import contextlib
 import logging
 from collections import Counter
 from decimal import Decimal
@@ -11,22 +10,13 @@ from odoo import Command, api, models
 
 from odoo.addons.queue_job.exception import RetryableJobError
 
-from ..amazon.errors import AmazonDataError
-from ..amazon.money import currency_decimals
-from ..amazon.order_payload import AmazonOrder, parse_order
-from ..amazon.order_totals import compute_lines
-from ..amazon.tax_rates import infer_rate
+from ..amazon.order_payload import ORDER_STATUSES, AmazonOrder, read_orders
+from .amazon_order_batch import OrderBatch, naive_utc
 
 _logger = logging.getLogger(__name__)
 
-SHIPPED_STATUSES = ("unshipped", "partially_shipped", "shipped")
 # The database constraints a concurrent import of the same order violates.
 CONCURRENCY_CONSTRAINTS = ("amazon_order_uniq", "order_uniq")
-
-
-def _naive(value):
-    """Odoo stores UTC datetimes without tzinfo, to the second."""
-    return value.replace(tzinfo=None, microsecond=0) if value else False
 
 
 class AmazonOrderSync(models.AbstractModel):
@@ -34,8 +24,9 @@ class AmazonOrderSync(models.AbstractModel):
 
     One call handles a page of orders with lookups prefetched for the whole page, so
     the number of queries per order does not grow with the catalogue or the customer
-    base. Each order runs in its own savepoint: a bad one is recorded on its import
-    record and never blocks the others.
+    base (``amazon_order_batch.py``). Each order runs in its own savepoint: a bad
+    one is recorded on its import record and never blocks the others. The order's
+    lines are made in ``amazon_order_sync_lines.py``.
     """
 
     _name = "amazon.order.sync"
@@ -43,52 +34,58 @@ class AmazonOrderSync(models.AbstractModel):
 
     @api.model
     def _sync_payloads(self, account, payloads, *, force=False, initial=False):
-        """Import or update the orders of ``payloads``; return counts per outcome.
+        """Import or update the orders of ``payloads`` (Amazon's ``Order``
+        objects, read by the wire layer); return counts per outcome.
 
         ``force`` re-applies an order even when Amazon's lastUpdatedTime is not newer
         (Retry, Import one order); ``initial`` accepts orders created before the
         account's "import orders from" moment (the sweep of orders still Unshipped
         at that moment, or an order asked for by number).
         """
-        batch = _Batch(self.env, account, payloads)
-        outcomes = Counter()
-        for payload in payloads:
-            ref = (
-                str(payload.get("orderId") or "?") if isinstance(payload, dict) else "?"
-            )
-            try:
-                with batch.unit_of_work(), self.env.cr.savepoint():
-                    order = parse_order(payload)
-                    outcome, sale_order, reason = self._sync_order(
-                        batch, order, force, initial
-                    )
-            except psycopg2.IntegrityError as error:
-                if any(name in str(error) for name in CONCURRENCY_CONSTRAINTS):
-                    raise RetryableJobError(
-                        f"Amazon order {ref} is being imported by another job",
-                        seconds=30,
-                    ) from error
-                batch.record(ref, "failed", error=str(error))
-                outcomes["failed"] += 1
-            except psycopg2.OperationalError:
-                raise  # serialization failure, lock: queue_job retries the job
-            except RetryableJobError:
-                raise
-            except Exception as error:
-                _logger.info("Amazon order %s could not be imported: %s", ref, error)
-                batch.record(ref, "failed", error=str(error))
-                outcomes["failed"] += 1
-            else:
-                batch.record(
-                    order.order_id,
-                    "skipped" if outcome == "skipped" else "done",
-                    sale_order=sale_order,
-                    last_update=order.last_updated_time,
-                    error=reason or False,
-                )
-                outcomes[outcome] += 1
+        readings = read_orders(payloads)
+        batch = OrderBatch(self.env, account, readings)
+        outcomes = Counter(
+            self._sync_reading(batch, reading, force, initial) for reading in readings
+        )
         batch.flush()
         return outcomes
+
+    def _sync_reading(self, batch, reading, force, initial):
+        """Apply one order read from Amazon in its own savepoint; record it on its
+        import record and return its outcome (``failed`` when it could not be)."""
+        ref = reading.order_ref or "?"
+        try:
+            with batch.unit_of_work(), self.env.cr.savepoint():
+                if reading.error:
+                    raise reading.error
+                order = reading.order
+                outcome, sale_order, reason = self._sync_order(
+                    batch, order, force, initial
+                )
+        except psycopg2.IntegrityError as error:
+            if any(name in str(error) for name in CONCURRENCY_CONSTRAINTS):
+                raise RetryableJobError(
+                    f"Amazon order {ref} is being imported by another job",
+                    seconds=30,
+                ) from error
+            batch.record(ref, "failed", error=str(error))
+            return "failed"
+        except psycopg2.OperationalError:
+            raise  # serialization failure, lock: queue_job retries the job
+        except RetryableJobError:
+            raise
+        except Exception as error:
+            _logger.info("Amazon order %s could not be imported: %s", ref, error)
+            batch.record(ref, "failed", error=str(error))
+            return "failed"
+        batch.record(
+            order.order_id,
+            "skipped" if outcome == "skipped" else "done",
+            sale_order=sale_order,
+            last_update=order.last_updated_time,
+            error=reason or False,
+        )
+        return outcome
 
     # ------------------------------------------------------------------ one order
 
@@ -101,7 +98,7 @@ class AmazonOrderSync(models.AbstractModel):
             sale_order
             and not force
             and sale_order.amazon_last_update
-            and _naive(order.last_updated_time) <= sale_order.amazon_last_update
+            and naive_utc(order.last_updated_time) <= sale_order.amazon_last_update
         ):
             return "unchanged", sale_order, None
         if not sale_order:
@@ -116,14 +113,14 @@ class AmazonOrderSync(models.AbstractModel):
         if (
             not initial
             and account.import_orders_from
-            and _naive(order.created_time) < account.import_orders_from
+            and naive_utc(order.created_time) < account.import_orders_from
         ):
             return self.env._("created before the account's import start")
-        if order.is_fulfilled_by_amazon and order.status != "shipped":
+        if order.is_fulfilled_by_amazon and not order.is_shipped:
             return self.env._("fulfilled by Amazon, imported once Amazon ships it")
         if order.is_pending and not account.import_pending_orders:
             return self.env._("pending, and pending orders are not imported")
-        if order.is_canceled or order.status == "unfulfillable":
+        if order.is_ended:
             return self.env._("canceled before it was imported")
         return None
 
@@ -175,7 +172,7 @@ class AmazonOrderSync(models.AbstractModel):
         outcome = "updated"
         if order.is_canceled:
             return self._cancel(sale_order, values), sale_order
-        if order.status in SHIPPED_STATUSES and sale_order.state == "draft":
+        if order.is_confirmed and sale_order.state == "draft":
             # The Pending quotation becomes the real order: same record, completed.
             sale_order.order_line.unlink()
             customer = self._customer_values(batch, order)
@@ -343,9 +340,8 @@ class AmazonOrderSync(models.AbstractModel):
     # ------------------------------------------------------------------ values
 
     def _status_values(self, order):
-        known = dict(self.env["sale.order"]._fields["amazon_status"].selection)
         return {
-            "amazon_status": order.status if order.status in known else False,
+            "amazon_status": order.status if order.status in ORDER_STATUSES else False,
             "amazon_status_raw": order.status,
             "amazon_fulfilled_by": (
                 order.fulfilled_by
@@ -358,8 +354,8 @@ class AmazonOrderSync(models.AbstractModel):
             )
             or False,
             "amazon_is_business": order.is_business,
-            "amazon_latest_ship_date": _naive(order.latest_ship_date),
-            "amazon_last_update": _naive(order.last_updated_time),
+            "amazon_latest_ship_date": naive_utc(order.latest_ship_date),
+            "amazon_last_update": naive_utc(order.last_updated_time),
             "amazon_items_shipped": sum(item.quantity_shipped for item in order.items),
             "amazon_items_unshipped": sum(
                 item.quantity_unshipped for item in order.items
@@ -374,10 +370,10 @@ class AmazonOrderSync(models.AbstractModel):
             "amazon_account_id": account.id,
             "amazon_marketplace_id": marketplace.id,
             "amazon_order_ref": order.order_id,
-            "amazon_purchase_date": _naive(order.created_time),
+            "amazon_purchase_date": naive_utc(order.created_time),
             "client_order_ref": order.order_id,
             "origin": f"{marketplace.name} {order.order_id}",
-            "date_order": _naive(order.created_time),
+            "date_order": naive_utc(order.created_time),
             "pricelist_id": batch.pricelist(marketplace, order).id,
             "team_id": account.team_id.id,
             "user_id": account.team_id.user_id.id,
@@ -398,518 +394,3 @@ class AmazonOrderSync(models.AbstractModel):
             "partner_invoice_id": customer.id,
             "partner_shipping_id": delivery.id,
         }
-
-    def _line_values(self, batch, order, customer):
-        """The sale-order lines of ``order`` for ``customer`` (partner values), and
-        what the seller must review (a summary and a note), or None."""
-        marketplace = batch.marketplace(order)
-        currency = order.currency or marketplace.currency_id.name
-        decimals = currency_decimals(currency)
-        values = []
-        item_by_id = {item.order_item_id: item for item in order.items}
-        item_rates = {}
-        item_taxes = {}
-        untaxed = []
-        for sequence, line in enumerate(
-            compute_lines(
-                order,
-                tax_included=marketplace.prices_include_tax,
-                facilitator_tax=marketplace.facilitator_tax,
-            ),
-            start=10,
-        ):
-            item = item_by_id.get(line.order_item_id)
-            if line.quantity < 0:
-                raise AmazonDataError(
-                    f"Amazon order {order.order_id}: item {line.order_item_id}: "
-                    f"negative quantity {line.quantity}"
-                )
-            product = batch.line_product(line.kind, item, marketplace)
-            taxes = self.env["account.tax"]
-            if line.kind != "facilitator_tax" and line.tax_amount:
-                # Tax included: the line's total; excluded: its amount before tax.
-                # Shipping, gift wrap and promotions (negative) take the rate of
-                # their item when it fits.
-                rate = infer_rate(
-                    line.quantity * line.price_unit,
-                    line.tax_amount,
-                    price_include=line.price_includes_tax,
-                    decimals=decimals,
-                    preferred=[item_rates.get(line.order_item_id)],
-                    known=batch.known_rates(line.price_includes_tax),
-                )
-                if rate is not None:
-                    taxes = batch.tax(rate, line.price_includes_tax)
-                    if line.kind == "product":
-                        item_rates.setdefault(line.order_item_id, rate)
-            elif not line.tax_stated and line.price_includes_tax:
-                # Amazon sent no TAX: the buyer paid the amount tax included, the
-                # tax is what Odoo itself applies to the product for this customer.
-                # Shipping, gift wrap and promotions follow their item.
-                if line.kind == "product":
-                    # Looked up only here: orders whose tax Amazon states need none.
-                    fiscal_position = batch.fiscal_position(
-                        customer["partner_id"], customer["partner_shipping_id"]
-                    )
-                    taxes = batch.included_taxes(product, fiscal_position)
-                    item_taxes.setdefault(line.order_item_id, taxes)
-                    # No tax at all on the product: the seller must decide (a
-                    # fiscal position that maps the taxes away is a decision).
-                    # (A Pending order has no prices yet: its lines are made again
-                    # when Amazon confirms it.)
-                    if (
-                        line.quantity
-                        and not order.is_pending
-                        and not batch.product_taxes(product)
-                    ):
-                        untaxed.append(product.display_name)
-                else:
-                    taxes = item_taxes.get(line.order_item_id) or taxes
-            values.append(
-                {
-                    "product_id": product.id,
-                    "name": self._line_description(batch, line, item, product),
-                    "product_uom_qty": float(line.quantity),
-                    "price_unit": float(line.price_unit),
-                    "tax_id": [Command.set(taxes.ids)],
-                    "amazon_order_item_id": line.order_item_id,
-                    "sequence": sequence,
-                }
-            )
-        if not values:
-            raise AmazonDataError(f"Amazon order {order.order_id}: no items")
-        review = None
-        if untaxed:
-            review = (
-                self.env._("Amazon order without VAT: set the product's sales tax"),
-                self.env._(
-                    "Amazon sent no tax for order %(ref)s and these products have no "
-                    "sales tax, so their lines carry none: %(products)s. Set the "
-                    "products' sales taxes, then correct this order's lines.",
-                    ref=order.order_id,
-                    products=", ".join(sorted(set(untaxed))),
-                ),
-            )
-        return values, review
-
-    def _line_description(self, batch, line, item, product):
-        _ = self.env._
-        if line.kind == "product" and item:
-            if product == batch.placeholder("generic"):
-                parts = [
-                    f"[{item.sku or '?'}] {item.title or ''}".strip(),
-                    _("ASIN: %s", item.asin or "-"),
-                    _(
-                        "Amazon line: %(qty)s x %(price)s",
-                        qty=item.quantity,
-                        price=line.price_unit,
-                    ),
-                ]
-            else:
-                parts = [product.display_name]
-        else:
-            labels = {
-                "shipping": _("Shipping"),
-                "shipping_discount": _("Shipping promotion"),
-                "gift_wrap": _("Gift wrap"),
-                "discount": _("Promotion"),
-                "facilitator_tax": _("Sales tax collected by Amazon"),
-                "adjustment": _("Adjustment to Amazon's total"),
-                "other": _("Other charge"),
-            }
-            parts = [labels.get(line.kind, line.kind)]
-            if item and item.sku:
-                parts[0] += f" ({item.sku})"
-        if line.description_extra:
-            parts.append(line.description_extra)
-        return "\n".join(parts)
-
-
-class _Batch:
-    """Lookups for one page of orders, each made once for the whole page."""
-
-    def __init__(self, env, account, payloads):
-        self.env = env
-        self.account = account
-        self.company = account.company_id
-        refs = [p.get("orderId") for p in payloads if isinstance(p, dict)]
-        refs = [ref for ref in refs if ref]
-        SaleOrder = env["sale.order"].with_context(active_test=False)
-        self.orders = {
-            order.amazon_order_ref: order
-            for order in SaleOrder.search(
-                [
-                    ("amazon_account_id", "=", account.id),
-                    ("amazon_order_ref", "in", refs),
-                ]
-            )
-        }
-        self.imports = {
-            record.amazon_order_ref: record
-            for record in env["amazon.order.import"].search(
-                [("account_id", "=", account.id), ("amazon_order_ref", "in", refs)]
-            )
-        }
-        skus = {
-            item.get("product", {}).get("sellerSku")
-            for payload in payloads
-            if isinstance(payload, dict)
-            for item in payload.get("orderItems") or []
-            if isinstance(item, dict) and isinstance(item.get("product"), dict)
-        } - {None}
-        offers = env["amazon.offer"].search(
-            [("account_id", "=", account.id), ("sku", "in", list(skus))]
-        )
-        # Offers the listings import could not bind yet (no product) are bound
-        # by the first order whose SKU matches an Internal Reference.
-        self.unbound = {
-            (o.sku, o.marketplace_id.id): o for o in offers if not o.product_id
-        }
-        offers = offers.filtered("product_id")
-        self.offers = {(o.sku, o.marketplace_id.id): o.product_id for o in offers}
-        self.offer_any = {o.sku: o.product_id for o in offers}
-        products = (
-            env["product.product"]
-            .with_company(self.company)
-            .search(
-                [
-                    ("default_code", "in", list(skus - set(self.offer_any))),
-                    ("company_id", "in", (False, self.company.id)),
-                ]
-            )
-        )
-        self.products_by_code = {}
-        for product in products:
-            self.products_by_code.setdefault(product.default_code, product)
-        self._marketplaces = {m.marketplace_id: m for m in account.marketplace_ids}
-        self._pricelists = {}
-        self._taxes = {}
-        self._fiscal_positions = {}
-        self._included_taxes = {}
-        self._known_rates = {}
-        self._countries = {}
-        self._records = {}
-        self._placeholders = None
-
-    # -- units of work
-
-    # What an order may add to the caches (records it creates, lookups it makes).
-    _CACHES = (
-        "orders",
-        "offers",
-        "offer_any",
-        "unbound",
-        "_pricelists",
-        "_taxes",
-        "_fiscal_positions",
-        "_included_taxes",
-        "_known_rates",
-        "_countries",
-    )
-
-    @contextlib.contextmanager
-    def unit_of_work(self):
-        """One order's work: when it fails (and its savepoint rolls back), the
-        caches forget what it added, which no longer exists, so the next orders of
-        the page and the page's bookkeeping never touch a rolled-back record."""
-        saved = {name: dict(getattr(self, name)) for name in self._CACHES}
-        placeholders = self._placeholders
-        try:
-            yield
-        except BaseException:
-            for name, value in saved.items():
-                setattr(self, name, value)
-            self._placeholders = placeholders
-            raise
-
-    # -- catalogue
-
-    def placeholder(self, kind):
-        if self._placeholders is None:
-            company = self.company._amazon_ensure_placeholders()
-            self._placeholders = {
-                "pending_partner": company.amazon_pending_partner_id,
-                "generic": company.amazon_generic_product_id,
-                "shipping": company.amazon_shipping_product_id,
-                "gift_wrap": company.amazon_gift_wrap_product_id,
-                "promotion": company.amazon_promotion_product_id,
-                "facilitator_tax": company.amazon_facilitator_tax_product_id,
-            }
-        return self._placeholders[kind]
-
-    def line_product(self, kind, item, marketplace):
-        if kind == "product":
-            return self.product(item, marketplace)
-        return self.placeholder(
-            {
-                "shipping": "shipping",
-                "shipping_discount": "shipping",
-                "gift_wrap": "gift_wrap",
-                "facilitator_tax": "facilitator_tax",
-            }.get(kind, "promotion")
-        )
-
-    def product(self, item, marketplace):
-        sku = item.sku
-        if not sku:
-            return self.placeholder("generic")
-        product = self.offers.get((sku, marketplace.id)) or self.offer_any.get(sku)
-        if product:
-            return product
-        product = self.products_by_code.get(sku)
-        if product:
-            # Remember the binding: the offer is what stock and price exports use.
-            unbound = self.unbound.pop((sku, marketplace.id), None) or self.unbound.pop(
-                (sku, False), None
-            )
-            if unbound:
-                unbound.product_id = product
-            else:
-                self.env["amazon.offer"].create(
-                    {
-                        "account_id": self.account.id,
-                        "marketplace_id": marketplace.id,
-                        "sku": sku,
-                        "asin": item.asin,
-                        "product_id": product.id,
-                    }
-                )
-            self.offers[(sku, marketplace.id)] = product
-            self.offer_any[sku] = product
-            return product
-        return self.placeholder("generic")
-
-    def marketplace(self, order):
-        marketplace = self._marketplaces.get(order.marketplace_id)
-        if not marketplace:
-            marketplace = self.env["amazon.marketplace"].search(
-                [("marketplace_id", "=", order.marketplace_id)], limit=1
-            )
-            if not marketplace:
-                raise AmazonDataError(
-                    f"Amazon order {order.order_id}: unknown marketplace "
-                    f"{order.marketplace_id}"
-                )
-            self._marketplaces[order.marketplace_id] = marketplace
-        return marketplace
-
-    def pricelist(self, marketplace, order):
-        code = order.currency or marketplace.currency_id.name
-        key = (marketplace.id, code)
-        if key not in self._pricelists:
-            currency = (
-                self.env["res.currency"]
-                .with_context(active_test=False)
-                .search([("name", "=", code)], limit=1)
-            )
-            if not currency:
-                raise AmazonDataError(
-                    f"Amazon order {order.order_id}: currency {code} is unknown to Odoo"
-                )
-            self._pricelists[key] = marketplace._amazon_pricelist(
-                self.company, currency
-            )
-        return self._pricelists[key]
-
-    def known_rates(self, price_include):
-        """The rates of the company's percent sales taxes, included in the price
-        or not: preferred to a made-up rate when they reproduce Amazon's tax."""
-        if price_include not in self._known_rates:
-            taxes = (
-                self.env["account.tax"]
-                .sudo()
-                .search(
-                    [
-                        ("company_id", "=", self.company.id),
-                        ("type_tax_use", "=", "sale"),
-                        ("amount_type", "=", "percent"),
-                        ("amount", ">", 0),
-                        ("price_include", "=", bool(price_include)),
-                    ]
-                )
-            )
-            self._known_rates[price_include] = sorted(
-                {Decimal(str(tax.amount)) for tax in taxes}, reverse=True
-            )
-        return self._known_rates[price_include]
-
-    def fiscal_position(self, partner_id, delivery_id):
-        key = (partner_id, delivery_id)
-        if key not in self._fiscal_positions:
-            Partner = self.env["res.partner"]
-            self._fiscal_positions[key] = (
-                self.env["account.fiscal.position"]
-                .with_company(self.company)
-                ._get_fiscal_position(
-                    Partner.browse(partner_id), delivery=Partner.browse(delivery_id)
-                )
-            )
-        return self._fiscal_positions[key]
-
-    def included_taxes(self, product, fiscal_position):
-        """The sales taxes Odoo applies to ``product`` for a customer of
-        ``fiscal_position``, each as its price-included twin (Amazon's amounts
-        include the tax)."""
-        key = (product.id, fiscal_position.id)
-        if key not in self._included_taxes:
-            mapped = fiscal_position.map_tax(self.product_taxes(product))
-            self._included_taxes[key] = mapped._amazon_price_included()
-        return self._included_taxes[key]
-
-    def product_taxes(self, product):
-        """The product's sales taxes in the account's company."""
-        return product.sudo().taxes_id._filter_taxes_by_company(self.company)
-
-    def tax(self, rate, price_include):
-        key = (rate, price_include)
-        if key not in self._taxes:
-            self._taxes[key] = self.env["account.tax"]._amazon_sale_tax(
-                self.company, rate, price_include
-            )
-        return self._taxes[key]
-
-    # -- customers
-
-    def country(self, order, code):
-        if code not in self._countries:
-            country = self.env["res.country"].search([("code", "=", code)], limit=1)
-            if not country:
-                raise AmazonDataError(
-                    f"Amazon order {order.order_id}: country code {code!r} is unknown "
-                    "to Odoo"
-                )
-            self._countries[code] = country
-        return self._countries[code]
-
-    def customer(self, order):
-        """The invoiced customer and the delivery contact of ``order``."""
-        address = order.shipping_address
-        if address is None:
-            raise AmazonDataError(
-                f"Amazon order {order.order_id}: no delivery address for a "
-                f"{order.status} order"
-            )
-        country = self.country(order, address.country_code)
-        state = self.env["res.country.state"]
-        if address.state_or_region:
-            region = address.state_or_region.strip()
-            state = self.env["res.country.state"].search(
-                [
-                    ("country_id", "=", country.id),
-                    "|",
-                    ("code", "=ilike", region),
-                    ("name", "=ilike", region),
-                ],
-                limit=1,
-            )
-        street = {
-            "street": address.line1,
-            "street2": ", ".join(filter(None, (address.line2, address.line3))) or False,
-            "city": address.city,
-            "zip": address.postal_code,
-            "country_id": country.id,
-            "state_id": state.id,
-        }
-        Partner = self.env["res.partner"].sudo().with_context(active_test=False)
-        if self.account.customer_creation == "guest":
-            customer = self.account._amazon_guest_partner()
-        else:
-            customer = Partner.browse()
-            if order.buyer_email:
-                customer = Partner.search(
-                    [
-                        ("email", "=ilike", order.buyer_email),
-                        ("amazon_account_id", "=", self.account.id),
-                        ("parent_id", "=", False),
-                    ],
-                    limit=1,
-                )
-            name = order.buyer_name or address.name or self.env._("Amazon buyer")
-            if not customer:
-                customer = Partner.search(
-                    [
-                        ("name", "=ilike", name),
-                        ("street", "=ilike", address.line1 or ""),
-                        ("zip", "=ilike", address.postal_code or ""),
-                        ("country_id", "=", country.id),
-                        ("amazon_account_id", "=", self.account.id),
-                        ("parent_id", "=", False),
-                    ],
-                    limit=1,
-                )
-            if not customer:
-                customer = Partner.create(
-                    {
-                        **street,
-                        "name": name,
-                        "email": order.buyer_email,
-                        "phone": address.phone,
-                        "company_name": order.buyer_company or False,
-                        "amazon_account_id": self.account.id,
-                        "category_id": [Command.link(self._amazon_tag().id)],
-                        "company_id": self.company.id,
-                    }
-                )
-        delivery_name = address.name or customer.name
-        delivery = customer.child_ids.filtered(
-            lambda p: (
-                p.type == "delivery"
-                and (p.name or "").lower() == delivery_name.lower()
-                and (p.street or "") == (address.line1 or "")
-                and (p.zip or "") == (address.postal_code or "")
-                and p.country_id == country
-            )
-        )[:1]
-        if not delivery:
-            delivery = Partner.create(
-                {
-                    **street,
-                    "type": "delivery",
-                    "parent_id": customer.id,
-                    "name": delivery_name,
-                    "phone": address.phone,
-                    "company_id": self.company.id,
-                }
-            )
-        return customer, delivery
-
-    def _amazon_tag(self):
-        return self.env.ref("amazon_connector.partner_category_amazon")
-
-    # -- import records
-
-    def record(self, ref, state, *, sale_order=None, last_update=None, error=False):
-        self._records[ref] = (state, sale_order, last_update, error)
-
-    def flush(self):
-        """Write the import records of the page (one per order)."""
-        to_create = []
-        for ref, (state, sale_order, last_update, error) in self._records.items():
-            values = {
-                "state": state,
-                "error": error or False,
-                "sale_order_id": sale_order.id if sale_order else False,
-                "amazon_last_update": _naive(last_update),
-            }
-            record = self.imports.get(ref)
-            if record:
-                values["attempts"] = record.attempts + 1 if state == "failed" else 0
-                record.write(values)
-            else:
-                to_create.append(
-                    {
-                        **values,
-                        "account_id": self.account.id,
-                        "amazon_order_ref": ref,
-                        "attempts": 1 if state == "failed" else 0,
-                    }
-                )
-            if state == "failed" and sale_order is None:
-                existing = self.orders.get(ref)
-                if existing:
-                    existing.amazon_last_action = self.env._(
-                        "Could not update: %s", error
-                    )[:250]
-        if to_create:
-            self.env["amazon.order.import"].create(to_create)
-        self._records = {}

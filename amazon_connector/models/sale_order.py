@@ -6,16 +6,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..amazon.order_feeds import CANCEL_REASONS
-
-AMAZON_STATUS_SELECTION = [
-    ("pending_availability", "Pending Availability"),
-    ("pending", "Pending"),
-    ("unshipped", "Unshipped"),
-    ("partially_shipped", "Partially Shipped"),
-    ("shipped", "Shipped"),
-    ("canceled", "Canceled"),
-    ("unfulfillable", "Unfulfillable"),
-]
+from ..const import ORDER_STATUS_SELECTION as AMAZON_STATUS_SELECTION
 
 
 class SaleOrder(models.Model):

@@ -11,7 +11,7 @@ from odoo.tests import TransactionCase, new_test_user
 
 from ..amazon.adapter import SpApiAdapter
 from ..amazon.throttle import ThrottleRegistry
-from ..models import amazon_account
+from ..models import amazon_account_connection
 from .quota import BETWEEN_TESTS, QUOTA_CLOCK
 
 # The Amazon simulator is a test requirement of the addon, a package of its own
@@ -110,7 +110,7 @@ class AmazonSimulatorCommon(AmazonCommon):
         cls.throttle = ThrottleRegistry(clock=QUOTA_CLOCK)
         cls.startClassPatcher(
             patch.object(
-                amazon_account,
+                amazon_account_connection,
                 "SpApiAdapter",
                 functools.partial(
                     SpApiAdapter,

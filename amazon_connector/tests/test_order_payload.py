@@ -23,7 +23,16 @@ from ..amazon.money import (
     parse_money,
     quantize,
 )
-from ..amazon.order_payload import COUNTRY_CODES, parse_order
+from ..amazon.order_payload import (
+    CONFIRMED_ORDER_STATUSES,
+    COUNTRY_CODES,
+    ENDED_ORDER_STATUSES,
+    ORDER_STATUSES,
+    PENDING_ORDER_STATUSES,
+    TO_SHIP_ORDER_STATUSES,
+    amazon_status_codes,
+    parse_order,
+)
 
 MODEL_FILE = "orders_2026-01-01.json"
 
@@ -323,6 +332,27 @@ def test_status_mapping(amazon_status, status, pending):
     assert order.status == status
     assert order.is_pending is pending
     assert order.is_canceled is (status == "canceled")
+
+
+def test_order_statuses_are_amazons_in_the_official_model():
+    model = json.loads((models_dir() / MODEL_FILE).read_text(encoding="utf-8"))
+    enum = model["definitions"]["FulfillmentStatus"]["enum"]
+    assert amazon_status_codes(ORDER_STATUSES) == enum
+    for code in enum:
+        status = parse_order(make_order(status=code)).status
+        assert amazon_status_codes([status]) == [code]
+
+
+def test_order_status_subsets_split_the_vocabulary():
+    subsets = (PENDING_ORDER_STATUSES, CONFIRMED_ORDER_STATUSES, ENDED_ORDER_STATUSES)
+    assert sorted(s for subset in subsets for s in subset) == sorted(ORDER_STATUSES)
+    assert set(TO_SHIP_ORDER_STATUSES) < set(CONFIRMED_ORDER_STATUSES)
+    for status in ORDER_STATUSES:
+        order = parse_order(make_order(status=amazon_status_codes([status])[0]))
+        assert order.is_pending is (status in PENDING_ORDER_STATUSES)
+        assert order.is_confirmed is (status in CONFIRMED_ORDER_STATUSES)
+        assert order.is_ended is (status in ENDED_ORDER_STATUSES)
+        assert order.is_shipped is (status == "shipped")
 
 
 def test_fulfilled_by_unknown_value_is_kept_lower_case():

@@ -8,6 +8,7 @@ operator or 'ilike', text)]``), a filter's ``domain`` with ``context_today`` and
 ``relativedelta``.
 """
 
+import ast
 from datetime import datetime, time, timedelta
 
 from dateutil.relativedelta import relativedelta
@@ -17,6 +18,13 @@ from odoo import fields
 from odoo.tests import Form, new_test_user, tagged
 from odoo.tools.safe_eval import safe_eval
 
+from ..amazon.order_payload import (
+    ENDED_ORDER_STATUSES,
+    ORDER_STATUSES,
+    PENDING_ORDER_STATUSES,
+    SHIPPED_ORDER_STATUS,
+    TO_SHIP_ORDER_STATUSES,
+)
 from . import order_factory as f
 from .common_orders import AmazonOrderCommon
 
@@ -150,6 +158,31 @@ class TestOrderViews(AmazonOrderCommon):
 
     def keys(self, records):
         return {key for key, order in self.orders.items() if order in records}
+
+    @staticmethod
+    def status_values(expression):
+        """The statuses an expression or domain of a view compares
+        ``amazon_status`` with."""
+        values = set()
+        for node in ast.walk(ast.parse(expression.strip(), mode="eval")):
+            compared = []
+            if isinstance(node, ast.Compare) and getattr(node.left, "id", "") == (
+                "amazon_status"
+            ):
+                compared = node.comparators
+            elif (
+                isinstance(node, (ast.Tuple, ast.List))
+                and len(node.elts) == 3
+                and getattr(node.elts[0], "value", None) == "amazon_status"
+            ):
+                compared = node.elts[2:]
+            for value in compared:
+                values |= {
+                    leaf.value
+                    for leaf in ast.walk(value)
+                    if isinstance(leaf, ast.Constant) and isinstance(leaf.value, str)
+                }
+        return values
 
     # ------------------------------------------------------------------ action
 
@@ -286,6 +319,45 @@ class TestOrderViews(AmazonOrderCommon):
                 found = self.apply_filter(arch, name)
                 self.assertEqual(self.keys(found), keys)
                 self.assertNotIn(self.plain_order, found)
+
+    def test_views_use_the_vocabulary_of_order_statuses(self):
+        """The views cannot import the statuses: their filters and decorations
+        name exactly the subsets the code uses (the overview's figures too)."""
+        views = self.action_views()
+        search, listing = views["search"], views["list"]
+        expected = {
+            "//filter[@name='amazon_to_ship_today']/@domain": TO_SHIP_ORDER_STATUSES,
+            "//filter[@name='amazon_late']/@domain": TO_SHIP_ORDER_STATUSES,
+            "//filter[@name='amazon_pending']/@domain": PENDING_ORDER_STATUSES,
+        }
+        for path, statuses in expected.items():
+            with self.subTest(path=path):
+                (domain,) = search.xpath(path)
+                self.assertEqual(self.status_values(domain), set(statuses))
+        (field,) = listing.xpath("//field[@name='amazon_status']")
+        decorations = {
+            "decoration-info": PENDING_ORDER_STATUSES,
+            "decoration-warning": TO_SHIP_ORDER_STATUSES,
+            "decoration-success": (SHIPPED_ORDER_STATUS,),
+            "decoration-muted": ENDED_ORDER_STATUSES,
+        }
+        for attribute, statuses in decorations.items():
+            with self.subTest(attribute=attribute):
+                self.assertEqual(
+                    self.status_values(field.get(attribute)), set(statuses)
+                )
+        # Whatever else a view says of the status is a status of the vocabulary.
+        for arch in views.values():
+            for value in arch.xpath("//@*[contains(., 'amazon_status')]"):
+                if value.attrname in ("name", "context"):
+                    continue
+                with self.subTest(value=value):
+                    self.assertLessEqual(self.status_values(value), set(ORDER_STATUSES))
+        domains = self.account._overview_domains()
+        self.assertIn(
+            ("amazon_status", "in", PENDING_ORDER_STATUSES), domains["pending"]
+        )
+        self.assertIn(("amazon_status", "in", TO_SHIP_ORDER_STATUSES), domains["late"])
 
     # ------------------------------------------------------------------ form
 

@@ -9,6 +9,7 @@ from odoo.tests import tagged
 
 from . import order_factory as factory
 from .common_shipments import AmazonShipmentCommon
+from .job_runner import trap_jobs
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -381,3 +382,15 @@ class TestUpgradePackagesTo18012(AmazonShipmentCommon):
         )
         self.assertEqual(function.name, "<stock.picking>._amazon_send_fulfillment_feed")
         self.assertEqual(function.channel_id, channel)
+
+    def test_a_fulfillment_feed_job_queued_on_the_account_still_runs(self):
+        """18.0.1.1.0 queued the fulfillment feed on the account: a job of it run
+        after the upgrade sends the feed of the deliveries waiting for one."""
+        _payload, order = self.amazon_order()
+        picking = self.delivery(order)
+        with trap_jobs():
+            self.validate(picking, carrier=self.courier)
+            picking.write({"amazon_sync_route": "feed", "amazon_feed_id": False})
+            self.account._amazon_send_fulfillment_feed()
+        self.assertTrue(picking.amazon_feed_id)
+        self.assertEqual(picking.amazon_feed_id.res_model, "stock.picking")

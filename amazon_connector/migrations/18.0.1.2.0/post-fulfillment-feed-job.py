@@ -4,8 +4,7 @@
 ``_amazon_send_fulfillment_feed`` moved from ``amazon.account`` to
 ``stock.picking``; its queue job function (channel and retry pattern, a
 ``noupdate`` record) follows it. A job queued before the upgrade on the account
-fails; the scheduled action that queues again the deliveries left to confirm
-sends them in a new feed.
+still runs: the account hands it to its deliveries.
 """
 
 from odoo import SUPERUSER_ID, api

@@ -4,19 +4,23 @@ import logging
 
 import psycopg2
 
-from odoo import _, api, fields, models
+from odoo import _, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import str2bool
 
 from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.addons.queue_job.job import identity_exact
 
 from ..amazon.errors import AmazonPermanentError, AmazonRetryableError
+from .amazon_job import amazon_job
 
 _logger = logging.getLogger(__name__)
 
 
 class AmazonAccount(models.Model):
+    """The account's order import: starting it (by hand, by the scheduled action,
+    one order by its number), its progress and counts, and the records the
+    imported orders need of the account (the guest customer, the FBA location)."""
+
     _inherit = "amazon.account"
 
     order_count = fields.Integer(compute="_compute_order_count", string="Orders")
@@ -69,19 +73,63 @@ class AmazonAccount(models.Model):
             account.order_count = orders.get(account, 0)
             account.failed_import_count = failed.get(account, 0)
 
+    # ------------------------------------------------------------------ records
+
+    def _amazon_guest_partner(self):
+        """The account's shared customer, created when missing."""
+        self.ensure_one()
+        if not self.guest_partner_id:
+            self.sudo().guest_partner_id = (
+                self.env["res.partner"]
+                .sudo()
+                .create(
+                    {
+                        "name": self.env._("Amazon customer (%s)", self.name),
+                        "amazon_account_id": self.id,
+                        "company_id": self.company_id.id,
+                        "category_id": [
+                            (
+                                4,
+                                self.env.ref(
+                                    "amazon_connector.partner_category_amazon"
+                                ).id,
+                            )
+                        ],
+                    }
+                )
+            )
+        return self.guest_partner_id
+
+    def _amazon_fba_location(self):
+        """The account's FBA stock location, created when missing: an internal
+        location outside every warehouse."""
+        self.ensure_one()
+        if not self.fba_location_id:
+            self.sudo().fba_location_id = (
+                self.env["stock.location"]
+                .sudo()
+                .create(
+                    {
+                        "name": self.env._("Amazon FBA (%s)", self.name),
+                        "usage": "internal",
+                        "location_id": self.env.ref(
+                            "stock.stock_location_locations"
+                        ).id,
+                        "company_id": self.company_id.id,
+                    }
+                )
+            )
+        return self.fba_location_id
+
     # ------------------------------------------------------------------ actions
 
     def action_import_orders(self):
-        """Import the orders changed since the last import (a job per account).
-
-        Under the ``queue_job__no_delay`` context the import runs at once."""
+        """Import the orders changed since the last import (a job per account)."""
         for account in self:
             account.with_delay(
                 identity_key=identity_exact,
                 description=_("Import Amazon orders of %s", account.name),
             )._import_orders()
-        if self.env.context.get("queue_job__no_delay"):
-            return True
         return self._notify(
             _("Import queued"),
             _(
@@ -107,14 +155,6 @@ class AmazonAccount(models.Model):
         action["domain"] = [("account_id", "=", self.id), ("state", "=", "failed")]
         return action
 
-    @api.model
-    def _amazon_connector_enabled(self):
-        """Settings' Amazon Connector switch: the scheduled actions work only when on."""
-        enabled = (
-            self.env["ir.config_parameter"].sudo().get_param("amazon_connector.enabled")
-        )
-        return str2bool(enabled or "False")
-
     def _cron_import_orders(self):
         """Scheduled action: enqueue an import for every active account, when the
         connector is switched on in Settings."""
@@ -124,6 +164,7 @@ class AmazonAccount(models.Model):
 
     # ------------------------------------------------------------------ jobs
 
+    @amazon_job
     def _import_orders(self):
         """Job: start importing the orders changed since the high-water mark.
 
@@ -137,16 +178,17 @@ class AmazonAccount(models.Model):
         """
         self.ensure_one()
         account = self.sudo()
-        blocked = account._amazon_job_blocker()
-        if blocked:
-            return blocked
+        account._amazon_job_check()
         account._lock_for_import()
         if not account.marketplace_ids:
             raise UserError(_("The Amazon account %s has no marketplace.", self.name))
         window = self.env["amazon.import.window"].sudo()._open(account)
         if not window:
             return _("An import of this account is already running.")
-        return window._queue_next_page(delay=0)
+        job = window._queue_next_page(delay=0)
+        if job.result is not None:  # run at once: the window's outcome
+            return job.result
+        return _("The next page is queued.")
 
     def _import_order_by_ref(self, amazon_order_ref):
         """Fetch one order by its Amazon number (getOrder) and import it, whatever
@@ -189,8 +231,6 @@ class AmazonAccount(models.Model):
                     error=error,
                 )
             ) from error
-        if isinstance(payload, dict) and isinstance(payload.get("order"), dict):
-            payload = payload["order"]
         self.env["amazon.order.sync"]._sync_payloads(
             self, [payload], force=True, initial=True
         )
