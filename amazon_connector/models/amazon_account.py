@@ -1,5 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0.html)
 
+import contextlib
 import ipaddress
 from collections import defaultdict
 from urllib.parse import urlsplit
@@ -428,10 +429,8 @@ class AmazonAccount(models.Model):
         """Ask Amazon for each marketplace's listings report; offers are created
         or updated from it when Amazon has it ready."""
         self.check_access("write")
+        self._amazon_job_check(UserError)
         for account in self:
-            blocked = account._amazon_job_blocker()
-            if blocked:
-                raise UserError(blocked)
             for marketplace in account.marketplace_ids:
                 self.env["amazon.offer"]._amazon_request_listings(account, marketplace)
         return self._notify(
@@ -459,10 +458,8 @@ class AmazonAccount(models.Model):
     def action_fetch_settlements(self):
         """Import the settlement reports Amazon published since the last ones (a
         job per account, then one report each: Sales > Amazon > Reports)."""
+        self._amazon_job_check(UserError)
         for account in self:
-            blocked = account._amazon_job_blocker()
-            if blocked:
-                raise UserError(blocked)
             self.env["amazon.settlement"].with_delay(
                 identity_key=identity_exact,
                 description=_("Fetch the settlements of %s", account.name),
@@ -482,7 +479,7 @@ class AmazonAccount(models.Model):
         if not self._amazon_connector_enabled():
             return
         for account in self.search([("state", "!=", "draft")]):
-            if not account._amazon_job_blocker():
+            with contextlib.suppress(UserError):  # blocked: nothing to fetch
                 account.action_fetch_settlements()
 
     def action_upload_settlement(self):

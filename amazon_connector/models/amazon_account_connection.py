@@ -105,14 +105,16 @@ class AmazonAccount(models.Model):
         finally:
             self.env["amazon.api.log"]._record_calls(account, calls)
 
-    def _amazon_job_check(self):
-        """Raise ``AmazonJobBlocked`` when a job may not call Amazon for this
-        account now (see ``amazon_job``): for a job that works on its records
-        before it opens the session, or that only queues the jobs that will."""
-        self.ensure_one()
-        blocked = self._amazon_job_blocker()
-        if blocked:
-            raise AmazonJobBlocked(blocked)
+    def _amazon_job_check(self, error=AmazonJobBlocked):
+        """Raise ``error`` when a job may not call Amazon for this account now:
+        ``AmazonJobBlocked`` (see ``amazon_job``) for a job that works on its
+        records before it opens the session, or that only queues the jobs that
+        will; ``UserError`` for a button that queues them (the user is told
+        why, nothing is queued)."""
+        for account in self:
+            blocked = account._amazon_job_blocker()
+            if blocked:
+                raise error(blocked)
 
     @contextlib.contextmanager
     def _amazon_job_session(self, **adapter_options):

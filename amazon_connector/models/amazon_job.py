@@ -27,14 +27,21 @@ runs it at once, and its ``result`` then holds the outcome; tests trap the jobs
 import functools
 import logging
 
+from odoo.addons.queue_job.exception import RetryableJobError
+
 from ..amazon.errors import AmazonPermanentError, AmazonRetryableError
-from .job_retry import retry_later
 
 _logger = logging.getLogger(__name__)
 
 
 class AmazonJobBlocked(Exception):
     """The account may not call Amazon now; the message says why."""
+
+
+def retry_later(error):
+    """queue_job's retry of a job Amazon throttled (an ``AmazonRetryableError``),
+    after the wait Amazon asked for: raise it ``from error``."""
+    return RetryableJobError(str(error), seconds=max(1, int(error.retry_after + 0.999)))
 
 
 def amazon_job(method=None, *, kind=None):

@@ -60,10 +60,8 @@ class AmazonOffer(models.Model):
         of what changed, one feed per account; a UserError when an account may
         not call Amazon."""
         accounts.check_access("write")
+        accounts._amazon_job_check(UserError)
         for account in accounts:
-            blocked = account._amazon_job_blocker()
-            if blocked:
-                raise UserError(blocked)
             self._amazon_queue_export(account, stock=stock, price=price)
         return accounts._notify(
             self.env._("Export queued"),

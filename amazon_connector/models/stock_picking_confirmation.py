@@ -8,8 +8,7 @@ from odoo.addons.queue_job.job import identity_exact
 
 from ..amazon.errors import AmazonPermanentError, AmazonRetryableError
 from ..amazon.shipment import ShipmentError, confirm_shipment_body
-from .amazon_job import amazon_job
-from .job_retry import retry_later
+from .amazon_job import amazon_job, retry_later
 from .stock_picking_packages import IncompleteKits
 
 CONFIRM_JOB_MAX_WAIT = 5.0
