@@ -51,7 +51,32 @@ class ResCompany(models.Model):
         """
         self.ensure_one()
         company = self.sudo()
-        product_values = {
+        updates = {}
+        for field_name, values in company._amazon_placeholder_products().items():
+            if not company[field_name]:
+                updates[field_name] = company._amazon_placeholder_product(
+                    field_name, values
+                ).id
+        if not company.amazon_pending_partner_id:
+            updates["amazon_pending_partner_id"] = (
+                self.env["res.partner"]
+                .sudo()
+                .create(
+                    {
+                        "name": self.env._("Amazon Pending Account"),
+                        "company_id": company.id,
+                        "is_company": True,
+                    }
+                )
+                .id
+            )
+        if updates:
+            company.write(updates)
+        return company
+
+    def _amazon_placeholder_products(self):
+        """{company field: values} of each placeholder product."""
+        return {
             "amazon_generic_product_id": {
                 "name": self.env._("Amazon Generic Product"),
                 "type": "consu",
@@ -74,43 +99,25 @@ class ResCompany(models.Model):
                 "type": "service",
             },
         }
-        updates = {}
-        for field_name, values in product_values.items():
-            if not company[field_name]:
-                if field_name == "amazon_facilitator_tax_product_id":
-                    values["property_account_income_id"] = (
-                        company._amazon_facilitator_account().id
-                    )
-                updates[field_name] = (
-                    self.env["product.product"]
-                    .sudo()
-                    .with_company(company)
-                    .create(
-                        {
-                            **values,
-                            "company_id": company.id,
-                            "purchase_ok": False,
-                            "taxes_id": [(6, 0, [])],
-                        }
-                    )
-                    .id
-                )
-        if not company.amazon_pending_partner_id:
-            updates["amazon_pending_partner_id"] = (
-                self.env["res.partner"]
-                .sudo()
-                .create(
-                    {
-                        "name": self.env._("Amazon Pending Account"),
-                        "company_id": company.id,
-                        "is_company": True,
-                    }
-                )
-                .id
+
+    def _amazon_placeholder_product(self, field_name, values):
+        """Create the placeholder product of ``field_name``: the company's own,
+        never bought, without default taxes (the import sets each line's)."""
+        if field_name == "amazon_facilitator_tax_product_id":
+            values["property_account_income_id"] = self._amazon_facilitator_account().id
+        return (
+            self.env["product.product"]
+            .sudo()
+            .with_company(self)
+            .create(
+                {
+                    **values,
+                    "company_id": self.id,
+                    "purchase_ok": False,
+                    "taxes_id": [(6, 0, [])],
+                }
             )
-        if updates:
-            company.write(updates)
-        return company
+        )
 
     def _amazon_facilitator_account(self):
         """The clearing account of the sales tax Amazon collects as marketplace
