@@ -264,11 +264,33 @@ def parse_listings_report(
     summary = report.get("summary")
     if not isinstance(summary, dict):
         raise UnclearReport("the processing report has no summary")
+    errors, warnings, document_issues = _sort_issues(_report_issues(report), sent)
+    _check_summary(summary, sent, errors, document_issues)
+    return {
+        message_id: MessageVerdict(
+            message_id=message_id,
+            accepted=not errors[message_id],
+            errors=tuple(errors[message_id]),
+            warnings=tuple(warnings[message_id]),
+        )
+        for message_id in sent
+    }
+
+
+def _report_issues(report: dict) -> list[dict]:
     issues = report.get("issues")
     if issues is None:
         issues = []
     if not isinstance(issues, list) or not all(isinstance(i, dict) for i in issues):
         raise UnclearReport("the processing report's issues are not a list of objects")
+    return issues
+
+
+def _sort_issues(
+    issues: list[dict], sent: list[int]
+) -> tuple[dict[int, list[str]], dict[int, list[str]], list[dict]]:
+    """The texts of the errors and of the warnings about each message sent, by
+    messageId, and the issues about the whole document (no messageId)."""
     errors: dict[int, list[str]] = {message_id: [] for message_id in sent}
     warnings: dict[int, list[str]] = {message_id: [] for message_id in sent}
     document_issues: list[dict] = []
@@ -289,6 +311,17 @@ def parse_listings_report(
         (errors if severity == "ERROR" else warnings)[message_id].append(
             _issue_text(issue)
         )
+    return errors, warnings, document_issues
+
+
+def _check_summary(
+    summary: dict,
+    sent: list[int],
+    errors: dict[int, list[str]],
+    document_issues: list[dict],
+) -> None:
+    """Refuse a report whose summary does not add up with the messages sent and
+    the issues, or that has an error about the whole document."""
     processed = _summary_count(summary, "messagesProcessed")
     if processed is None:
         raise UnclearReport("the report's summary has no messagesProcessed")
@@ -310,12 +343,3 @@ def parse_listings_report(
         raise UnclearReport(
             f"the summary counts {invalid} invalid messages, the issues {failed}"
         )
-    return {
-        message_id: MessageVerdict(
-            message_id=message_id,
-            accepted=not errors[message_id],
-            errors=tuple(errors[message_id]),
-            warnings=tuple(warnings[message_id]),
-        )
-        for message_id in sent
-    }

@@ -491,27 +491,9 @@ class _OrderParser:
         # The grand total fixes the order currency every other amount must share.
         grand_total = self.money(payload, "proceeds.grandTotal")
 
-        status = self.text(payload, "fulfillment.fulfillmentStatus", required=True)
-        status = status.lower()
-        status = _STATUS_RENAMES.get(status, status)
-        if status not in ORDER_STATUSES:
-            _logger.warning("Amazon order %s: unknown status %r", self.order_id, status)
+        status = self.status()
         programs = self.texts(payload, "programs")
-
-        raw_items = self.array(payload, "orderItems")
-        if not raw_items:
-            raise self.error("orderItems", "the order has no items")
-        items = tuple(
-            self.item(raw_item, f"orderItems[{index}]")
-            for index, raw_item in enumerate(raw_items)
-        )
-        item_ids: set[str] = set()
-        for item in items:
-            if item.order_item_id in item_ids:
-                raise self.error(
-                    "orderItems", f"orderItemId {item.order_item_id} repeats"
-                )
-            item_ids.add(item.order_item_id)
+        items, item_ids = self.items()
 
         return AmazonOrder(
             order_id=self.order_id,
@@ -551,13 +533,45 @@ class _OrderParser:
                 payload, "fulfillment.deliverByWindow.latestDateTime"
             ),
             items=items,
-            packages=tuple(
-                self.package(raw, f"packages[{index}]", item_ids)
-                for index, raw in enumerate(self.array(payload, "packages"))
-            ),
+            packages=self.packages(item_ids),
             order_charges=self.order_charges(),
             associated_orders=self.associated_orders(),
             raw=payload,
+        )
+
+    def status(self) -> str:
+        """The order's fulfillment status, lower case, old names renamed; an
+        unknown one is kept (and logged)."""
+        status = self.text(self.payload, "fulfillment.fulfillmentStatus", required=True)
+        status = status.lower()
+        status = _STATUS_RENAMES.get(status, status)
+        if status not in ORDER_STATUSES:
+            _logger.warning("Amazon order %s: unknown status %r", self.order_id, status)
+        return status
+
+    def items(self) -> tuple[tuple[OrderItem, ...], set[str]]:
+        """The order's items, and their ids; an order without items, or with an
+        item id twice, is refused."""
+        raw_items = self.array(self.payload, "orderItems")
+        if not raw_items:
+            raise self.error("orderItems", "the order has no items")
+        items = tuple(
+            self.item(raw_item, f"orderItems[{index}]")
+            for index, raw_item in enumerate(raw_items)
+        )
+        item_ids: set[str] = set()
+        for item in items:
+            if item.order_item_id in item_ids:
+                raise self.error(
+                    "orderItems", f"orderItemId {item.order_item_id} repeats"
+                )
+            item_ids.add(item.order_item_id)
+        return items, item_ids
+
+    def packages(self, item_ids: set[str]) -> tuple[Package, ...]:
+        return tuple(
+            self.package(raw, f"packages[{index}]", item_ids)
+            for index, raw in enumerate(self.array(self.payload, "packages"))
         )
 
     def seller_order_id(self) -> str | None:
@@ -664,17 +678,7 @@ class _OrderParser:
         amounts = self.item_amounts(raw, prefix, item_id)
         tax_collected, responsible_party = self.tax_collection(raw, prefix)
         gift = "fulfillment.packing.giftOption"
-        promotion_ids = tuple(
-            promotion_id
-            for index, promotion in enumerate(
-                self.array(raw, "promotion.breakdowns", prefix)
-            )
-            if (
-                promotion_id := self.text(
-                    promotion, "promotionId", f"{prefix}.promotion.breakdowns[{index}]"
-                )
-            )
-        )
+        promotion_ids = self.promotion_ids(raw, prefix)
         return OrderItem(
             order_item_id=item_id,
             sku=self.text(raw, "product.sellerSku", prefix),
@@ -712,6 +716,20 @@ class _OrderParser:
             cancellation_reason=self.text(
                 raw, "cancellation.cancellationExecution.cancelReason", prefix
             ),
+        )
+
+    def promotion_ids(self, raw: dict, prefix: str) -> tuple[str, ...]:
+        """The ids of the promotions applied to the item."""
+        return tuple(
+            promotion_id
+            for index, promotion in enumerate(
+                self.array(raw, "promotion.breakdowns", prefix)
+            )
+            if (
+                promotion_id := self.text(
+                    promotion, "promotionId", f"{prefix}.promotion.breakdowns[{index}]"
+                )
+            )
         )
 
     def tax_collection(self, raw: dict, prefix: str) -> tuple[bool, str | None]:
@@ -757,20 +775,7 @@ class _OrderParser:
         breakdowns = self.array(proceeds, "breakdowns", prefix)
         for index, raw_breakdown in enumerate(breakdowns):
             breakdown_prefix = f"{prefix}.breakdowns[{index}]"
-            kind = self.text(raw_breakdown, "type", breakdown_prefix, required=True)
-            kind = kind.upper()
-            subtotal = self.money(raw_breakdown, "subtotal", breakdown_prefix)
-            if subtotal is None:
-                raise self.error(f"{breakdown_prefix}.subtotal", "is missing")
-            details = []
-            for detail_index, detail in enumerate(
-                self.array(raw_breakdown, "detailedBreakdowns", breakdown_prefix)
-            ):
-                detail_prefix = f"{breakdown_prefix}.detailedBreakdowns[{detail_index}]"
-                subtype = (self.text(detail, "subtype", detail_prefix) or "").upper()
-                value = self.money(detail, "value", detail_prefix)
-                if value is not None:
-                    details.append((subtype, value.amount))
+            kind, subtotal, details = self.breakdown(raw_breakdown, breakdown_prefix)
             if kind == "TAX":
                 tax_total += subtotal.amount
                 _split_tax(taxes, subtotal.amount, details)
@@ -789,6 +794,40 @@ class _OrderParser:
                     kind = "OTHER"
                 _add(charges, kind, subtotal.amount)
 
+        amounts_include_tax = self.amounts_include_tax(
+            total, breakdowns, charges, discount_total, tax_total, item_id
+        )
+        self.check_taxes(prefix, charges, taxes, discount_total, tax_total, detailed)
+        return {
+            **self.amount_fields(charges, taxes, discounts),
+            "proceeds_total": total,
+            "amounts_include_tax": amounts_include_tax,
+        }
+
+    def breakdown(self, raw_breakdown, prefix: str) -> tuple[str, Money, list]:
+        """(type, subtotal, [(subtype, amount)...] of its details) of one proceeds
+        breakdown."""
+        kind = self.text(raw_breakdown, "type", prefix, required=True)
+        kind = kind.upper()
+        subtotal = self.money(raw_breakdown, "subtotal", prefix)
+        if subtotal is None:
+            raise self.error(f"{prefix}.subtotal", "is missing")
+        details = []
+        for detail_index, detail in enumerate(
+            self.array(raw_breakdown, "detailedBreakdowns", prefix)
+        ):
+            detail_prefix = f"{prefix}.detailedBreakdowns[{detail_index}]"
+            subtype = (self.text(detail, "subtype", detail_prefix) or "").upper()
+            value = self.money(detail, "value", detail_prefix)
+            if value is not None:
+                details.append((subtype, value.amount))
+        return kind, subtotal, details
+
+    def amounts_include_tax(
+        self, total, breakdowns, charges, discount_total, tax_total, item_id
+    ) -> bool:
+        """Whether the item's charges already include its TAX: they add up to
+        ``proceedsTotal`` without it (breakdowns that add up neither way are logged)."""
         amounts_include_tax = False
         if total is not None and breakdowns:
             untaxed = sum(v for v in charges.values() if v) - discount_total
@@ -804,8 +843,10 @@ class _OrderParser:
                         untaxed + tax_total,
                         total.amount,
                     )
+        return amounts_include_tax
 
-        self.check_taxes(prefix, charges, taxes, discount_total, tax_total, detailed)
+    def amount_fields(self, charges: dict, taxes: dict, discounts: dict) -> dict:
+        """OrderItem's amount fields, as Money in the order currency."""
 
         def money(amount: Decimal | None) -> Money | None:
             if amount is None or self.currency is None:
@@ -826,8 +867,6 @@ class _OrderParser:
             "discount": money(discounts["ITEM"]),
             "shipping_discount": money(discounts["SHIPPING"]),
             "discount_tax": money(taxes["DISCOUNT"]),
-            "proceeds_total": total,
-            "amounts_include_tax": amounts_include_tax,
         }
 
     def check_taxes(self, prefix, charges, taxes, discount_total, tax_total, detailed):

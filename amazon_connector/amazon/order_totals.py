@@ -241,64 +241,10 @@ class _LineBuilder:
         self, item: OrderItem, *, facilitator: bool
     ) -> tuple[list[LineAmounts], LineAmounts | None]:
         """The lines of one item, and its facilitator-tax line if any."""
-        discount = _amount(item.discount)
-        shipping_discount = _amount(item.shipping_discount)
-        discount_tax = _amount(item.discount_tax)
-        # Tax taken off by promotions, shared by the two discount lines (on the
-        # product line when Amazon sends no discount amount to carry it).
-        discount_part = shipping_discount_part = unassigned_discount_tax = ZERO
-        if discount and shipping_discount:
-            discount_part = self.round(
-                discount_tax * discount / (discount + shipping_discount)
-            )
-            shipping_discount_part = discount_tax - discount_part
-        elif discount:
-            discount_part = discount_tax
-        elif shipping_discount:
-            shipping_discount_part = discount_tax
-        else:
-            unassigned_discount_tax = discount_tax
-
-        principal = item.item
-        if principal is None and item.proceeds_total is None and item.unit_price:
-            principal = Money(
-                item.unit_price.amount * item.quantity, item.unit_price.currency
-            )
-        promotions = (
-            "Promotions: " + ", ".join(item.promotion_ids)
-            if item.promotion_ids
-            else None
-        )
-        gift = _gift_text(item)
-        has_wrap_line = bool(_amount(item.gift_wrap) or _amount(item.gift_wrap_tax))
-        components = [
-            (
-                "product",
-                _amount(principal),
-                _amount(item.item_tax) - unassigned_discount_tax,
-                None if has_wrap_line else gift,
-            ),
-            ("shipping", _amount(item.shipping), _amount(item.shipping_tax), None),
-            ("gift_wrap", _amount(item.gift_wrap), _amount(item.gift_wrap_tax), gift),
-            (
-                "other",
-                _amount(item.cod_fee),
-                _amount(item.cod_fee_tax),
-                "Cash on delivery fee",
-            ),
-            ("other", _amount(item.other), _amount(item.other_tax), None),
-            ("discount", -discount, -discount_part, promotions),
-            (
-                "shipping_discount",
-                -shipping_discount,
-                -shipping_discount_part,
-                promotions,
-            ),
-        ]
         lines: list[LineAmounts] = []
         facilitator_amount = ZERO
         tax_stated = facilitator or item.tax_stated
-        for kind, amount, tax, extra in components:
+        for kind, amount, tax, extra in self.item_components(item):
             if kind != "product" and not amount and not tax:
                 continue
             gross = amount if item.amounts_include_tax else amount + tax
@@ -339,6 +285,71 @@ class _LineBuilder:
             )
         return lines, facilitator_line
 
+    def item_components(
+        self, item: OrderItem
+    ) -> list[tuple[str, Decimal, Decimal, str | None]]:
+        """(kind, amount, tax, description_extra) of each amount of one item, in the
+        order of its lines; the product first, zero amounts included."""
+        discount = _amount(item.discount)
+        shipping_discount = _amount(item.shipping_discount)
+        discount_part, shipping_discount_part, unassigned_discount_tax = (
+            self.discount_tax_parts(item)
+        )
+        principal = _principal(item)
+        promotions = (
+            "Promotions: " + ", ".join(item.promotion_ids)
+            if item.promotion_ids
+            else None
+        )
+        gift = _gift_text(item)
+        has_wrap_line = bool(_amount(item.gift_wrap) or _amount(item.gift_wrap_tax))
+        return [
+            (
+                "product",
+                _amount(principal),
+                _amount(item.item_tax) - unassigned_discount_tax,
+                None if has_wrap_line else gift,
+            ),
+            ("shipping", _amount(item.shipping), _amount(item.shipping_tax), None),
+            ("gift_wrap", _amount(item.gift_wrap), _amount(item.gift_wrap_tax), gift),
+            (
+                "other",
+                _amount(item.cod_fee),
+                _amount(item.cod_fee_tax),
+                "Cash on delivery fee",
+            ),
+            ("other", _amount(item.other), _amount(item.other_tax), None),
+            ("discount", -discount, -discount_part, promotions),
+            (
+                "shipping_discount",
+                -shipping_discount,
+                -shipping_discount_part,
+                promotions,
+            ),
+        ]
+
+    def discount_tax_parts(self, item: OrderItem) -> tuple[Decimal, Decimal, Decimal]:
+        """The tax taken off by promotions, shared by the two discount lines in
+        proportion to their amounts: (on the discount line, on the shipping
+        discount line, unassigned). Unassigned when Amazon sends no discount amount
+        to carry it: it then comes off the product line."""
+        discount = _amount(item.discount)
+        shipping_discount = _amount(item.shipping_discount)
+        discount_tax = _amount(item.discount_tax)
+        discount_part = shipping_discount_part = unassigned_discount_tax = ZERO
+        if discount and shipping_discount:
+            discount_part = self.round(
+                discount_tax * discount / (discount + shipping_discount)
+            )
+            shipping_discount_part = discount_tax - discount_part
+        elif discount:
+            discount_part = discount_tax
+        elif shipping_discount:
+            shipping_discount_part = discount_tax
+        else:
+            unassigned_discount_tax = discount_tax
+        return discount_part, shipping_discount_part, unassigned_discount_tax
+
     def product_lines(
         self,
         item: OrderItem,
@@ -351,34 +362,9 @@ class _LineBuilder:
         in the currency's decimals (``2 x 3.33 + 1 x 3.34`` for 10.00)."""
         quantity = item.quantity
         if quantity == 0:
-            # A cancelled item keeps its line with quantity 0; any amount left on it
-            # still has to reach the total.
-            lines = [
-                self.line(
-                    "product",
-                    item.order_item_id,
-                    item.sku,
-                    ZERO,
-                    ZERO,
-                    ZERO,
-                    extra,
-                    tax_stated,
-                )
-            ]
-            if price_total or tax:
-                lines.append(
-                    self.line(
-                        "other",
-                        item.order_item_id,
-                        item.sku,
-                        Decimal(1),
-                        price_total,
-                        tax,
-                        None,
-                        tax_stated,
-                    )
-                )
-            return lines
+            return self.cancelled_product_lines(
+                item, price_total, tax, extra, tax_stated
+            )
         base = (price_total / quantity).quantize(self.step, rounding=ROUND_FLOOR)
         remainder_units = int((price_total - base * quantity) / self.step)
         if not remainder_units:
@@ -418,6 +404,54 @@ class _LineBuilder:
                 tax_stated,
             ),
         ]
+
+    def cancelled_product_lines(
+        self,
+        item: OrderItem,
+        price_total: Decimal,
+        tax: Decimal,
+        extra: str | None,
+        tax_stated: bool,
+    ) -> list[LineAmounts]:
+        """A cancelled item (quantity 0) keeps its product line with quantity 0; any
+        amount left on it still has to reach the total, on an ``other`` line."""
+        lines = [
+            self.line(
+                "product",
+                item.order_item_id,
+                item.sku,
+                ZERO,
+                ZERO,
+                ZERO,
+                extra,
+                tax_stated,
+            )
+        ]
+        if price_total or tax:
+            lines.append(
+                self.line(
+                    "other",
+                    item.order_item_id,
+                    item.sku,
+                    Decimal(1),
+                    price_total,
+                    tax,
+                    None,
+                    tax_stated,
+                )
+            )
+        return lines
+
+
+def _principal(item: OrderItem) -> Money | None:
+    """The item's ITEM amount; for a pending order without proceeds, its unit price
+    times the quantity ordered."""
+    principal = item.item
+    if principal is None and item.proceeds_total is None and item.unit_price:
+        principal = Money(
+            item.unit_price.amount * item.quantity, item.unit_price.currency
+        )
+    return principal
 
 
 def _gift_text(item: OrderItem) -> str | None:

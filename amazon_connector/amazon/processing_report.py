@@ -92,6 +92,35 @@ def parse_processing_report(
     counts = {
         name: _integer(summary, name, "ProcessingSummary") for name in _SUMMARY_FIELDS
     }
+    errors, warnings, order_ids = _sort_results(report, sent)
+    if counts["MessagesProcessed"] != len(sent):
+        raise UnclearReport(
+            f"Amazon processed {counts['MessagesProcessed']} messages of the "
+            f"{len(sent)} sent"
+        )
+    failed = sum(1 for texts in errors.values() if texts)
+    if counts["MessagesWithError"] != failed:
+        raise UnclearReport(
+            f"the summary counts {counts['MessagesWithError']} messages with an "
+            f"error, the results {failed}"
+        )
+    return {
+        message_id: MessageResult(
+            message_id=message_id,
+            ok=not errors[message_id],
+            errors=tuple(errors[message_id]),
+            warnings=tuple(warnings[message_id]),
+            amazon_order_id=order_ids.get(message_id),
+        )
+        for message_id in sent
+    }
+
+
+def _sort_results(
+    report: etree._Element, sent: list[int]
+) -> tuple[dict[int, list[str]], dict[int, list[str]], dict[int, str]]:
+    """The texts of the errors and of the warnings about each message sent, by
+    MessageID, and the Amazon order id a result names for its message (the first)."""
     errors: dict[int, list[str]] = {message_id: [] for message_id in sent}
     warnings: dict[int, list[str]] = {message_id: [] for message_id in sent}
     order_ids: dict[int, str] = {}
@@ -115,27 +144,7 @@ def parse_processing_report(
         order_id = _text(info, "AmazonOrderID") if info is not None else None
         if order_id:
             order_ids.setdefault(message_id, order_id)
-    if counts["MessagesProcessed"] != len(sent):
-        raise UnclearReport(
-            f"Amazon processed {counts['MessagesProcessed']} messages of the "
-            f"{len(sent)} sent"
-        )
-    failed = sum(1 for texts in errors.values() if texts)
-    if counts["MessagesWithError"] != failed:
-        raise UnclearReport(
-            f"the summary counts {counts['MessagesWithError']} messages with an "
-            f"error, the results {failed}"
-        )
-    return {
-        message_id: MessageResult(
-            message_id=message_id,
-            ok=not errors[message_id],
-            errors=tuple(errors[message_id]),
-            warnings=tuple(warnings[message_id]),
-            amazon_order_id=order_ids.get(message_id),
-        )
-        for message_id in sent
-    }
+    return errors, warnings, order_ids
 
 
 def report_excerpt(content: bytes, limit: int = 500) -> str:

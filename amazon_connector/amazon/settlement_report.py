@@ -268,17 +268,7 @@ class _Reader:
                 f"{summary.currency}"
             )
         text = get(row, "amount")
-        described = " ".join(
-            part
-            for part in (
-                get(row, "transaction-type"),
-                get(row, "amount-type"),
-                get(row, "amount-description"),
-                get(row, "order-id"),
-            )
-            if part
-        )
-        described = f" ({described})" if described else ""
+        described = self.described(row)
         if not text:
             self.problems.append(
                 f"line {line}: no amount{described}, left out of the lines"
@@ -313,6 +303,22 @@ class _Reader:
             quantity=self.quantity(line, row),
             promotion_ref=self.cell(row, "promotion-id"),
         )
+
+    def described(self, row: list[str]) -> str:
+        """`` (transaction type, amount type, description, order id)`` of a row, to
+        say which line a problem is about; empty when the row has none of them."""
+        get = self.columns.get
+        described = " ".join(
+            part
+            for part in (
+                get(row, "transaction-type"),
+                get(row, "amount-type"),
+                get(row, "amount-description"),
+                get(row, "order-id"),
+            )
+            if part
+        )
+        return f" ({described})" if described else ""
 
     def settlement(self) -> Settlement:
         summary, summary_line = self.summary()
