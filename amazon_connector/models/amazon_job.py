@@ -19,9 +19,9 @@ every such job must, in one place:
   Amazon's answer.
 
 Jobs are queued with ``with_delay()`` and the queueing method returns the job:
-queue_job's no-delay mode (``queue_job__no_delay`` in the context, for scripts)
-runs it at once, and its ``result`` then holds the outcome; tests trap the jobs
-(``trap_jobs()``) and run them.
+queue_job's no-delay mode (its context key, for scripts) runs it at once, and its
+``result`` then holds the outcome; tests trap the jobs (``trap_jobs()``) and run
+them.
 """
 
 import functools

@@ -80,7 +80,23 @@ class AmazonSettlement(models.Model):
         documents = self._amazon_documents(lines)
         groups = self._amazon_entry_groups(lines, documents)
         values = self._amazon_move_line_values(groups, rate)
-        move = (
+        move = self._amazon_new_entry(
+            company,
+            journal,
+            date,
+            _("Amazon settlement %s", self.settlement_ref),
+            values,
+            amazon_settlement_id=self.id,
+        )
+        self._amazon_link_items(move, groups)
+        lines.filtered(lambda li: li.status == "pending").write({"status": "booked"})
+        self.write({"move_id": move.id, "journal_id": journal.id})
+        return move
+
+    def _amazon_new_entry(self, company, journal, date, ref, line_values, **values):
+        """A draft journal entry of the settlement's company with these lines
+        (the settlement's amounts are not an invoice: no invoice sync)."""
+        return (
             self.env["account.move"]
             .sudo()
             .with_company(company)
@@ -90,16 +106,12 @@ class AmazonSettlement(models.Model):
                     "move_type": "entry",
                     "journal_id": journal.id,
                     "date": date,
-                    "ref": _("Amazon settlement %s", self.settlement_ref),
-                    "amazon_settlement_id": self.id,
-                    "line_ids": [(0, 0, value) for value in values],
+                    "ref": ref,
+                    "line_ids": [fields.Command.create(v) for v in line_values],
+                    **values,
                 }
             )
         )
-        self._amazon_link_items(move, groups)
-        lines.filtered(lambda li: li.status == "pending").write({"status": "booked"})
-        self.write({"move_id": move.id, "journal_id": journal.id})
-        return move
 
     def _amazon_check_not_moved(self, lines):
         """Refuse to book ``lines`` again when Match Again moved some of their

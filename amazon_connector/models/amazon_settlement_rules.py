@@ -77,23 +77,15 @@ class AmazonSettlement(models.Model):
         rate = self._amazon_rate(self.move_id.date)
         groups = self._amazon_entry_groups(lines, self._amazon_documents(lines))
         values, counts = self._amazon_reclassify_values(groups, rate, suspense)
-        move = (
-            self.env["account.move"]
-            .sudo()
-            .with_company(company)
-            .with_context(skip_invoice_sync=True)
-            .create(
-                {
-                    "move_type": "entry",
-                    "journal_id": self.move_id.journal_id.id,
-                    "date": fields.Date.context_today(self),
-                    "ref": _(
-                        "Amazon settlement %s: amounts explained by the mapping",
-                        self.settlement_ref,
-                    ),
-                    "line_ids": [(0, 0, value) for value in values],
-                }
-            )
+        move = self._amazon_new_entry(
+            company,
+            self.move_id.journal_id,
+            fields.Date.context_today(self),
+            _(
+                "Amazon settlement %s: amounts explained by the mapping",
+                self.settlement_ref,
+            ),
+            values,
         )
         move.action_post()
         items = move.line_ids.sorted("id")
