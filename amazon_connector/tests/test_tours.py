@@ -49,7 +49,8 @@ class TestTours(AmazonTourCase, AmazonOfferCommon, AmazonSettlementCommon):
 
     def test_admin_connects_an_account_and_imports_orders(self):
         """Settings > Sales: the connector on; a new account on the simulator,
-        connected; Import Orders Now; the orders in Sales > Amazon > Orders."""
+        connected; Import Orders Now; the orders in Sales > Amazon > Orders;
+        Import Listings; its report read in Sales > Amazon > Reports."""
         self.env["ir.config_parameter"].set_param("amazon_connector.enabled", "False")
         # The class's account has the simulator's seller: the admin makes their own.
         self.account.write({"seller_id": "A1OTHERSELLER", "active": False})
@@ -58,6 +59,7 @@ class TestTours(AmazonTourCase, AmazonOfferCommon, AmazonSettlementCommon):
             factory.order([factory.item("SKU-B")], buyer_name="Bo Admin"),
         ]
         self.publish(*payloads)
+        self.simulator.state.add_listing("SKU-A", marketplace="DE", quantity=3)
         credentials = self.simulator.credentials
         self.tour(
             "amazon_admin",
@@ -84,6 +86,11 @@ class TestTours(AmazonTourCase, AmazonOfferCommon, AmazonSettlementCommon):
         self.assertEqual(
             set(orders.mapped("amazon_order_ref")), {p["orderId"] for p in payloads}
         )
+        reports = self.env["amazon.report"].search([("account_id", "=", account.id)])
+        self.assertEqual(reports.mapped("state"), ["done"])
+        self.assertEqual(reports.report_type, "GET_MERCHANT_LISTINGS_ALL_DATA")
+        offers = self.env["amazon.offer"].search([("account_id", "=", account.id)])
+        self.assertIn("SKU-A", offers.mapped("sku"))
 
     # ------------------------------------------------------------------ overview
 

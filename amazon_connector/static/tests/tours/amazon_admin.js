@@ -85,6 +85,15 @@ registry.category("web_tour.tours").add("amazon_admin", {
                 content: "The account counts its orders",
                 trigger: `button[name=action_view_orders] .o_stat_value:contains(${data.buyers.length})`,
             },
+            {
+                content: "Import the listings",
+                trigger: "button[name=action_import_listings]",
+                run: "click",
+            },
+            {
+                content: "Amazon prepares its listings report",
+                trigger: ".o_notification:contains(Listings requested)",
+            },
             ...openApp("Sales", "sale.sale_menu_root"),
             ...openMenu(
                 "Amazon › Orders",
@@ -96,6 +105,16 @@ registry.category("web_tour.tours").add("amazon_admin", {
                 trigger: `.o_list_view .o_data_row:contains(${buyer})`,
             })),
             screenshot("amazon_orders", ".o_list_view .o_data_row"),
+            ...openMenu(
+                "Amazon › Reports",
+                "amazon_connector.menu_amazon_root",
+                "amazon_connector.menu_amazon_report"
+            ),
+            {
+                content: "The listings report is listed, read",
+                trigger: ".o_list_view .o_data_row:contains(GET_MERCHANT_LISTINGS_ALL_DATA):contains(Done)",
+            },
+            screenshot("amazon_reports", ".o_list_view .o_data_row"),
         ];
     },
 });
