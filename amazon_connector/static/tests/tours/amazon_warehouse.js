@@ -49,6 +49,16 @@ registry.category("web_tour.tours").add("amazon_warehouse", {
                 trigger: ".alert-success:contains(Confirmed to Amazon)",
             },
             screenshot("delivery_confirmed", ".alert-success:contains(Confirmed to Amazon)"),
+            {
+                content: "Open the delivery's Amazon tab",
+                trigger: ".o_notebook a.nav-link[name=amazon]",
+                run: "click",
+            },
+            {
+                content: "The package told to Amazon, with its tracking number, confirmed",
+                trigger: `.o_field_widget[name=amazon_package_ids] .o_data_row:contains(${data.tracking}):contains(Confirmed)`,
+            },
+            screenshot("delivery_packages", ".o_field_widget[name=amazon_package_ids] .o_data_row"),
         ];
     },
 });
