@@ -18,6 +18,8 @@ class AmazonAccount(models.Model):
     (plain, or as a job opens it), what a refused call leaves on the account, the
     last run of each synchronisation."""
 
+    # One model in several files, each named for the part it holds.
+    # pylint: disable=consider-merging-classes-inherited
     _inherit = "amazon.account"
 
     def _amazon_credentials(self):

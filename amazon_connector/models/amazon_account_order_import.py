@@ -21,6 +21,8 @@ class AmazonAccount(models.Model):
     one order by its number), its progress and counts, and the records the
     imported orders need of the account (the guest customer, the FBA location)."""
 
+    # One model in several files, each named for the part it holds.
+    # pylint: disable=consider-merging-classes-inherited
     _inherit = "amazon.account"
 
     order_count = fields.Integer(compute="_compute_order_count", string="Orders")

@@ -15,6 +15,8 @@ CHANNEL_CHECKS_PER_EXPORT = 200
 class AmazonOffer(models.Model):
     """Who fulfils each offer, as Amazon says."""
 
+    # One model in several files, each named for the part it holds.
+    # pylint: disable=consider-merging-classes-inherited
     _inherit = "amazon.offer"
 
     @api.model

@@ -3,6 +3,7 @@
 value, planned, written as JSON_LISTINGS_FEED documents and handed to
 ``amazon.feed`` (Amazon's verdict: ``amazon_offer_feed_owner.py``)."""
 
+import logging
 from collections import Counter, defaultdict
 
 from odoo import api, fields, models
@@ -30,6 +31,8 @@ from ..amazon.listings_report import MERCHANT
 from ..const import OFFER_ERROR, OFFER_PENDING
 from .amazon_job import amazon_job
 
+_logger = logging.getLogger(__name__)
+
 # A job waits a few seconds for Amazon's quota at most; the rest is its retry.
 JOB_SESSION = {"max_wait": 5.0, "max_attempts": 3}
 
@@ -37,6 +40,8 @@ JOB_SESSION = {"max_wait": 5.0, "max_attempts": 3}
 class AmazonOffer(models.Model):
     """The stock and price export of offers."""
 
+    # One model in several files, each named for the part it holds.
+    # pylint: disable=consider-merging-classes-inherited
     _inherit = "amazon.offer"
 
     # ------------------------------------------------------------------ actions
@@ -112,8 +117,11 @@ class AmazonOffer(models.Model):
         try:
             with account._amazon_job_session(**JOB_SESSION) as adapter:
                 self._amazon_check_channels(account, adapter, offer_ids=offer_ids)
-        except AmazonAuthError:
-            pass  # the session marked the account; unconfirmed offers wait
+        except AmazonAuthError as error:
+            # The session marked the account; the offers not confirmed yet wait.
+            _logger.info(
+                "Amazon account %s: channels not checked: %s", account.id, error
+            )
         plan, missing_type = self._amazon_export_plan(
             account, stock=stock, price=price, offer_ids=offer_ids, force=force
         )

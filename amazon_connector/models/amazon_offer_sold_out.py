@@ -18,6 +18,8 @@ from .amazon_offer_export import JOB_SESSION
 class AmazonOffer(models.Model):
     """Sold-out patches of offers."""
 
+    # One model in several files, each named for the part it holds.
+    # pylint: disable=consider-merging-classes-inherited
     _inherit = "amazon.offer"
 
     def _amazon_may_be_selling(self):

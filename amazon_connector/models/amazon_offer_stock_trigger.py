@@ -18,6 +18,8 @@ PRECOMMIT_KEY = "amazon_connector.stock_changed"
 class AmazonOffer(models.Model):
     """The offers' reactions to stock and price changes."""
 
+    # One model in several files, each named for the part it holds.
+    # pylint: disable=consider-merging-classes-inherited
     _inherit = "amazon.offer"
 
     @api.model

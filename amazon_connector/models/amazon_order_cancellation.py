@@ -77,10 +77,8 @@ class AmazonOrderCancellation(models.Model):
     item_ids = fields.One2many(
         "amazon.order.cancellation.item", "cancellation_id", readonly=True
     )
-    feed_id = fields.Many2one("amazon.feed", string="Feed", readonly=True)
-    message_id = fields.Integer(
-        string="Message", readonly=True, help="Its message number in the feed."
-    )
+    feed_id = fields.Many2one("amazon.feed", readonly=True)
+    message_id = fields.Integer(readonly=True, help="Its message number in the feed.")
     state = fields.Selection(
         CANCELLATION_STATES,
         default="to_send",

@@ -12,6 +12,8 @@ from ..amazon.settlement_report import InvalidSettlement, parse_settlement
 
 
 class AmazonSettlement(models.Model):
+    # One model in several files, each named for the part it holds.
+    # pylint: disable=consider-merging-classes-inherited
     _inherit = "amazon.settlement"
 
     @api.model

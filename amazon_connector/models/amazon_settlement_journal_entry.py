@@ -26,6 +26,8 @@ from ..amazon.settlement_vocabulary import FEE_PARTS, is_multichannel
 
 
 class AmazonSettlement(models.Model):
+    # One model in several files, each named for the part it holds.
+    # pylint: disable=consider-merging-classes-inherited
     _inherit = "amazon.settlement"
 
     def _amazon_journal(self):

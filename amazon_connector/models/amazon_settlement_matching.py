@@ -14,6 +14,8 @@ from ..const import SETTLEMENT_MATCHABLE_STATUSES
 
 
 class AmazonSettlement(models.Model):
+    # One model in several files, each named for the part it holds.
+    # pylint: disable=consider-merging-classes-inherited
     _inherit = "amazon.settlement"
 
     def _amazon_documents(self, lines):

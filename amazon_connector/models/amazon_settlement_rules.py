@@ -6,6 +6,8 @@ from odoo import _, fields, models
 
 
 class AmazonSettlement(models.Model):
+    # One model in several files, each named for the part it holds.
+    # pylint: disable=consider-merging-classes-inherited
     _inherit = "amazon.settlement"
 
     def _amazon_apply_rules(self):

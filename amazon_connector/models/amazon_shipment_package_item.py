@@ -13,7 +13,7 @@ class AmazonShipmentPackageItem(models.Model):
     package_id = fields.Many2one(
         "amazon.shipment.package", required=True, ondelete="cascade", index=True
     )
-    amazon_order_item_id = fields.Char(string="Amazon Order Item", required=True)
+    amazon_order_item_id = fields.Char(required=True)
     sale_line_id = fields.Many2one(
         "sale.order.line", string="Sales Order Line", ondelete="set null"
     )

@@ -29,6 +29,8 @@ class StockPicking(models.Model):
     the owner of ``amazon.feed``).
     """
 
+    # One model in several files, each named for the part it holds.
+    # pylint: disable=consider-merging-classes-inherited
     _inherit = "stock.picking"
 
     amazon_account_id = fields.Many2one(

@@ -20,6 +20,8 @@ class StockPicking(models.Model):
     when it has a tracking number, else (and for backlogs) by fulfillment feed
     (``stock_picking_fulfillment_feed.py``); the outcomes on the delivery."""
 
+    # One model in several files, each named for the part it holds.
+    # pylint: disable=consider-merging-classes-inherited
     _inherit = "stock.picking"
 
     def _amazon_ship_date(self):

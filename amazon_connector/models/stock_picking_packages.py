@@ -21,6 +21,8 @@ class StockPicking(models.Model):
     """The packages of a delivery as told to Amazon (``amazon.shipment.package``):
     which items each holds, their references, tracking numbers and carrier."""
 
+    # One model in several files, each named for the part it holds.
+    # pylint: disable=consider-merging-classes-inherited
     _inherit = "stock.picking"
 
     def _amazon_package_groups(self):
