@@ -19,13 +19,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from . import listings_columns as col
+from .fulfillment import AMAZON, MERCHANT
 from .listings_columns import ListingsFileError, ListingsHeader
 from .local_format import parse_price
 
 REPORT_TYPE = "GET_MERCHANT_LISTINGS_ALL_DATA"
-
-MERCHANT = "merchant"
-AMAZON = "amazon"
 
 _ASIN_PRODUCT_ID_TYPE = "1"
 

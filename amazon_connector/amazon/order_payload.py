@@ -31,6 +31,7 @@ from datetime import datetime, timezone
 from decimal import Decimal
 
 from .errors import AmazonDataError
+from .fulfillment import AMAZON
 from .money import Money, data_error, parse_money
 
 _logger = logging.getLogger(__name__)
@@ -291,7 +292,7 @@ class AmazonOrder:
 
     @property
     def is_fulfilled_by_amazon(self) -> bool:
-        return self.fulfilled_by == "amazon"
+        return self.fulfilled_by == AMAZON
 
     @property
     def cancellation_reason(self) -> str | None:

@@ -17,6 +17,7 @@ from odoo.osv import expression
 from odoo.tools.misc import format_date
 from odoo.tools.safe_eval import safe_eval
 
+from ..amazon.fulfillment import MERCHANT
 from ..amazon.order_payload import PENDING_ORDER_STATUSES, TO_SHIP_ORDER_STATUSES
 
 #: Days of the orders graph, today included.
@@ -128,7 +129,7 @@ class AmazonAccountOverview(models.AbstractModel):
             "shipments_failed": [("amazon_sync_state", "=", "error")],
             "offers_error": [("state", "=", "error")],
             "offers_sold_out": [
-                ("fulfillment_channel", "=", "merchant"),
+                ("fulfillment_channel", "=", MERCHANT),
                 ("last_sent_qty_date", "!=", False),
                 ("last_sent_qty", "=", 0),
             ],

@@ -20,6 +20,8 @@ POLL_DELAYS = (30, 60, 120, 300, 600, 900)
 MAX_POLLS = 40  # about 9 hours
 FEED_JOB_MAX_WAIT = 5.0
 FEED_JOB_ATTEMPTS = 3
+#: A feed on its way: not sent yet, or sent and Amazon still processing it.
+FEED_IN_FLIGHT_STATES = ("queued", "submitted")
 
 
 class AmazonFeed(models.Model):

@@ -8,8 +8,9 @@ from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
 from ..amazon.availability import InvalidReserveRule, parse_reserve_rule
-from ..amazon.listings_report import AMAZON, MERCHANT
+from ..amazon.fulfillment import AMAZON, MERCHANT
 from ..const import OFFER_OK, OFFER_STATE_SELECTION
+from .amazon_feed import FEED_IN_FLIGHT_STATES
 from .stock_figures import StockFigures
 
 # A feed still unanswered after this long (its jobs gave up) no longer holds
@@ -378,7 +379,7 @@ class AmazonOffer(models.Model):
                        o.attempted_at, o.state, o.feed_id,
                        COALESCE(o.resend, FALSE) AS resend,
                        COALESCE(
-                           f.state IN ('queued', 'submitted')
+                           f.state IN %s
                            AND f.create_date > (NOW() AT TIME ZONE 'UTC') - %s,
                            FALSE
                        ) AS feed_in_flight,
@@ -390,6 +391,7 @@ class AmazonOffer(models.Model):
                  WHERE %s
                  ORDER BY o.id
                 """,
+                FEED_IN_FLIGHT_STATES,
                 FEED_STUCK_AFTER,
                 where,
             )

@@ -5,7 +5,8 @@ sent for an offer it has not confirmed: the connector never decides it."""
 from odoo import api, models
 
 from ..amazon.errors import AmazonAuthError, AmazonPermanentError, AmazonRetryableError
-from ..amazon.listings_report import AMAZON, MERCHANT, channel_of_listings_item
+from ..amazon.fulfillment import AMAZON, MERCHANT
+from ..amazon.listings_report import channel_of_listings_item
 
 # getListingsItem calls one export makes at most to learn who fulfils new offers
 # (Amazon's rate is 5 a second); the others are asked at the next export.

@@ -13,6 +13,7 @@ from odoo.tools import float_compare
 from odoo.addons.queue_job.job import identity_exact
 
 from ..amazon.errors import AmazonAuthError
+from ..amazon.fulfillment import MERCHANT
 from ..amazon.listings_feed import (
     CONTENT_TYPE as LISTINGS_CONTENT_TYPE,
 )
@@ -27,7 +28,6 @@ from ..amazon.listings_feed import (
     price_patch,
     stock_patch,
 )
-from ..amazon.listings_report import MERCHANT
 from ..const import OFFER_ERROR, OFFER_PENDING
 from .amazon_job import amazon_job
 

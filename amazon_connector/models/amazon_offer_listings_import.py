@@ -3,6 +3,7 @@
 from odoo import api, models
 from odoo.tools import float_compare
 
+from ..amazon.fulfillment import AMAZON, MERCHANT
 from ..amazon.listings_report import REPORT_TYPE as LISTINGS_REPORT_TYPE
 from ..amazon.listings_report import parse_merchant_listings
 
@@ -208,14 +209,14 @@ class AmazonOfferListingsImport(models.Model):
         # marketplace, only what the SKU is applies to it.
         values = {k: v for k, v in values.items() if k in EVERY_MARKETPLACE_FIELDS}
         if (
-            values.get("fulfillment_channel") == "merchant"
-            and self.fulfillment_channel == "amazon"
+            values.get("fulfillment_channel") == MERCHANT
+            and self.fulfillment_channel == AMAZON
         ):
             # One marketplace's report cannot say Amazon fulfils it
             # nowhere: Amazon is asked in every marketplace before
             # anything is sent.
             values.update(
-                fulfillment_channel="amazon",
+                fulfillment_channel=AMAZON,
                 channel_unknown=True,
                 channel_note=self.env._(
                     "%s's listings report says the seller fulfils this "

@@ -7,8 +7,8 @@ from odoo import fields, models
 from odoo.addons.queue_job.job import identity_exact
 
 from ..amazon.errors import AmazonPermanentError
+from ..amazon.fulfillment import MERCHANT
 from ..amazon.listings_feed import stock_patch
-from ..amazon.listings_report import MERCHANT
 from ..amazon.listings_submission import Submission
 from ..const import OFFER_ERROR, OFFER_OK
 from .amazon_job import amazon_job

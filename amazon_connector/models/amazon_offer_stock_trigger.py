@@ -5,7 +5,7 @@ out is told Amazon at once (``amazon_offer_sold_out.py``)."""
 
 from odoo import api, fields, models
 
-from ..amazon.listings_report import MERCHANT
+from ..amazon.fulfillment import MERCHANT
 
 # Seconds a burst of stock moves waits before the export runs (one feed for all).
 EXPORT_DEBOUNCE = 60

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from ..amazon.fulfillment import MERCHANT
 from ..amazon.order_feeds import (
     ACKNOWLEDGEMENT_FEED_TYPE,
     CANCEL_REASONS,
@@ -300,7 +301,7 @@ class AmazonOrderCancellation(models.Model):
         ref = order.amazon_order_ref or order.name
         if not order.amazon_account_id:
             raise UserError(_("%s is not an Amazon order.", order.name))
-        if order.amazon_fulfilled_by != "merchant":
+        if order.amazon_fulfilled_by != MERCHANT:
             raise UserError(
                 _(
                     "Amazon order %s is fulfilled by Amazon: only Amazon can cancel "

@@ -10,6 +10,7 @@ from odoo import Command, api, models
 
 from odoo.addons.queue_job.exception import RetryableJobError
 
+from ..amazon.fulfillment import AMAZON, MERCHANT
 from ..amazon.order_payload import ORDER_STATUSES, AmazonOrder, read_orders
 from .amazon_order_batch import OrderBatch, naive_utc
 
@@ -345,7 +346,7 @@ class AmazonOrderSync(models.AbstractModel):
             "amazon_status_raw": order.status,
             "amazon_fulfilled_by": (
                 order.fulfilled_by
-                if order.fulfilled_by in ("merchant", "amazon")
+                if order.fulfilled_by in (MERCHANT, AMAZON)
                 else False
             ),
             "amazon_is_prime": order.is_prime,

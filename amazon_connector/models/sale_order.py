@@ -5,6 +5,7 @@ from collections import defaultdict
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..amazon.fulfillment import AMAZON, MERCHANT
 from ..amazon.order_feeds import CANCEL_REASONS
 from ..const import ORDER_STATUS_SELECTION as AMAZON_STATUS_SELECTION
 
@@ -38,7 +39,7 @@ class SaleOrder(models.Model):
         "not know yet.",
     )
     amazon_fulfilled_by = fields.Selection(
-        [("merchant", "Merchant"), ("amazon", "Amazon")],
+        [(MERCHANT, "Merchant"), (AMAZON, "Amazon")],
         string="Fulfilled By",
         readonly=True,
         copy=False,
@@ -368,7 +369,7 @@ class SaleOrder(models.Model):
         self.ensure_one()
         return bool(
             self.amazon_account_id
-            and self.amazon_fulfilled_by == "merchant"
+            and self.amazon_fulfilled_by == MERCHANT
             and self.state != "cancel"
         )
 

@@ -6,6 +6,8 @@ from odoo import _, api, fields, models
 
 from odoo.addons.queue_job.job import identity_exact
 
+from ..amazon.fulfillment import MERCHANT
+
 #: No value (NULL) means "nothing to tell Amazon": the column added to Odoo's
 #: stock_picking stays nullable, so pickings created by Odoo's own code, by other
 #: addons or while the registry does not know this field yet (at-install tests of
@@ -98,7 +100,7 @@ class StockPicking(models.Model):
         return self.filtered(
             lambda p: (
                 p._amazon_is_buyer_delivery()
-                and p.sale_id.sudo().amazon_fulfilled_by == "merchant"
+                and p.sale_id.sudo().amazon_fulfilled_by == MERCHANT
             )
         )
 
