@@ -7,8 +7,9 @@ dicts: ``key``, ``name``, ``ref`` (the package reference id), ``items``
 ``amazon.shipment.package`` with its items (confirmed, sent in the delivery's
 feed in flight, or to send). A package in any other shape is kept as it was
 (``legacy_data``) in the state ``unclear``: listed on its delivery, never sent,
-never lost. The column stays as it was. A delivery that already has package
-records is left alone (the script may run again).
+never lost. The column is read as it was: Odoo drops it after the post scripts,
+with the removed field. A delivery that already has package records is left alone
+(the script may run again).
 """
 
 import logging
