@@ -103,19 +103,6 @@ class AmazonShipmentPackage(models.Model):
         an upgrade could not read (``unclear``: never counted nor sent)."""
         return self.filtered(lambda package: package.state != "unclear")
 
-    def _amazon_as_dict(self):
-        """The package in the shape 18.0.1.1.0 stored as JSON (``ref``, ``items``,
-        ``tracking``, ``confirmed``...): what the upgrade is checked against."""
-        self.ensure_one()
-        return {
-            "key": self.key,
-            "name": self.name,
-            "ref": self.reference,
-            "items": self._amazon_units(),
-            "tracking": self.tracking_number or None,
-            "confirmed": self.state == "confirmed",
-        }
-
     def _amazon_update(self, values, units):
         """The package as the delivery holds it now (``values``, ``units``): it
         stays confirmed only when Amazon was told these very items and tracking
