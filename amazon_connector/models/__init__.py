@@ -33,6 +33,8 @@ from . import sale_order
 from . import sale_order_line
 from . import amazon_order_cancellation
 from . import amazon_order_cancellation_item
+from . import amazon_return
+from . import amazon_return_line
 from . import stock_move
 from . import stock_picking
 from . import amazon_shipment_package

@@ -103,6 +103,13 @@ class SaleOrder(models.Model):
     amazon_cancellation_count = fields.Integer(
         compute="_compute_amazon_cancellation_count"
     )
+    amazon_return_ids = fields.One2many(
+        "amazon.return",
+        "order_id",
+        string="Amazon Returns",
+        readonly=True,
+        copy=False,
+    )
 
     _sql_constraints = [
         (

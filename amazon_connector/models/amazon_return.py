@@ -1,0 +1,144 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0.html)
+
+from odoo import api, fields, models
+
+from ..amazon.return_vocabulary import DISPOSITIONS
+
+RETURN_STATES = [
+    ("to_receive", "To Receive"),
+    ("received", "Received"),
+    ("refunded", "Refunded"),
+    ("closed", "Closed"),
+]
+
+
+class AmazonReturn(models.Model):
+    """A return Amazon reports, for either fulfilment channel: a merchant return
+    (an RMA of the returns report, received in Odoo as the return of the order's
+    delivery) or an FBA customer return (units Amazon took back into its
+    fulfilment centre, the account's FBA stock), and the credit note of its
+    refund."""
+
+    _name = "amazon.return"
+    _description = "Amazon Return"
+    _inherit = ["mail.thread"]
+    _order = "request_date desc, id desc"
+    _rec_name = "name"
+
+    name = fields.Char(compute="_compute_name", store=True)
+    account_id = fields.Many2one(
+        "amazon.account", required=True, readonly=True, index=True, ondelete="cascade"
+    )
+    company_id = fields.Many2one(related="account_id.company_id", store=True)
+    currency_id = fields.Many2one(
+        "res.currency", related="order_id.currency_id", store=True
+    )
+    order_id = fields.Many2one(
+        "sale.order", string="Order", readonly=True, index=True, ondelete="restrict"
+    )
+    amazon_order_ref = fields.Char(string="Amazon Order", readonly=True, index=True)
+    partner_id = fields.Many2one(related="order_id.partner_id", store=True)
+    fulfillment_channel = fields.Selection(
+        [("merchant", "Merchant"), ("amazon", "Amazon (FBA)")],
+        required=True,
+        readonly=True,
+    )
+    amazon_rma_ref = fields.Char(
+        string="Amazon RMA", readonly=True, index=True, copy=False
+    )
+    license_plate_number = fields.Char(
+        readonly=True,
+        copy=False,
+        help="FBA: the number Amazon gives each returned unit (or units) it takes "
+        "back: one return each.",
+    )
+    amazon_status = fields.Char(
+        string="Amazon Status",
+        readonly=True,
+        help="The return request's status (merchant) or the unit's (FBA), as "
+        "Amazon writes it.",
+    )
+    reason_code = fields.Char(readonly=True, index=True)
+    reason = fields.Char(readonly=True, help="The buyer's reason, in Amazon's words.")
+    customer_comments = fields.Text(readonly=True)
+    request_date = fields.Date(readonly=True, index=True)
+    delivered_date = fields.Date(
+        string="Delivered Back",
+        readonly=True,
+        help="The day the returned parcel reached the seller (merchant) or the "
+        "day Amazon took the unit back (FBA).",
+    )
+    resolution = fields.Char(readonly=True)
+    returnless = fields.Boolean(
+        readonly=True, help="Amazon refunded without the item coming back."
+    )
+    label_type = fields.Char(readonly=True)
+    label_carrier = fields.Char(readonly=True)
+    label_tracking = fields.Char(string="Label Tracking", readonly=True)
+    label_cost = fields.Monetary(readonly=True)
+    label_payer = fields.Char(string="Label Paid By", readonly=True)
+    fulfillment_center = fields.Char(readonly=True)
+    disposition = fields.Selection(
+        [(d, d.replace("_", " ").title()) for d in DISPOSITIONS], readonly=True
+    )
+    state = fields.Selection(
+        RETURN_STATES,
+        compute="_compute_state",
+        store=True,
+        index=True,
+        tracking=True,
+    )
+    picking_id = fields.Many2one(
+        "stock.picking",
+        string="Return Transfer",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="set null",
+    )
+    credit_note_id = fields.Many2one(
+        "account.move",
+        string="Credit Note",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="set null",
+    )
+    line_ids = fields.One2many("amazon.return.line", "return_id", string="Items")
+    note = fields.Char(readonly=True, help="What needs a look.")
+
+    _sql_constraints = [
+        (
+            "rma_unique",
+            "UNIQUE(account_id, amazon_rma_ref)",
+            "An Amazon RMA is one return per account.",
+        ),
+        (
+            "license_plate_unique",
+            "UNIQUE(account_id, license_plate_number)",
+            "A license plate number is one FBA return per account.",
+        ),
+    ]
+
+    @api.depends("amazon_order_ref", "amazon_rma_ref", "license_plate_number")
+    def _compute_name(self):
+        for ret in self:
+            ret.name = " / ".join(
+                filter(
+                    None,
+                    (
+                        ret.amazon_order_ref,
+                        ret.amazon_rma_ref or ret.license_plate_number,
+                    ),
+                )
+            )
+
+    @api.depends("picking_id.state", "credit_note_id.state", "fulfillment_channel")
+    def _compute_state(self):
+        for ret in self:
+            if ret.credit_note_id.state == "posted":
+                ret.state = "refunded"
+            elif ret.fulfillment_channel == "amazon" or ret.picking_id.state == "done":
+                ret.state = "received"
+            elif ret.picking_id.state == "cancel":
+                ret.state = "closed"
+            else:
+                ret.state = "to_receive"
