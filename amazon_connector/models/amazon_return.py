@@ -34,7 +34,7 @@ class AmazonReturn(models.Model):
         "res.currency", related="order_id.currency_id", store=True
     )
     order_id = fields.Many2one(
-        "sale.order", string="Order", readonly=True, index=True, ondelete="restrict"
+        "sale.order", readonly=True, index=True, ondelete="restrict"
     )
     amazon_order_ref = fields.Char(string="Amazon Order", readonly=True, index=True)
     partner_id = fields.Many2one(related="order_id.partner_id", store=True)
@@ -53,7 +53,6 @@ class AmazonReturn(models.Model):
         "back: one return each.",
     )
     amazon_status = fields.Char(
-        string="Amazon Status",
         readonly=True,
         help="The return request's status (merchant) or the unit's (FBA), as "
         "Amazon writes it.",
@@ -74,7 +73,7 @@ class AmazonReturn(models.Model):
     )
     label_type = fields.Char(readonly=True)
     label_carrier = fields.Char(readonly=True)
-    label_tracking = fields.Char(string="Label Tracking", readonly=True)
+    label_tracking = fields.Char(readonly=True)
     label_cost = fields.Monetary(readonly=True)
     label_payer = fields.Char(string="Label Paid By", readonly=True)
     fulfillment_center = fields.Char(readonly=True)
@@ -102,7 +101,7 @@ class AmazonReturn(models.Model):
         index="btree_not_null",
         ondelete="set null",
     )
-    line_ids = fields.One2many("amazon.return.line", "return_id", string="Items")
+    line_ids = fields.One2many("amazon.return.line", "return_id")
     note = fields.Char(readonly=True, help="What needs a look.")
 
     _sql_constraints = [
