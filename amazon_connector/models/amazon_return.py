@@ -96,7 +96,6 @@ class AmazonReturn(models.Model):
     )
     credit_note_id = fields.Many2one(
         "account.move",
-        string="Credit Note",
         readonly=True,
         index="btree_not_null",
         ondelete="set null",

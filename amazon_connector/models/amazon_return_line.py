@@ -15,7 +15,7 @@ class AmazonReturnLine(models.Model):
     company_id = fields.Many2one(related="return_id.company_id", store=True)
     sku = fields.Char(string="SKU", readonly=True)
     asin = fields.Char(string="ASIN", readonly=True)
-    amazon_order_item_id = fields.Char(string="Amazon Order Item", readonly=True)
+    amazon_order_item_id = fields.Char(readonly=True)
     product_id = fields.Many2one("product.product", readonly=True, index=True)
     sale_line_id = fields.Many2one(
         "sale.order.line", string="Order Line", readonly=True, ondelete="set null"
