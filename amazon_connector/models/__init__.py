@@ -30,6 +30,7 @@ from . import amazon_order_sync
 from . import amazon_order_sync_lines
 from . import res_partner
 from . import sale_order
+from . import sale_order_returns
 from . import sale_order_line
 from . import amazon_order_cancellation
 from . import amazon_order_cancellation_item

@@ -1,0 +1,63 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0.html)
+
+from odoo import _, models
+
+
+class SaleOrder(models.Model):
+    # One model in several files, each named for the part it holds.
+    # pylint: disable=consider-merging-classes-inherited
+    _inherit = "sale.order"
+
+    def _amazon_refund_credit_notes(self):
+        """The posted credit notes of the order's invoices."""
+        self.ensure_one()
+        return self.invoice_ids.filtered(
+            lambda m: m.move_type == "out_refund" and m.state == "posted"
+        )
+
+    def _amazon_return_story(self):
+        """What came back and what was refunded, in a seller's words: e.g.
+        "Refunded 1 of 3 items (24.90 EUR, item defective); return received
+        2026-12-03". Empty when nothing came back and nothing was refunded."""
+        self.ensure_one()
+        parts = []
+        credit_notes = self._amazon_refund_credit_notes()
+        returns = self.amazon_return_ids
+        reason = (returns.filtered("reason")[:1].reason or "").lower()
+        if credit_notes:
+            goods = self._amazon_goods_lines()
+            ordered = sum(round(line.product_uom_qty) for line in goods)
+            refunded = sum(
+                round(line.quantity)
+                for line in credit_notes.invoice_line_ids
+                if line.sale_line_ids & goods
+            )
+            amount = sum(credit_notes.mapped("amount_total"))
+            money = (
+                f"{amount:.{self.currency_id.decimal_places}f} {self.currency_id.name}"
+            )
+            details = f"{money}, {reason}" if reason else money
+            parts.append(
+                _(
+                    "Refunded %(refunded)s of %(ordered)s items (%(details)s)",
+                    refunded=refunded,
+                    ordered=ordered,
+                    details=details,
+                )
+            )
+        received = returns.filtered(
+            lambda r: r.delivered_date and r.state in ("received", "refunded")
+        )
+        if received:
+            day = max(received.mapped("delivered_date"))
+            parts.append(_("return received %s", day.isoformat()))
+        elif returns.filtered(lambda r: r.state == "to_receive"):
+            parts.append(_("return to receive"))
+        return "; ".join(parts)
+
+    def _amazon_tell_return_story(self):
+        """Write each order's return story as its last action (when it has one)."""
+        for order in self:
+            story = order._amazon_return_story()
+            if story:
+                order.amazon_last_action = story[:250]
