@@ -158,7 +158,8 @@ class SimulatorState:
     {currency, value_with_tax, minimum, maximum}}`` as set by ``add_listing``, feeds
     and patches; a listed SKU also its ``asin``, ``title``, ``product_type``,
     ``status``, ``fulfillment_channel``, ``marketplace_ids``, ``listing_id``,
-    ``open_date``), ``reports`` (settlement reports and those of createReport).
+    ``open_date``), ``reports`` (settlement reports and those of createReport),
+    ``returns`` (customer returns, ``add_return``: the returns reports hold them).
 
     Listings: ``add_listing`` (a listed SKU is known to the feeds and patches, its
     product type checked), ``reject_sku(sku, code=..., message=...)`` (every later
@@ -1678,6 +1679,7 @@ class SimulatorState:
                 "ordersByStatus": statuses,
                 "feeds": len(self.feeds),
                 "reports": len(self.reports),
+                "returns": len(self.returns),
                 "shipmentConfirmations": len(self.shipment_confirmations),
                 "listingsPatches": len(self.listings_patches),
                 "listings": {

@@ -330,3 +330,26 @@ def test_report_calls_count_against_the_report_quota(sim, http):
     report(http, FBA_REPORT_TYPE, NOW - timedelta(days=3), NOW)
     assert sim.state.count_calls("createReport") == 1
     assert sim.state.count_calls("getReport") == 1
+
+
+def test_control_route_records_and_generates_returns(sim, http):
+    order_id = shipped(sim.state, "MERCHANT")[0]
+    made = http.post(
+        "/_sim/returns",
+        json={
+            "orderId": order_id,
+            "reasonCode": "NOT_AS_DESCRIBED",
+            "at": (NOW - timedelta(days=1)).isoformat(),
+            "options": {"label_payer": "Customer"},
+        },
+    )
+    assert made.status_code == 200, made.text
+    (entry,) = made.json()["returns"]
+    assert (entry["order_id"], entry["label_payer"]) == (order_id, "Customer")
+    refused = http.post("/_sim/returns", json={"orderId": order_id})
+    assert refused.status_code == 400
+    assert "no shipped unit left" in refused.text
+    generated = http.post("/_sim/returns", json={"share": 0.2, "seed": 1}).json()
+    assert generated["returns"]
+    summary = http.get("/_sim/state").json()
+    assert summary["returns"] == 1 + len(generated["returns"])
