@@ -19,6 +19,15 @@ _NAMED = 20
 
 
 @dataclass
+class FbaReturnsBatch:
+    """The lookups of one report's rows, read once."""
+
+    account: object  # amazon.account
+    offers: dict  # SKU: the account's offers of it that have a product
+    returned: dict  # (order id, product id): units of the order's FBA returns
+
+
+@dataclass
 class FbaReturnsOutcome:
     """What applying one FBA customer returns report did, for its summary."""
 
@@ -32,10 +41,14 @@ class FbaReturnsOutcome:
     orders: object = None  # the sale.order records that got a return
 
 
+def _plate(row):
+    return (row.license_plate_number or "").strip()
+
+
 def _row_key(row):
     """What makes a row one return: its license plate number, else its order,
     SKU, return date and fulfilment centre."""
-    plate = (row.license_plate_number or "").strip()
+    plate = _plate(row)
     if plate:
         return ("plate", plate)
     day = row.return_date.date() if row.return_date else None
@@ -73,7 +86,11 @@ class AmazonReturn(models.Model):
             )
         }
         known = self._amazon_known_fba_returns(account, rows)
-        returned = self._amazon_fba_returned_units(orders.values())
+        batch = FbaReturnsBatch(
+            account=account,
+            offers=self._amazon_fba_return_offers(account, rows),
+            returned=self._amazon_fba_returned_units(orders.values()),
+        )
         outcome = FbaReturnsOutcome(orders=self.env["sale.order"])
         for row in rows:
             key = _row_key(row)
@@ -95,16 +112,14 @@ class AmazonReturn(models.Model):
                 )
             else:
                 known.add(key)
-                self._amazon_apply_fba_return(account, order, row, returned, outcome)
+                self._amazon_apply_fba_return(batch, order, row, outcome)
         outcome.orders._amazon_tell_return_story()
         return self._amazon_fba_returns_summary(reading, outcome)
 
     @api.model
     def _amazon_known_fba_returns(self, account, rows):
         """The keys (``_row_key``) of the rows' returns already recorded."""
-        plates = [
-            r.license_plate_number.strip() for r in rows if r.license_plate_number
-        ]
+        plates = [_plate(r) for r in rows if _plate(r)]
         known = {
             ("plate", ret.license_plate_number)
             for ret in self.search(
@@ -114,7 +129,7 @@ class AmazonReturn(models.Model):
                 ]
             )
         }
-        refs = [r.order_ref for r in rows if not r.license_plate_number]
+        refs = [r.order_ref for r in rows if not _plate(r)]
         if refs:
             for ret in self.search(
                 [
@@ -137,6 +152,24 @@ class AmazonReturn(models.Model):
         return known
 
     @api.model
+    def _amazon_fba_return_offers(self, account, rows):
+        """{SKU: the account's offers of it that have a product}."""
+        offers = defaultdict(lambda: self.env["amazon.offer"])
+        for offer in (
+            self.env["amazon.offer"]
+            .with_context(active_test=False)
+            .search(
+                [
+                    ("account_id", "=", account.id),
+                    ("sku", "in", list({r.sku for r in rows})),
+                    ("product_id", "!=", False),
+                ]
+            )
+        ):
+            offers[offer.sku] |= offer
+        return offers
+
+    @api.model
     def _amazon_fba_returned_units(self, orders):
         """{(order id, product id): units} of the orders' FBA returns so far."""
         returned = defaultdict(int)
@@ -151,24 +184,26 @@ class AmazonReturn(models.Model):
         return returned
 
     @api.model
-    def _amazon_apply_fba_return(self, account, order, row, returned, outcome):
+    def _amazon_apply_fba_return(self, batch, order, row, outcome):
         """Record one row as a return of ``order`` and take its units back; a
         row Odoo refuses (a ``UserError`` of the stock) is listed, nothing of it
         kept."""
         try:
             with self.env.cr.savepoint():
-                ret = self._amazon_create_fba_return(account, order, row, returned)
-                ret._amazon_receive_fba_return(account, outcome)
+                ret = self._amazon_create_fba_return(batch, order, row)
+                ret._amazon_receive_fba_return(outcome)
         except UserError as error:
             outcome.problems.append(f"{row.order_ref} ({row.sku}): {error}")
             return
+        for line in ret.line_ids.filtered("product_id"):
+            batch.returned[(order.id, line.product_id.id)] += line.quantity
         outcome.created += 1
         outcome.orders |= order
         if ret.note:
             outcome.notes.append(f"{ret.name}: {ret.note}")
 
     @api.model
-    def _amazon_create_fba_return(self, account, order, row, returned):
+    def _amazon_create_fba_return(self, batch, order, row):
         """The return of one row, its one line capped at what the order shipped
         less its earlier FBA returns; what needs a look in its note."""
         notes = []
@@ -181,45 +216,27 @@ class AmazonReturn(models.Model):
                     row.disposition or self.env._("(none)"),
                 )
             )
-        product, sale_line = self._amazon_fba_return_product(account, order, row.sku)
+        product, sale_line = self._amazon_fba_return_product(
+            order, row.sku, batch.offers[row.sku]
+        )
         quantity = row.quantity
         if not product:
             notes.append(
                 self.env._("SKU %s has no product in Odoo: no stock move", row.sku)
             )
         else:
-            shipped = sum(
-                self._amazon_fba_shipped_moves(order, product).mapped(
-                    lambda m: m.product_uom._compute_quantity(
-                        m.quantity, product.uom_id
-                    )
-                )
+            quantity, capped = self._amazon_fba_return_quantity(
+                order, product, row, batch.returned
             )
-            left = max(0, round(shipped) - returned[(order.id, product.id)])
-            if quantity > left:
-                notes.append(
-                    self.env._(
-                        "Amazon reports %(reported)s unit(s) of %(sku)s back, the "
-                        "order shipped %(shipped)s and %(returned)s came back "
-                        "before: %(left)s taken back",
-                        reported=quantity,
-                        sku=row.sku,
-                        shipped=round(shipped),
-                        returned=returned[(order.id, product.id)],
-                        left=left,
-                    )
-                )
-                quantity = left
-            returned[(order.id, product.id)] += quantity
+            notes += capped
         day = row.return_date.date() if row.return_date else False
         return self.create(
             {
-                "account_id": account.id,
+                "account_id": batch.account.id,
                 "order_id": order.id,
                 "amazon_order_ref": order.amazon_order_ref,
                 "fulfillment_channel": AMAZON,
-                "license_plate_number": (row.license_plate_number or "").strip()
-                or False,
+                "license_plate_number": _plate(row) or False,
                 "disposition": disposition if disposition in DISPOSITIONS else False,
                 "fulfillment_center": row.fulfillment_center or False,
                 "reason_code": row.reason_code or False,
@@ -246,21 +263,45 @@ class AmazonReturn(models.Model):
         )
 
     @api.model
-    def _amazon_fba_return_product(self, account, order, sku):
-        """(product, order line) of ``sku`` in ``order``: the order's line of
-        that SKU (its product is the account's offer of the SKU, or has it as
-        Internal Reference), else the account's offer's product and no line."""
-        offers = (
-            self.env["amazon.offer"]
-            .with_context(active_test=False)
-            .search(
-                [
-                    ("account_id", "=", account.id),
-                    ("sku", "=", sku),
-                    ("product_id", "!=", False),
-                ]
+    def _amazon_fba_return_quantity(self, order, product, row, returned):
+        """(units taken back, [note]): the row's units, capped at what the
+        order shipped of ``product`` less its earlier FBA returns, counted in
+        ``returned``, not counted there yet."""
+        shipped = round(
+            sum(
+                self._amazon_fba_shipped_moves(order, product).mapped(
+                    lambda m: m.product_uom._compute_quantity(
+                        m.quantity, product.uom_id
+                    )
+                )
             )
-            .sorted(lambda o: o.marketplace_id != order.amazon_marketplace_id)
+        )
+        before = returned[(order.id, product.id)]
+        left = max(0, shipped - before)
+        quantity = min(row.quantity, left)
+        if quantity == row.quantity:
+            return quantity, []
+        return quantity, [
+            self.env._(
+                "Amazon reports %(reported)s unit(s) of %(sku)s back, the order "
+                "shipped %(shipped)s and %(returned)s came back before: %(left)s "
+                "taken back",
+                reported=row.quantity,
+                sku=row.sku,
+                shipped=shipped,
+                returned=before,
+                left=left,
+            )
+        ]
+
+    @api.model
+    def _amazon_fba_return_product(self, order, sku, offers):
+        """(product, order line) of ``sku`` in ``order``: the order's line of
+        that SKU (its product is one of ``offers``', the account's offers of the
+        SKU, or has the SKU as Internal Reference), else the offer's product (of
+        the order's marketplace first) and no line."""
+        offers = offers.sorted(
+            lambda o: o.marketplace_id != order.amazon_marketplace_id
         )
         products = offers.product_id
         line = order._amazon_goods_lines().filtered(
@@ -282,12 +323,13 @@ class AmazonReturn(models.Model):
             )
         )
 
-    def _amazon_receive_fba_return(self, account, outcome):
+    def _amazon_receive_fba_return(self, outcome):
         """One done move per line with a product and units: from the customer
         into the account's FBA location (sellable) or its FBA unsellable
         location, valued like the order's unit that left; not refunded through
         the order (the settlement's refund is)."""
         self.ensure_one()
+        account = self.account_id
         if is_sellable(self.disposition):
             location = account._amazon_fba_location()
         else:

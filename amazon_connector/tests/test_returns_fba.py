@@ -294,6 +294,20 @@ class TestFbaReturns(AmazonOfferCommon):
         self.assertIn("row 7: the quantity 'x' is not a number", summary)
         self.assertFalse(merchant.amazon_return_ids)
 
+    def test_a_row_odoo_refuses_is_listed_kept_for_the_next_report(self):
+        order = self.fba_order()
+        # Lot-tracked since it left: Odoo wants a lot for the unit coming back.
+        self.product_b.tracking = "lot"
+        row = fba_return(order.amazon_order_ref, "SKU-B")
+        summary = self.apply(row)
+        self.assertFalse(self.returns(order.amazon_order_ref))
+        self.assertIn("0 return(s) recorded", summary)
+        self.assertIn(f"Problems: {order.amazon_order_ref} (SKU-B): ", summary)
+        self.assertIn(self.product_b.display_name, summary)
+        self.product_b.tracking = "none"
+        self.assertIn("1 return(s) recorded", self.apply(row))
+        self.assertEqual(self.returns(order.amazon_order_ref).line_ids.quantity, 1)
+
     def test_more_units_than_shipped_are_capped_and_said(self):
         order = self.fba_order()  # 2 shipped
         fba = self.account.fba_location_id
