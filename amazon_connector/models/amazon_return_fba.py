@@ -2,7 +2,11 @@
 """FBA customer returns: each row of Amazon's FBA customer returns report
 becomes one ``amazon.return`` of its order, once, and the units come back into
 the account's FBA stock (sellable) or its FBA unsellable location (damaged,
-defective…), valued like the units that left."""
+defective…), valued like the units that left.
+
+A unit is placed once, by the disposition of the row that first reports it:
+Amazon re-grading it later (the same license plate number with another
+disposition) changes nothing here; neither do its removals or disposals."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
