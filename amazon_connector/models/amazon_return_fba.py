@@ -14,9 +14,8 @@ from dataclasses import dataclass, field
 from odoo import Command, api, models
 from odoo.exceptions import UserError
 
-from ..amazon import return_vocabulary
 from ..amazon.fulfillment import AMAZON
-from ..amazon.return_vocabulary import DISPOSITIONS, is_sellable
+from ..amazon.return_vocabulary import DISPOSITIONS, is_sellable, reason_text
 
 #: How many orders or SKUs a summary names before "…".
 _NAMED = 20
@@ -57,13 +56,6 @@ def _row_key(row):
         return ("plate", plate)
     day = row.return_date.date() if row.return_date else None
     return ("row", row.order_ref, row.sku, day, row.fulfillment_center or None)
-
-
-def _reason(code):
-    """The buyer's reason in Amazon's words, else Amazon's code."""
-    # The vocabulary may name the codes (reason_text); the code says it otherwise.
-    reason_text = getattr(return_vocabulary, "reason_text", None)
-    return (reason_text(code) if reason_text and code else None) or code or False
 
 
 class AmazonReturn(models.Model):
@@ -244,7 +236,7 @@ class AmazonReturn(models.Model):
                 "disposition": disposition if disposition in DISPOSITIONS else False,
                 "fulfillment_center": row.fulfillment_center or False,
                 "reason_code": row.reason_code or False,
-                "reason": _reason(row.reason_code),
+                "reason": reason_text(row.reason_code) or False,
                 "amazon_status": row.status or False,
                 "customer_comments": row.customer_comments or False,
                 "request_date": day,
@@ -413,8 +405,8 @@ class AmazonReturn(models.Model):
         if outcome.notes:
             parts.append(_("To look at: %s.", _named(outcome.notes, sep="; ")))
         problems = [
-            _("row %(row)s: %(text)s", row=row, text=text)
-            for row, text in reading.problems
+            _("line %(line)s: %(text)s", line=line, text=text)
+            for line, text in reading.problems
         ]
         problems += outcome.problems
         if problems:

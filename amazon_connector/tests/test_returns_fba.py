@@ -8,13 +8,17 @@ columns and words are those of ``GET_FBA_FULFILLMENT_CUSTOMER_RETURNS_DATA``
 (return-date, order-id, sku, asin, fnsku, product-name, quantity,
 fulfillment-center-id, detailed-disposition, reason, status, license-plate-number,
 customer-comments) as Seller Central's help on the FBA customer returns report
-describes them; license plate numbers are shaped like Amazon's (``LPNRR…``)."""
+describes them; license plate numbers are shaped like Amazon's (``LPNRR…``). One
+test reads the simulator's own FBA customer returns report of an imported order
+with the addon's reader, as the fetch job does."""
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
+
+from amazon_simulator.returns import FBA_REPORT_TYPE, build_returns_report
 
 from odoo.tests import tagged
 
-from ..amazon.fba_returns_report import FbaReturn, FbaReturnsReading
+from ..amazon.fba_returns_report import FbaReturn, FbaReturnsReading, read_fba_returns
 from . import order_factory as f
 from .common_offers import AmazonOfferCommon
 from .common_orders import minutes_ago
@@ -49,6 +53,11 @@ def reading(*rows, problems=()):
 
 @tagged("post_install", "-at_install")
 class TestFbaReturns(AmazonOfferCommon):
+    def setUp(self):
+        super().setUp()
+        with self.simulator.state.lock:
+            self.simulator.state.returns.clear()
+
     def fba_order(self, sku="SKU-B", quantity=2, price="20.00"):
         """An order Amazon fulfilled and shipped, imported: its sales order."""
         payload = f.order(
@@ -107,7 +116,7 @@ class TestFbaReturns(AmazonOfferCommon):
                 }
             ],
         )
-        self.assertTrue(ret.reason)
+        self.assertEqual(ret.reason, "Item defective")
         self.assertEqual(ret.delivered_date.isoformat(), "2026-12-03")
         self.assertEqual(ret.request_date.isoformat(), "2026-12-03")
         line = ret.line_ids
@@ -141,6 +150,41 @@ class TestFbaReturns(AmazonOfferCommon):
         self.assertIn("1 return(s) recorded", summary)
         self.assertIn(f"1 unit(s) into {fba.display_name}", summary)
         self.assertEqual(order.amazon_last_action, "return received 2026-12-03")
+
+    def test_the_simulators_report_of_an_fba_order_read_and_applied_once(self):
+        order = self.fba_order()  # 2 units
+        state = self.simulator.state
+        state.add_return(
+            order.amazon_order_ref,
+            disposition="CUSTOMER_DAMAGED",
+            reason_code="DAMAGED_BY_FC",
+            fulfillment_center="LEJ1",
+        )
+        now = datetime.now(timezone.utc)
+        report = build_returns_report(
+            FBA_REPORT_TYPE,
+            state.returns,
+            [self.marketplace_de.marketplace_id],
+            now - timedelta(days=1),
+            now + timedelta(minutes=1),
+        )
+        rows = read_fba_returns(report.content)
+        summary = self.env["amazon.return"]._amazon_apply_fba_returns(
+            self.account, rows
+        )
+        returns = self.returns(order.amazon_order_ref)
+        self.assertEqual(len(returns), 2, "one return per license plate number")
+        self.assertEqual(
+            sorted(returns.mapped("license_plate_number")),
+            sorted(unit["lpn"] for unit in state.returns[0]["units"]),
+        )
+        self.assertEqual(set(returns.mapped("disposition")), {"CUSTOMER_DAMAGED"})
+        unsellable = self.account.fba_unsellable_location_id
+        self.assertEqual(self.at(self.product_b, unsellable), 2)
+        self.assertIn(f"2 unit(s) into {unsellable.display_name}", summary)
+        again = self.env["amazon.return"]._amazon_apply_fba_returns(self.account, rows)
+        self.assertIn("0 return(s) recorded, 2 already known", again)
+        self.assertEqual(self.at(self.product_b, unsellable), 2)
 
     def test_a_damaged_unit_goes_to_the_unsellable_location_and_is_not_offered(self):
         offer = self.offer(self.product_b)
@@ -291,7 +335,7 @@ class TestFbaReturns(AmazonOfferCommon):
             f"{merchant.amazon_order_ref} (SKU-A).",
             summary,
         )
-        self.assertIn("row 7: the quantity 'x' is not a number", summary)
+        self.assertIn("line 7: the quantity 'x' is not a number", summary)
         self.assertFalse(merchant.amazon_return_ids)
 
     def test_a_row_odoo_refuses_is_listed_kept_for_the_next_report(self):
