@@ -38,6 +38,7 @@
         "wizards/amazon_order_cancel_wizard_views.xml",
         "wizards/amazon_settlement_upload_wizard_views.xml",
         "views/amazon_account_views.xml",
+        "views/amazon_account_fba_returns_views.xml",
         "views/amazon_overview_views.xml",
         "views/amazon_menus.xml",
         "views/amazon_order_cancellation_views.xml",

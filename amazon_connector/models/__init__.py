@@ -36,6 +36,8 @@ from . import amazon_order_cancellation
 from . import amazon_order_cancellation_item
 from . import amazon_return
 from . import amazon_return_line
+from . import amazon_return_fba
+from . import amazon_account_fba_returns
 from . import stock_move
 from . import stock_picking
 from . import amazon_shipment_package

@@ -43,3 +43,4 @@ from . import test_sync_runs
 from . import test_tour_checks
 from . import test_tours
 from . import test_upgrade
+from . import test_returns_fba
