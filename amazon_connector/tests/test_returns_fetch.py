@@ -147,19 +147,20 @@ class TestReturnsFetch(AmazonCommon):
     def test_an_fba_report_is_applied_to_the_fba_returns(self):
         reading = FbaReturnsReading(returns=())
         report = self.report(FBA)
-        model = type(self.Return)
+        applied = []
+
+        def apply_fba(returns, account, fba_reading):
+            applied.append((account, fba_reading))
+            return "FBA returns: 0 new."
+
         with (
             patch.object(amazon_return_fetch, "read_fba_returns", return_value=reading),
             patch.object(
-                model,
-                "_amazon_apply_fba_returns",
-                create=True,
-                autospec=True,
-                return_value="FBA returns: 0 new.",
-            ) as apply,
+                type(self.Return), "_amazon_apply_fba_returns", apply_fba, create=True
+            ),
         ):
             report._amazon_ended("DONE", ReportDocument(b"tsv", None))
-        self.assertEqual(apply.call_args.args[1:], (self.account, reading))
+        self.assertEqual(applied, [(self.account, reading)])
         self.assertEqual((report.state, report.result), ("done", "FBA returns: 0 new."))
         self.assertEqual(self.last_run().summary, "FBA returns: 0 new.")
 
@@ -198,8 +199,17 @@ class TestReturnsFetch(AmazonCommon):
         self.env["ir.config_parameter"].sudo().set_param(
             "amazon_connector.enabled", "True"
         )
-        other = self.account.copy({"name": "No returns", "import_returns": False})
+        other = self.account.copy(
+            {
+                "name": "No returns",
+                "seller_id": "A1OTHERSELLER",
+                "import_returns": False,
+                "lwa_client_secret": "test-client-secret",
+                "refresh_token": "Atzr|test-refresh-token",
+            }
+        )
         other.state = "connected"
+        self.assertFalse(other._amazon_job_blocker(), "it could fetch")
         self.assertTrue(self.account.import_returns, "on by default")
         with trap_jobs() as trap:
             self.env["amazon.account"]._cron_fetch_returns()
