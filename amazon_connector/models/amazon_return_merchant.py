@@ -142,6 +142,8 @@ class AmazonReturnMerchant(models.Model):
         }
         if values:
             self.write(values)
+        if self.picking_id.state in ("done", "cancel"):
+            return bool(values)
         waiting = self._amazon_transfers().filtered(
             lambda p: p.state not in ("done", "cancel")
         )
@@ -217,7 +219,11 @@ class AmazonReturnMerchant(models.Model):
         )
         if capped:
             outcome.capped.append(ret.name)
-        if not ret.returnless and not ret._amazon_request_ended():
+        # Nothing comes back when Amazon refunds without the item, or ended the
+        # request before the parcel reached the seller.
+        if not ret.returnless and (
+            ret.delivered_date or not ret._amazon_request_ended()
+        ):
             outcome.transfers += len(ret._amazon_make_transfers(matches))
         return ret
 

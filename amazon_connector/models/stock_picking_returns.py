@@ -14,7 +14,6 @@ class StockPicking(models.Model):
 
     amazon_return_id = fields.Many2one(
         "amazon.return",
-        string="Amazon Return",
         readonly=True,
         copy=False,
         index="btree_not_null",

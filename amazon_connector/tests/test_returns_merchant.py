@@ -17,6 +17,7 @@ from datetime import date
 from decimal import Decimal
 
 from odoo import fields
+from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
 from ..amazon.merchant_returns_report import (
@@ -125,6 +126,17 @@ class TestReturnsMerchant(AmazonShipmentCommon):
         self.assertEqual(order.amazon_return_ids, ret)
         self.assertEqual(order.amazon_return_count, 1)
         self.assertEqual(order.amazon_last_action, "return to receive")
+        action = order.action_amazon_view_returns()
+        self.assertEqual(
+            (action["res_model"], action["res_id"]), ("amazon.return", ret.id)
+        )
+        # Amazon users read the returns; only Amazon administrators write them.
+        self.assertEqual(
+            ret.with_user(self.salesman).read(["state"])[0]["state"], "to_receive"
+        )
+        with self.assertRaises(AccessError):
+            ret.with_user(self.salesman).write({"note": "x"})
+        ret.with_user(self.amazon_admin).write({"note": "checked"})
 
     def test_an_item_without_order_item_id_is_matched_by_its_sku(self):
         order, _ids = self.shipped_order(
@@ -296,6 +308,34 @@ class TestReturnsMerchant(AmazonShipmentCommon):
         )
         self.assertEqual(ret.picking_id.state, "cancel")
         self.assertEqual(ret.state, "closed")
+
+    def test_a_request_first_seen_closed_comes_back_only_if_it_was_delivered(self):
+        order, ids = self.shipped_order(
+            factory.item("SKU-A", 1), factory.item("SKU-B", 1)
+        )
+        self.apply(
+            merchant_return(
+                order.amazon_order_ref,
+                "DQ7e2",
+                ("SKU-A", 1, ids["SKU-A"]),
+                status="Closed",
+            ),
+            merchant_return(
+                order.amazon_order_ref,
+                "DQ7e3",
+                ("SKU-B", 1, ids["SKU-B"]),
+                status="Closed",
+                delivered_date=date(2026, 12, 1),
+            ),
+        )
+        closed, delivered = (
+            self.returns_of(order).filtered(lambda r, rma=rma: r.amazon_rma_ref == rma)
+            for rma in ("DQ7e2", "DQ7e3")
+        )
+        self.assertFalse(closed.picking_id)
+        self.assertEqual(closed.state, "closed")
+        self.assertEqual(delivered.picking_id.move_ids.product_id, self.product_b)
+        self.assertEqual(delivered.state, "to_receive")
 
     def test_a_sku_on_no_order_line_is_listed(self):
         order, ids = self.shipped_order(factory.item("SKU-A", 1))
