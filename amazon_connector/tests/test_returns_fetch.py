@@ -222,3 +222,18 @@ class TestReturnsFetch(AmazonCommon):
         self.assertNotIn(other, fetched)
         cron = self.env.ref("amazon_connector.ir_cron_amazon_fetch_returns")
         self.assertEqual((cron.interval_number, cron.interval_type), (1, "days"))
+
+    def test_the_account_button_queues_one_fetch(self):
+        with trap_jobs() as trap:
+            action = self.account.with_user(self.amazon_admin).action_fetch_returns()
+        self.assertEqual(action["params"]["title"], "Returns requested")
+        [job] = trap.enqueued_jobs
+        self.assertEqual(
+            (job.model_name, job.method_name), ("amazon.return", "_amazon_fetch")
+        )
+        self.assertEqual(job.args, (self.account,))
+        form = self.env["amazon.account"].get_view(
+            self.env.ref("amazon_connector.amazon_account_view_form").id
+        )["arch"]
+        self.assertIn('name="action_fetch_returns"', form)
+        self.assertIn('name="import_returns"', form)

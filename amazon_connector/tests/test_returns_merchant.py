@@ -363,3 +363,41 @@ class TestReturnsMerchant(AmazonShipmentCommon):
         self.assertIn(
             "1 row(s) not read: line 7: Return quantity is not a number: 'x'", summary
         )
+
+    def test_the_returns_views(self):
+        order, ids = self.shipped_order(factory.item("SKU-A", 1))
+        self.apply(
+            merchant_return(order.amazon_order_ref, "DQ7v1", ("SKU-A", 1, ids["SKU-A"]))
+        )
+        action = self.env.ref("amazon_connector.action_amazon_return")
+        self.assertEqual(
+            self.env.ref("amazon_connector.menu_amazon_return").action, action
+        )
+        views = self.env["amazon.return"].get_views(
+            [(False, kind) for kind in ("list", "form", "search", "pivot", "graph")]
+        )["views"]
+        search = views["search"]["arch"]
+        for name in ("to_receive", "received", "refunded", "not_refunded"):
+            self.assertIn(f'name="{name}"', search)
+        for group_by in ("reason_code", "product_id", "fulfillment_channel"):
+            self.assertIn(f"'group_by': '{group_by}'", search)
+        self.assertIn('name="product_id" type="col"', views["pivot"]["arch"])
+        grouped = self.env["amazon.return"].read_group(
+            [("order_id", "=", order.id)],
+            ["product_id"],
+            ["reason_code", "product_id"],
+            lazy=False,
+        )
+        self.assertEqual(
+            [(g["reason_code"], g["product_id"][0], g["__count"]) for g in grouped],
+            [("DEFECTIVE", self.product_a.id, 1)],
+        )
+        order_form = self.env["sale.order"].get_view(
+            self.env.ref("sale.view_order_form").id
+        )["arch"]
+        self.assertIn('name="amazon_return_ids"', order_form)
+        self.assertIn('name="action_amazon_view_returns"', order_form)
+        picking_form = self.env["stock.picking"].get_view(
+            self.env.ref("stock.view_picking_form").id
+        )["arch"]
+        self.assertIn('name="amazon_return_rma"', picking_form)
