@@ -20,6 +20,8 @@ from odoo import fields
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
+from ..amazon.adapter import ReportDocument
+from ..amazon.merchant_returns_report import REPORT_TYPE as MERCHANT_REPORT
 from ..amazon.merchant_returns_report import (
     MerchantReturn,
     MerchantReturnItem,
@@ -27,6 +29,21 @@ from ..amazon.merchant_returns_report import (
 )
 from . import order_factory as factory
 from .common_shipments import AmazonShipmentCommon
+from .job_runner import run_jobs
+
+#: The header of the flat file returns report a US seller received through the
+#: SP-API in August 2025 (the same file as tests/data/returns/
+#: merchant_returns_us_2025.tsv, see its README), 32 columns.
+US_2025_HEADER = (
+    "Order ID\tOrder date\tReturn request date\tReturn request status\t"
+    "Amazon RMA ID\tMerchant RMA ID\tLabel type\tLabel cost\tCurrency code\t"
+    "Return carrier\tTracking ID\tLabel to be paid by\tA-to-Z Claim\tIs prime\t"
+    "ASIN\tMerchant SKU\tItem Name\tReturn quantity\tReturn Reason\tIn policy\t"
+    "Return type\tResolution\tInvoice number\tReturn delivery date\t"
+    "Order Amount\tOrder quantity\tSafeT Action reason\tSafeT claim id\t"
+    "SafeT claim state\tSafeT claim creation time\t"
+    "SafeT claim reimbursement amount\tRefunded Amount"
+)
 
 
 def merchant_return(order_ref, rma, *items, **values):
@@ -401,3 +418,62 @@ class TestReturnsMerchant(AmazonShipmentCommon):
             self.env.ref("stock.view_picking_form").id
         )["arch"]
         self.assertIn('name="amazon_return_rma"', picking_form)
+
+    # ------------------------------------------------------------ end to end
+
+    def us_row(self, order_ref, rma, sku, quantity, reason="CR-DEFECTIVE"):
+        """A row of the US 2025 file (its cells, values of this test)."""
+        cells = [order_ref, "10-Jul-2025", "14-Jul-2025", "Approved", rma, " "]
+        cells += ["AmazonPrePaidLabel", "4.14", "USD", "UPS", "1Z999AA10123456784"]
+        cells += ["Customer", "N", "N", "B000TEST01", sku, "Lamp", str(quantity)]
+        cells += [reason, "Y", "C-Returns", "StandardRefund", " ", " ", "10.00", "1"]
+        cells += [""] * 6
+        return "\t".join(cells)
+
+    def test_a_returns_report_document_through_amazon_report(self):
+        order, _ids = self.shipped_order(factory.item("SKU-A", 2))
+        document = "\n".join(
+            (
+                US_2025_HEADER,
+                self.us_row(order.amazon_order_ref, "DfqRyqfBRRMA", "SKU-A", 1),
+                self.us_row("113-9999999-9999999", "Dk2xTpQ7RRMA", "SKU-A", 1),
+            )
+        ).encode()
+        report = self.env["amazon.report"]._amazon_create(
+            self.account, MERCHANT_REPORT, self.env["amazon.return"]
+        )
+        report.write({"state": "in_progress", "amazon_report_ref": "R-E2E-1"})
+        report._amazon_ended("DONE", ReportDocument(document, "utf-8"))
+        self.assertEqual(report.state, "done", report.result)
+        self.assertIn("1 new (1 return transfer(s))", report.result)
+        self.assertIn("orders not in Odoo: 113-9999999-9999999", report.result)
+        ret = self.returns_of(order)
+        self.assertEqual(ret.amazon_rma_ref, "DfqRyqfBRRMA")
+        self.assertEqual(ret.line_ids.sale_line_id.product_id, self.product_a)
+        self.assertEqual(ret.picking_id.move_ids.product_uom_qty, 1)
+        self.assertEqual(ret.picking_id.state, "assigned")
+        run = self.account.sync_run_ids.filtered(lambda r: r.kind == "returns")
+        self.assertEqual((run.state, run.summary), ("ok", report.result))
+
+    def test_the_daily_fetch_against_the_simulator(self):
+        order, _ids = self.shipped_order(factory.item("SKU-A", 2))
+        self.simulator.state.add_return(order.amazon_order_ref)
+        with run_jobs(retry=True) as run:
+            self.env["amazon.return"]._amazon_fetch(self.account)
+        self.assertIn("_amazon_request", run.methods())
+        reports = self.env["amazon.report"].search(
+            [("account_id", "=", self.account.id), ("res_model", "=", "amazon.return")]
+        )
+        merchant = reports.filtered(lambda r: r.report_type == MERCHANT_REPORT)
+        self.assertEqual(merchant.state, "done", merchant.result)
+        ret = self.returns_of(order)
+        self.assertEqual(len(ret), 1)
+        self.assertTrue(ret.amazon_rma_ref)
+        self.assertEqual(ret.line_ids.quantity, 2)
+        self.assertEqual(ret.picking_id.move_ids.product_uom_qty, 2)
+        self.assertEqual(ret.state, "to_receive")
+        # The next day's fetch overlaps: the same RMA, no second return.
+        with run_jobs(retry=True):
+            self.env["amazon.return"]._amazon_fetch(self.account)
+        self.assertEqual(self.returns_of(order), ret)
+        self.assertEqual(len(self.return_transfers(order)), 1)
