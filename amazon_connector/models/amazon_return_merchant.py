@@ -230,9 +230,9 @@ class AmazonReturnMerchant(models.Model):
     @api.model
     def _amazon_match_items(self, account, order, items):
         """An ``ItemMatch`` per item: its order line (by Amazon's order item id,
-        else the SKU's product: its offer's, else the product of that Internal
-        Reference), its units capped at what the line delivered and has not
-        had back yet."""
+        else the SKU: the line whose product has it as Internal Reference, else
+        the line of the SKU's offer's product), its units capped at what the
+        line delivered and has not had back yet."""
         goods = order._amazon_goods_lines() or order.order_line
         left = {line: sum(_returnable(m) for m in _delivered(line)) for line in goods}
         matches = []
@@ -244,9 +244,13 @@ class AmazonReturnMerchant(models.Model):
                 )
             )[:1]
             if not line:
+                line = goods.filtered(
+                    lambda ln, i=item: ln.product_id.default_code == i.sku
+                )
+            if not line:
                 product = self._amazon_sku_product(account, item.sku)
                 line = goods.filtered(lambda ln, p=product: p and ln.product_id == p)
-                line = line.filtered(lambda ln: left[ln] > 0)[:1] or line[:1]
+            line = line.filtered(lambda ln: left[ln] > 0)[:1] or line[:1]
             quantity = max(item.quantity, 0)
             if not line:
                 matches.append(ItemMatch(item, line, product, quantity))
@@ -307,6 +311,7 @@ class AmazonReturnMerchant(models.Model):
         self.ensure_one()
         wizard = (
             self.env["stock.return.picking"]
+            .with_company(delivery.company_id)
             .with_context(active_id=delivery.id, active_model="stock.picking")
             .create({"picking_id": delivery.id})
         )

@@ -165,6 +165,23 @@ class TestReturnsMerchant(AmazonShipmentCommon):
         self.assertEqual(ret.picking_id.move_ids.product_id, self.product_b)
         self.assertEqual(ret.picking_id.move_ids.product_uom_qty, 2)
 
+    def test_an_offer_sku_finds_its_products_line(self):
+        order, _ids = self.shipped_order(factory.item("SKU-A", 1))
+        self.env["amazon.offer"].create(
+            {
+                "account_id": self.account.id,
+                "sku": "LAMP-DE",
+                "product_id": self.product_a.id,
+            }
+        )
+        self.apply(
+            merchant_return(order.amazon_order_ref, "DQ7o1", ("LAMP-DE", 1, None))
+        )
+        ret = self.returns_of(order)
+        self.assertEqual(ret.line_ids.sale_line_id.product_id, self.product_a)
+        self.assertFalse(ret.to_check)
+        self.assertEqual(ret.picking_id.move_ids.product_id, self.product_a)
+
     def test_receiving_the_transfer_receives_the_return(self):
         order, ids = self.shipped_order(factory.item("SKU-A", 2))
         self.apply(
