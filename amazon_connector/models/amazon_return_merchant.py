@@ -14,6 +14,7 @@ class MerchantOutcome:
     updated: int = 0
     unchanged: int = 0
     transfers: int = 0
+    missing_returns: int = 0
     missing_orders: list = field(default_factory=list)
     unmatched: list = field(default_factory=list)  # "order: SKU"
     capped: list = field(default_factory=list)  # return names
@@ -69,6 +70,7 @@ class AmazonReturnMerchant(models.Model):
         for merchant_return in returns:
             order = orders.get(merchant_return.order_ref)
             if not order:
+                outcome.missing_returns += 1
                 if merchant_return.order_ref not in outcome.missing_orders:
                     outcome.missing_orders.append(merchant_return.order_ref)
                 continue
@@ -362,7 +364,10 @@ class AmazonReturnMerchant(models.Model):
         )
         for items, text in lists:
             if items:
-                summary += " " + text % {"count": len(items), "list": _few(items)}
+                count = len(items)
+                if items is outcome.missing_orders:
+                    count = outcome.missing_returns
+                summary += " " + text % {"count": count, "list": _few(items)}
         return summary
 
 

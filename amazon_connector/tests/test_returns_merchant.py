@@ -248,12 +248,13 @@ class TestReturnsMerchant(AmazonShipmentCommon):
         summary = self.apply(
             merchant_return("303-0000000-0000001", "DQ7x1", ("SKU-A", 1, "999")),
             merchant_return("303-0000000-0000002", "DQ7x2", ("SKU-A", 1, "998")),
+            merchant_return("303-0000000-0000002", "DQ7x4", ("SKU-A", 1, "998")),
             merchant_return(
                 order.amazon_order_ref, "DQ7x3", ("SKU-A", 1, ids["SKU-A"])
             ),
         )
         self.assertIn(
-            "2 return(s) of orders not in Odoo: 303-0000000-0000001; "
+            "3 return(s) of orders not in Odoo: 303-0000000-0000001; "
             "303-0000000-0000002",
             summary,
         )
