@@ -54,3 +54,7 @@ from . import amazon_settlement_matching
 from . import amazon_settlement_rules
 from . import amazon_settlement_line
 from . import amazon_settlement_fetch
+from . import amazon_account_returns
+from . import amazon_return_fetch
+from . import amazon_return_merchant
+from . import stock_picking_returns

@@ -24,6 +24,8 @@ from . import test_offer_availability
 from . import test_offer_export
 from . import test_offer_listings_import
 from . import test_report
+from . import test_returns_fetch
+from . import test_returns_merchant
 from . import test_order_views
 from . import test_other_modules_tables
 from . import test_overview
