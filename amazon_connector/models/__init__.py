@@ -52,3 +52,4 @@ from . import amazon_settlement_matching
 from . import amazon_settlement_rules
 from . import amazon_settlement_line
 from . import amazon_settlement_fetch
+from . import amazon_settlement_refund
