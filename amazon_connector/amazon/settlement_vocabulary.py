@@ -181,12 +181,9 @@ VOCABULARY: tuple[tuple[str, str, str, str], ...] = (
     ("Refund", "ItemPrice", "GiftWrapTax", "docs"),
     ("Refund", "Promotion", "Shipping", "docs"),
     # Charge types of the Finances API's ChargeComponent list: a gesture of
-    # goodwill, the restocking fee the seller keeps, return shipping paid back.
+    # goodwill, the restocking fee the seller keeps.
     ("Refund", "ItemPrice", "Goodwill", "finances"),
     ("Refund", "ItemPrice", "RestockingFee", "finances"),
-    ("Refund", "ItemPrice", "ReturnShipping", "finances"),
-    ("Chargeback Refund", "ItemPrice", "Shipping", "finances"),
-    ("A-to-z Guarantee Claim", "ItemPrice", "Shipping", "finances"),
     ("Chargeback Refund", "ItemPrice", "Principal", "finances"),
     ("Chargeback Refund", "ItemPrice", "Tax", "finances"),
     ("A-to-z Guarantee Claim", "ItemPrice", "Principal", "finances"),
