@@ -202,14 +202,16 @@ class AmazonSettlement(models.Model):
                 withheld += tax
             elif self._amazon_price_included(template):
                 amount += tax
+            if not amount:
+                continue
             units = item.quantity if amount_name == "principal" else 0
-            values += self._amazon_amount_values(template, amount, units, item)
+            values += self._amazon_amount_values(template, amount, units)
         for amount_name in _OWN_LINES:
             amount = getattr(item, amount_name)
             if amount:
                 values += self._amazon_own_line_values(goods, amount_name, amount)
         if withheld:
-            values += self._amazon_amount_values(facilitator, withheld, 0, item)
+            values += self._amazon_amount_values(facilitator, withheld, 0)
         return values
 
     def _amazon_price_included(self, line):
@@ -217,7 +219,7 @@ class AmazonSettlement(models.Model):
         included in the price): Amazon's tax row is then part of the line."""
         return all(tax.price_include for tax in line.tax_ids)
 
-    def _amazon_amount_values(self, template, amount, units, item):
+    def _amazon_amount_values(self, template, amount, units):
         """Lines like ``template`` worth ``amount``: ``units`` of it (none named:
         the invoice line's units when the amount is its whole price, else one
         price adjustment not counted as units of the order)."""
