@@ -389,6 +389,36 @@ class TestSettlementRefunds(AmazonSettlementCommon):
         )
         self.assertEqual(amount(facilitator.price_total), Decimal("3.55"))
 
+    def test_refund_settled_before_the_sale(self):
+        payload, order, published = self.sold(self.item(quantity=3, price="24.90"))
+        _refund, refund_file = self.book(
+            published,
+            payload,
+            [
+                (R, "ItemPrice", "Principal", "-20.92", 1),
+                (R, "ItemPrice", "Tax", "-3.98", 0),
+            ],
+            sale=False,
+            ref=str(int(published.settlement_id) + 1),
+        )
+        invoice = self.invoice_of(order)
+        # The credit note is the refund's to pay, the invoice the sale's.
+        self.assertEqual(amount(invoice.amount_residual), Decimal("74.70"))
+        sale = self.upload(published)
+        self.assertEqual(
+            set(
+                sale.line_ids.filtered(
+                    lambda li: (
+                        li.order_ref == order.amazon_order_ref
+                        and li.treatment == "customer"
+                    )
+                ).mapped("status")
+            ),
+            {"matched"},
+        )
+        credit_note = self.assertSettledToTheCent(order, refund_file, published)
+        self.assertEqual(amount(credit_note.amount_total), Decimal("24.90"))
+
     # ------------------------------------------------------------------ bad input
 
     def test_refund_larger_than_the_invoice_is_capped(self):
