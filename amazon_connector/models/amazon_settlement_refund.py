@@ -190,13 +190,18 @@ class AmazonSettlement(models.Model):
         facilitator = kinds.get((code, "facilitator_tax"))
         values = []
         withheld = Decimal(0)
-        for amount_name, kind, tax_name in _COMPONENTS:
-            amount = getattr(item, amount_name)
-            tax = getattr(item, tax_name) if tax_name else Decimal(0)
-            if not amount and not tax:
-                continue
-            template = kinds.get((code, kind)) or goods
-            if not template:
+        parts = [
+            [
+                amount_name,
+                kinds.get((code, kind)) or goods,
+                getattr(item, amount_name),
+                getattr(item, tax_name) if tax_name else Decimal(0),
+            ]
+            for amount_name, kind, tax_name in _COMPONENTS
+        ]
+        self._amazon_share_promotion_tax(parts)
+        for amount_name, template, amount, tax in parts:
+            if not template or (not amount and not tax):
                 continue
             if facilitator:
                 withheld += tax
@@ -213,6 +218,31 @@ class AmazonSettlement(models.Model):
         if withheld:
             values += self._amazon_amount_values(facilitator, withheld, 0)
         return values
+
+    def _amazon_share_promotion_tax(self, parts):
+        """Amazon's Tax row of an item holds the tax its promotions took off
+        (they have no tax row of their own): on tax-included invoice lines each
+        promotion takes its share back from it at its line's rate, so that each
+        line keeps the invoice's price. ``parts``: ``[name, invoice line, amount,
+        tax]`` of each component, the principal first (changed in place)."""
+        principal = parts[0]
+        if not principal[3] or not principal[1]:
+            return
+        if not self._amazon_price_included(principal[1]):
+            return
+        step = Decimal(1).scaleb(-currency_decimals(principal[1].currency_id.name))
+        for part in parts[1:]:
+            name, template, amount, tax = part
+            if not name.endswith("promotion") or not amount or tax or not template:
+                continue
+            taxes = template.tax_ids
+            if len(taxes) != 1 or not taxes.price_include:
+                continue
+            if taxes.amount_type != "percent":
+                continue
+            share = (amount * Decimal(str(taxes.amount)) / 100).quantize(step)
+            part[3] = share
+            principal[3] -= share
 
     def _amazon_price_included(self, line):
         """Whether the amounts of ``line`` hold their tax (no tax, or taxes

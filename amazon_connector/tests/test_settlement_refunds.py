@@ -219,6 +219,8 @@ class TestSettlementRefunds(AmazonSettlementCommon):
             "return received 2026-12-03",
         )
         self.assertEqual(order.amazon_credit_note_ids, credit_note)
+        arch = self.env["sale.order"].get_view(view_type="form")["arch"]
+        self.assertIn('name="amazon_credit_note_ids"', arch, "the Amazon page lists it")
         # Matching again, booking again: no second credit note.
         settlement.action_match()
         settlement.move_id.button_draft()
@@ -307,6 +309,34 @@ class TestSettlementRefunds(AmazonSettlementCommon):
             )
         )
         self.assertEqual(amount(promotion.price_total), Decimal("-5.00"))
+
+    def test_promotion_taken_back_with_the_tax_row_of_the_item(self):
+        # Amazon's shape with the VAT apart: the item's Tax row holds the VAT
+        # the promotion took off (3.98 on the unit less 0.40 on its 2.10 net
+        # promotion share). Only the refund is settled here.
+        payload, order, published = self.sold(
+            self.item(quantity=2, price="24.90", discount="5.00")
+        )
+        settlement, _file = self.book(
+            published,
+            payload,
+            [
+                (R, "ItemPrice", "Principal", "-20.92", 1),
+                (R, "ItemPrice", "Tax", "-3.58", 0),
+                (R, "Promotion", "Principal", "2.10", 0),
+            ],
+            sale=False,
+        )
+        credit_note = order._amazon_refund_credit_notes()
+        self.assertEqual(amount(credit_note.amount_total), Decimal("22.40"))
+        goods = credit_note.invoice_line_ids.filtered("sale_line_ids")
+        self.assertEqual((goods.quantity, goods.price_unit), (1, 24.90))
+        promotion = credit_note.invoice_line_ids - goods
+        self.assertEqual(amount(promotion.price_total), Decimal("-2.50"))
+        self.assertEqual(
+            set(self.refund_lines(settlement).mapped("status")), {"matched"}
+        )
+        self.assertEqual(amount(credit_note.amount_residual), 0)
 
     def test_chargeback_and_guarantee_claim_are_credit_notes(self):
         for transaction, word in (
