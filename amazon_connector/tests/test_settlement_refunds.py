@@ -283,6 +283,9 @@ class TestSettlementRefunds(AmazonSettlementCommon):
         self.assertEqual(amount(credit_note.amount_total), Decimal("19.92"))
         fee = credit_note.invoice_line_ids.filtered(lambda li: li.price_unit < 0)
         self.assertEqual(amount(fee.price_total), Decimal("-4.98"))
+        # README's worked example: 16.74 untaxed, 3.18 VAT.
+        self.assertEqual(amount(credit_note.amount_untaxed), Decimal("16.74"))
+        self.assertEqual(amount(credit_note.amount_tax), Decimal("3.18"))
         invoice = self.invoice_of(order)
         self.assertEqual(
             amount(invoice.amount_total - credit_note.amount_total), Decimal("54.78")
