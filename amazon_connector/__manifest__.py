@@ -34,6 +34,7 @@
         "views/stock_picking_views.xml",
         "views/amazon_settlement_views.xml",
         "views/account_move_views.xml",
+        "views/sale_order_refunds_views.xml",
         "wizards/amazon_order_fetch_wizard_views.xml",
         "wizards/amazon_order_cancel_wizard_views.xml",
         "wizards/amazon_settlement_upload_wizard_views.xml",

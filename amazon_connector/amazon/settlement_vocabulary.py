@@ -175,6 +175,15 @@ VOCABULARY: tuple[tuple[str, str, str, str], ...] = (
     ("Refund", "ItemFees", "Commission", "docs"),
     ("Refund", "ItemFees", "RefundCommission", "forum"),
     ("Refund", "Promotion", "Principal", "docs"),
+    ("Refund", "ItemPrice", "Shipping", "docs"),
+    ("Refund", "ItemPrice", "ShippingTax", "docs"),
+    ("Refund", "ItemPrice", "GiftWrap", "docs"),
+    ("Refund", "ItemPrice", "GiftWrapTax", "docs"),
+    ("Refund", "Promotion", "Shipping", "docs"),
+    # Charge types of the Finances API's ChargeComponent list: a gesture of
+    # goodwill, the restocking fee the seller keeps.
+    ("Refund", "ItemPrice", "Goodwill", "finances"),
+    ("Refund", "ItemPrice", "RestockingFee", "finances"),
     ("Chargeback Refund", "ItemPrice", "Principal", "finances"),
     ("Chargeback Refund", "ItemPrice", "Tax", "finances"),
     ("A-to-z Guarantee Claim", "ItemPrice", "Principal", "finances"),

@@ -58,3 +58,4 @@ from . import amazon_account_returns
 from . import amazon_return_fetch
 from . import amazon_return_merchant
 from . import stock_picking_returns
+from . import amazon_settlement_refund

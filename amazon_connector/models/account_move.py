@@ -28,3 +28,33 @@ class AccountMove(models.Model):
             if move.amazon_account_id and not reverse.amazon_account_id:
                 reverse.amazon_account_id = move.amazon_account_id
         return reverses
+
+    def _post(self, soft=True):
+        posted = super()._post(soft)
+        # A refund in a settlement waits for its order's invoice: made now.
+        posted.filtered(
+            lambda m: m.move_type == "out_invoice" and m.amazon_account_id
+        )._amazon_match_waiting_refunds()
+        return posted
+
+    def _amazon_match_waiting_refunds(self):
+        """Make and match the credit notes of the settlement refunds that waited
+        for the orders of these Amazon invoices."""
+        orders = self.line_ids.sale_line_ids.order_id
+        if not orders:
+            return
+        waiting = (
+            self.env["amazon.settlement.line"]
+            .sudo()
+            .search(
+                [
+                    ("sale_order_id", "in", orders.ids),
+                    ("kind", "=", "refund"),
+                    ("treatment", "=", "customer"),
+                    ("status", "=", "unmatched"),
+                    ("settlement_id.state", "=", "posted"),
+                ]
+            )
+        )
+        for settlement, lines in waiting.grouped("settlement_id").items():
+            settlement._amazon_match(lines)

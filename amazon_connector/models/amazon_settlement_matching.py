@@ -100,6 +100,9 @@ class AmazonSettlement(models.Model):
                 and li.status in SETTLEMENT_MATCHABLE_STATUSES
                 and li.sudo().move_line_id
                 and not li.sudo().move_line_id.reconciled
+                # Partly paid already (a capped credit note): nothing to match.
+                and not li.sudo().move_line_id.matched_debit_ids
+                and not li.sudo().move_line_id.matched_credit_ids
             )
         )
         if not lines:
@@ -130,6 +133,11 @@ class AmazonSettlement(models.Model):
             self.env["sale.order"].sudo().browse(order_ids).write(
                 {"amazon_last_action": text}
             )
+        # An order refunded tells its story: what was refunded, what came back.
+        matched = Line.browse([i for ids in outcome.values() for i in ids])
+        matched.filtered(
+            lambda li: li.kind == "refund" and li.invoice_id.move_type == "out_refund"
+        ).sale_order_id.sudo()._amazon_tell_return_story()
 
     def _amazon_match_order(self, ref, kind, group, found):
         """Match the lines ``group`` of order ``ref``'s sale or refund (``kind``)
@@ -140,9 +148,10 @@ class AmazonSettlement(models.Model):
         order = found.get("order", self.env["sale.order"])
         item = group.sudo().move_line_id[:1]
         settled = -item.amount_currency if kind == "sale" else item.amount_currency
-        docs = found.get("refunds" if kind == "refund" else "invoices")
-        if kind == "refund" and not docs:
-            docs = self._amazon_credit_note(found, settled)
+        docs = found.get("invoices")
+        capped = False
+        if kind == "refund":
+            docs, capped = self._amazon_refund_documents(found, group, settled)
         docs = (docs or self.env["account.move"]).filtered(
             lambda m: m.currency_id == currency
         )
@@ -159,6 +168,12 @@ class AmazonSettlement(models.Model):
         if docs and currency.compare_amounts(due, settled) == 0 and open_items:
             values.update(status="matched", note=False, invoice_amount=0.0)
             return values, self._amazon_paid_text(kind), item | open_items
+        if capped and open_items:
+            # The credit note holds all the invoice could still be credited: it
+            # is paid, what Amazon refunded beyond it stays listed.
+            text, note = self._amazon_capped_texts(settled, due)
+            values.update(status="mismatch", invoice_amount=due, note=note)
+            return values, text, item | open_items
         if docs:
             text, note = self._amazon_mismatch_texts(kind, settled, due)
             values.update(status="mismatch", invoice_amount=due, note=note)
@@ -229,6 +244,30 @@ class AmazonSettlement(models.Model):
         )
         if not order:
             note = self._amazon_no_order_note(ref)
+        elif kind == "refund" and order.state == "cancel":
+            note = _(
+                "A refund of a canceled order without invoice: booked to suspense, "
+                "not to the customer."
+            )
+        return text, note
+
+    def _amazon_capped_texts(self, settled, due):
+        """``(text, note)`` of a refund larger than what its invoice could still
+        be credited (``due``, the credit note made)."""
+        currency = self.currency_id
+        digits = f".{currency.decimal_places}f"
+        text = _(
+            "Amazon refunded %(amount)s %(currency)s more than the invoice",
+            amount=format(settled - due, digits),
+            currency=currency.name,
+        )
+        note = _(
+            "Amazon refunded %(settled)s, the invoice could still be credited "
+            "%(due)s: the credit note is capped at that, the difference is to "
+            "explain.",
+            settled=format(settled, digits),
+            due=format(due, digits),
+        )
         return text, note
 
     def _amazon_no_order_note(self, ref):
@@ -240,36 +279,6 @@ class AmazonSettlement(models.Model):
             "Not an Amazon order number (a Multi-Channel Fulfillment order?), and "
             "no order of Odoo has it: booked to suspense, not to a customer."
         )
-
-    def _amazon_credit_note(self, found, amount):
-        """The credit note of a refund, made from the order's invoice when the
-        account asks for it and the refund is the whole invoice; else none."""
-        invoices = found.get("invoices")
-        if not invoices or not self.account_id.settlement_create_credit_notes:
-            return None
-        invoice = invoices.filtered(
-            lambda m: self.currency_id.compare_amounts(m.amount_total, amount) == 0
-        )[:1]
-        if not invoice:
-            return None
-        credit_note = invoice._reverse_moves(
-            [
-                {
-                    "ref": invoice.ref,
-                    "invoice_date": fields.Date.to_date(self.deposit_date),
-                    "date": fields.Date.to_date(self.deposit_date),
-                }
-            ]
-        )
-        credit_note.action_post()
-        credit_note.message_post(
-            body=_(
-                "Made from the refund of Amazon settlement %s.", self.settlement_ref
-            ),
-            subtype_xmlid="mail.mt_note",
-        )
-        found["refunds"] = credit_note
-        return credit_note
 
     def _amazon_to_suspense(self, lines):
         """Move the customer amounts of ``lines`` (one order's sale or refund each)

@@ -9,13 +9,35 @@ class SaleOrder(models.Model):
     _inherit = "sale.order"
 
     amazon_return_count = fields.Integer(compute="_compute_amazon_return_count")
+    amazon_credit_note_ids = fields.Many2many(
+        "account.move",
+        string="Amazon Refunds",
+        compute="_compute_amazon_credit_note_ids",
+        help="The credit notes of the order's invoices: its refunds.",
+    )
+
+    @api.depends("invoice_ids.reversal_move_ids.state")
+    def _compute_amazon_credit_note_ids(self):
+        for order in self:
+            order.amazon_credit_note_ids = order._amazon_refund_credit_notes()
 
     def _amazon_refund_credit_notes(self):
-        """The posted credit notes of the order's invoices."""
+        """The posted credit notes of the order's invoices (those of a goodwill
+        alone name no order line: they are the invoices' reversals)."""
         self.ensure_one()
-        return self.invoice_ids.filtered(
+        invoices = self.invoice_ids
+        return (invoices | invoices.reversal_move_ids).filtered(
             lambda m: m.move_type == "out_refund" and m.state == "posted"
         )
+
+    def _amazon_link_credit_note(self, credit_note):
+        """Link ``credit_note`` to the order's Amazon returns of its products that
+        have none yet."""
+        self.ensure_one()
+        products = credit_note.invoice_line_ids.product_id
+        self.sudo().amazon_return_ids.filtered(
+            lambda r: not r.credit_note_id and r.line_ids.product_id & products
+        ).write({"credit_note_id": credit_note.id})
 
     def _amazon_return_story(self):
         """What came back and what was refunded, in a seller's words: e.g.
@@ -39,14 +61,18 @@ class SaleOrder(models.Model):
                 f"{amount:.{self.currency_id.decimal_places}f} {self.currency_id.name}"
             )
             details = f"{money}, {reason}" if reason else money
-            parts.append(
-                _(
-                    "Refunded %(refunded)s of %(ordered)s items (%(details)s)",
-                    refunded=refunded,
-                    ordered=ordered,
-                    details=details,
+            if refunded:
+                parts.append(
+                    _(
+                        "Refunded %(refunded)s of %(ordered)s items (%(details)s)",
+                        refunded=refunded,
+                        ordered=ordered,
+                        details=details,
+                    )
                 )
-            )
+            else:
+                # Shipping, a goodwill, a price adjustment: no item came back.
+                parts.append(_("Refunded %(details)s, no items", details=details))
         received = returns.filtered(
             lambda r: r.delivered_date and r.state in ("received", "refunded")
         )

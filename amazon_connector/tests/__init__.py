@@ -36,6 +36,7 @@ from . import test_settlement_booking
 from . import test_settlement_cases
 from . import test_settlement_formats
 from . import test_settlement_real_files
+from . import test_settlement_refunds
 from . import test_shipment_confirmation
 from . import test_shipment_feed
 from . import test_shipment_invoices

@@ -38,7 +38,8 @@ class TestSettlementCases(AmazonSettlementCommon):
         self.assertEqual(credit_note.payment_state, "reversed")
         self.assertEqual(set(refund.mapped("status")), {"matched"})
         self.assertEqual(refund.invoice_id, credit_note)
-        self.assertTrue(order.amazon_last_action.startswith("Refund paid back"))
+        # The order tells what was refunded (the settlement's refund story).
+        self.assertTrue(order.amazon_last_action.startswith("Refunded 1 of 1 items"))
         # Refund fees are fees: the commission Amazon gives back less its own.
         refund_fees = settlement.line_ids.filtered(
             lambda li: (
