@@ -232,8 +232,10 @@ class AmazonAccount(models.Model):
     settlement_create_credit_notes = fields.Boolean(
         string="Credit Notes From Refunds",
         default=True,
-        help="A refund in a settlement whose order has no credit note makes one "
-        "(when the whole invoice is refunded), then pays it back.",
+        help="Each refund in a settlement (partial, shipping, goodwill, restocking "
+        "fee, chargeback, A-to-z claim) makes the credit note of the order's invoice "
+        "for exactly what was refunded, then pays it back. Off: refunds are listed "
+        "for the accountant.",
     )
     settlements_fetched_until = fields.Datetime(
         readonly=True,
