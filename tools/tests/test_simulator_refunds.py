@@ -11,7 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from amazon_simulator import SimulatorState
+from amazon_simulator import AmazonSimulator, SimulatorState
 from amazon_simulator.generator import ITEM_ONLY, TAX_ADDED, TAX_INCLUDED
 from amazon_simulator.marketplaces import BY_ID, MARKETPLACES
 from amazon_simulator.money import amount_of, quantize
@@ -461,3 +461,46 @@ def test_whole_refunds_of_refund_share_are_unchanged(state):
         if row["transaction-type"] == "Refund" and row["amount-type"] == "ItemPrice":
             key = (row["order-item-code"], row["amount-description"])
             assert row["amount"] == -sold[key]
+
+
+# -- through the HTTP server -----------------------------------------------------
+
+
+def test_control_refund_then_settlement():
+    with AmazonSimulator(seed=5, clock=lambda: NOW) as sim:
+        sim.state.generate_orders(
+            60, marketplaces=("DE",), now=NOW - timedelta(hours=2)
+        )
+        order, item = _find(sim.state, "DE")
+        with sim.client() as http:
+            bad = http.post(
+                "/_sim/refund",
+                json={"orderId": order["orderId"], "shape": "goodwill"},
+            )
+            assert bad.status_code == 400 and "needs its amount" in bad.text
+            assert http.post("/_sim/refund", json={"shape": "full"}).status_code == 400
+            answer = http.post(
+                "/_sim/refund",
+                json={
+                    "orderId": order["orderId"],
+                    "shape": "restocking",
+                    "items": {item["orderItemId"]: 1},
+                    "restocking_fee": 0.1,
+                },
+            )
+            assert answer.status_code == 200, answer.text
+            body = answer.json()
+            assert body["shape"] == "restocking" and body["units"] == {
+                item["orderItemId"]: 1
+            }
+            settled = http.post(
+                "/_sim/settlement",
+                json={"marketplace": "DE", "refund_share": 0, "refund_shapes": True},
+            )
+            assert settled.status_code == 200, settled.text
+        [report_id] = settled.json()["reportIds"]
+        simulated = sim.state.reports[report_id]["settlement"]
+        [refund] = simulated.refunds
+        assert refund.adjustment_id == body["adjustmentId"]
+        assert str(refund.refunded) == body["refunded"]
+        assert simulated.balanced
