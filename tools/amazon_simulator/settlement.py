@@ -495,6 +495,7 @@ def build_settlement(
     date_style: str | None = None,
     refund_shapes: bool = False,
     refunds: tuple[Refund, ...] | list[Refund] = (),
+    sales: bool = True,
 ) -> Settlement:
     """The settlement file of ``orders`` (shipped ones with prices are used).
 
@@ -503,7 +504,9 @@ def build_settlement(
     order can take, the shape least used so far first); ``refunds``: refunds
     recorded beforehand (:meth:`~.state.SimulatorState.refund`), written with
     their own adjustment-id and date (at the latest ``end``), their orders
-    refunded no other way here; ``decimal_comma``: the decimal
+    refunded no other way here; ``sales``: False leaves the orders' own rows
+    out (a settlement of their refunds alone, the sale settled earlier);
+    ``decimal_comma``: the decimal
     mark (None: the marketplace's); ``reserve``: the previous reserve released and
     the current one held; ``advertising``: the cost of advertising charged (AUTO: in
     proportion to sales, None or 0: no row); ``unknown_amount_type``: one row of an
@@ -573,10 +576,10 @@ def build_settlement(
         refunded = rng.random() < refund_share
         adjustment_id = f"{rng.randrange(10**13, 10**14)}"
         refund_posted = max(posted, min(posted + _REFUND_DELAY, end))
-        for item in items:
+        for item in items if sales else ():
             for kind, amount, extra in _item_amounts(order, item, marketplace):
                 rows.append(row(kind, amount, order, posted, **extra))
-        if order["fulfillment"]["fulfilledBy"] == "MERCHANT":
+        if sales and order["fulfillment"]["fulfilledBy"] == "MERCHANT":
             label = quantize(
                 Decimal(str(round(rng.uniform(3.2, 8.9), 2)))
                 * Decimal(marketplace.eur_rate),
@@ -690,6 +693,7 @@ def build_settlement(
         "vocabulary": vocabulary,
         "date_style": date_style,
         "refund_shapes": refund_shapes,
+        "sales": sales,
     }
     return Settlement(
         settlement_id,

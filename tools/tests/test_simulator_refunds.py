@@ -5,6 +5,7 @@ got, never more than was paid for an item nor units that were not shipped, and
 the settlement still balances once read by the addon's parser."""
 
 import importlib.util
+import random
 import sys
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
@@ -16,6 +17,7 @@ from amazon_simulator.generator import ITEM_ONLY, TAX_ADDED, TAX_INCLUDED
 from amazon_simulator.marketplaces import BY_ID, MARKETPLACES
 from amazon_simulator.money import amount_of, quantize
 from amazon_simulator.refunds import SHAPES
+from amazon_simulator.settlement import build_settlement
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc)
 
@@ -446,6 +448,36 @@ def test_refund_shapes_spread_the_refunded_orders_over_every_shape(state):
     # the least used shape an order can take first: every shape has its share
     assert min(shapes.values()) >= 5, shapes
     assert max(shapes.values()) - min(shapes.values()) <= 8, shapes
+
+
+def test_a_settlement_of_refunds_alone(state):
+    orders = [
+        o
+        for o in state.orders.values()
+        if BY_ID[o["salesChannel"]["marketplaceId"]].code == "DE"
+    ]
+    simulated = build_settlement(
+        orders,
+        MARKETPLACES["DE"],
+        settlement_id="12345678901",
+        start=NOW - timedelta(days=14),
+        end=NOW,
+        deposit_date=NOW,
+        rng=random.Random(1),
+        refund_share=0.5,
+        refund_shapes=True,
+        sales=False,
+        reserve=False,
+        advertising=None,
+    )
+    assert simulated.refunds and simulated.balanced
+    adjustments = {r.adjustment_id for r in simulated.refunds}
+    for row in simulated.rows:
+        if row["order-id"]:
+            assert row["adjustment-id"] in adjustments
+            assert row["transaction-type"] != "Order"
+        else:
+            assert row["amount-description"] == "Subscription Fee"
 
 
 def test_whole_refunds_of_refund_share_are_unchanged(state):
