@@ -281,15 +281,11 @@ def post_simulator(sim, path, body):
 
 
 def refund_credit_notes_available():
-    """Whether the addon turns a settlement's refunds into credit notes (the
-    refund reading of ``amazon/refund.py`` is there)."""
-    from odoo.addons.amazon_connector.amazon.refund import Refund  # noqa: PLC0415
+    """Whether the addon turns a settlement's refunds of every shape into credit
+    notes (``amazon/refund.py`` reads the refund rows: ``read_refund``)."""
+    from odoo.addons.amazon_connector.amazon import refund  # noqa: PLC0415
 
-    try:
-        Refund("demo", None, "refund", ()).total  # noqa: B018
-    except NotImplementedError:
-        return False
-    return True
+    return hasattr(refund, "read_refund")
 
 
 def return_shipped_order(env, accounts, sim, shipped):
@@ -332,7 +328,7 @@ def return_shipped_order(env, accounts, sim, shipped):
             },
         )
     else:
-        needs.append("the refund credit notes (amazon/refund.py)")
+        needs.append("the refund credit notes (amazon/refund.py read_refund)")
     account = order.amazon_account_id
     if made is not None and hasattr(account, "action_fetch_returns"):
         account.with_context(queue_job__no_delay=True).action_fetch_returns()
