@@ -276,6 +276,38 @@ def _unit_rows(item, given, units, with_shipping, cur):
     return rows + withheld, base
 
 
+def _item_rows(shape, item, before, count, cur, *, amount, restocking_fee, fee_here):
+    """The rows ``((amount-type, amount-description), amount, extra)`` of one
+    item in a refund of ``shape``: ``count`` units (after ``before``), its
+    shipping when the shape gives it, the goodwill, the restocking fee (when
+    ``fee_here``), the commission back less Amazon's refund commission."""
+    if shape == "goodwill":
+        value = _goodwill(amount, item.paid - before.money, cur)
+        rows, base = [(("ItemPrice", "Goodwill"), -value, {})], Decimal(0)
+    else:
+        with_shipping = shape == "shipping" or (
+            shape in ("full", *TRANSACTION_TYPES) and before.units + count == item.units
+        )
+        rows, base = _unit_rows(
+            item, before, count, with_shipping and not before.shipping, cur
+        )
+    if shape == "restocking" and fee_here:
+        principal = -sum((a for (_t, d), a, _e in rows if d == "Principal"), Decimal(0))
+        fee = _restocking(restocking_fee, principal, cur)
+        rows.append((("ItemPrice", "RestockingFee"), fee, {}))
+    commission = quantize(base * COMMISSION_RATE, cur)
+    if commission:
+        rows.append((("ItemFees", "Commission"), commission, {}))
+        rows.append(
+            (
+                ("ItemFees", "RefundCommission"),
+                -quantize(commission * REFUND_COMMISSION_RATE, cur),
+                {},
+            )
+        )
+    return rows
+
+
 def plan_refund(
     order_id: str,
     paid_items: tuple[PaidItem, ...],
@@ -309,37 +341,19 @@ def plan_refund(
     for item_id, count in units.items():
         item, before = paid[item_id], given[item_id]
         line = {"order-item-code": item_id, "sku": item.sku}
-        if shape == "goodwill":
-            value = _goodwill(amount, item.paid - before.money, currency)
-            item_rows, base = [(("ItemPrice", "Goodwill"), -value, {})], Decimal(0)
-        else:
-            with_shipping = shape == "shipping" or (
-                shape in ("full", *TRANSACTION_TYPES)
-                and before.units + count == item.units
-            )
-            item_rows, base = _unit_rows(
-                item, before, count, with_shipping and not before.shipping, currency
-            )
-        if shape == "restocking" and (
-            restocking_fee is None or isinstance(restocking_fee, float) or not rows
-        ):
+        item_rows = _item_rows(
+            shape,
+            item,
+            before,
+            count,
+            currency,
+            amount=amount,
             # A share on every item; an amount on the first one.
-            principal = -sum(
-                (a for (_t, d), a, _e in item_rows if d == "Principal"),
-                Decimal(0),
-            )
-            fee = _restocking(restocking_fee, principal, currency)
-            item_rows.append((("ItemPrice", "RestockingFee"), fee, {}))
-        commission = quantize(base * COMMISSION_RATE, currency)
-        if commission:
-            item_rows.append((("ItemFees", "Commission"), commission, {}))
-            item_rows.append(
-                (
-                    ("ItemFees", "RefundCommission"),
-                    -quantize(commission * REFUND_COMMISSION_RATE, currency),
-                    {},
-                )
-            )
+            restocking_fee=restocking_fee,
+            fee_here=not rows
+            or restocking_fee is None
+            or isinstance(restocking_fee, float),
+        )
         given_back = -sum(
             (a for (t, _d), a, _e in item_rows if t in ("ItemPrice", "Promotion")),
             Decimal(0),
