@@ -356,7 +356,8 @@ def returned_order(env, returned):
         [("amazon_order_ref", "=", returned["order"])], limit=1
     )
     transfers = order.amazon_return_ids.picking_id
-    notes = order.invoice_ids.filtered(
+    invoices = order.invoice_ids
+    notes = (invoices | invoices.reversal_move_ids).filtered(
         lambda m: m.move_type == "out_refund" and m.state == "posted"
     )
     result = {

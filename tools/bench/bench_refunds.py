@@ -414,7 +414,9 @@ def credit_notes(env, refunds):
     notes = env["account.move"]
     exact = 0
     for sale in sales:
-        made = sale.invoice_ids.filtered(
+        # A goodwill's credit note names no order line: the invoices' reversals.
+        invoices = sale.invoice_ids
+        made = (invoices | invoices.reversal_move_ids).filtered(
             lambda m: m.move_type == "out_refund" and m.state == "posted"
         )
         notes |= made
