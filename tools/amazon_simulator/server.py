@@ -5,9 +5,10 @@ the listings compactly), ``POST /_sim/advance`` (``{orderId, status}``),
 ``POST /_sim/generate`` (``{count}``), ``POST /_sim/settlement`` (options of
 ``add_settlement_report``: ``marketplace``, ``order_ids``, ``settlement_id``,
 ``reserve``, ``advertising``, ``unknown_amount_type``, ``negative``, ``unbalanced``,
-``refund_share``, ``decimal_comma``, ``compress``; without ``marketplace`` and
-``order_ids``, one report per marketplace), ``POST /_sim/listings`` (a JSON list of
-``add_listing`` keyword objects, ``sku`` included), ``POST /_sim/refund``
+``refund_share``, ``refund_shapes``, ``decimal_comma``, ``compress``; without
+``marketplace`` and ``order_ids``, one report per marketplace), ``POST
+/_sim/listings`` (a JSON list of ``add_listing`` keyword objects, ``sku``
+included), ``POST /_sim/refund``
 (``{orderId}`` and ``refund``'s options: ``shape``, ``items``, ``amount``,
 ``restocking_fee``; the next settlement of the order's marketplace writes it).
 """
