@@ -36,6 +36,8 @@ from . import amazon_order_cancellation
 from . import amazon_order_cancellation_item
 from . import amazon_return
 from . import amazon_return_line
+from . import amazon_return_fba
+from . import amazon_account_fba_returns
 from . import stock_move
 from . import stock_picking
 from . import amazon_shipment_package
@@ -52,3 +54,7 @@ from . import amazon_settlement_matching
 from . import amazon_settlement_rules
 from . import amazon_settlement_line
 from . import amazon_settlement_fetch
+from . import amazon_account_returns
+from . import amazon_return_fetch
+from . import amazon_return_merchant
+from . import stock_picking_returns

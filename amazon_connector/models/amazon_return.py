@@ -4,6 +4,10 @@ from odoo import api, fields, models
 
 from ..amazon.return_vocabulary import DISPOSITIONS
 
+#: Return request statuses (lower case) of a request Amazon ended: what has not
+#: come back by then is not coming.
+ENDED_REQUEST_STATUSES = ("closed", "rejected")
+
 RETURN_STATES = [
     ("to_receive", "To Receive"),
     ("received", "Received"),
@@ -101,7 +105,21 @@ class AmazonReturn(models.Model):
         ondelete="set null",
     )
     line_ids = fields.One2many("amazon.return.line", "return_id")
+    product_id = fields.Many2one(
+        "product.product",
+        compute="_compute_product_id",
+        store=True,
+        index="btree_not_null",
+        help="The returned product (the first item's, when several came back).",
+    )
     note = fields.Char(readonly=True, help="What needs a look.")
+    to_check = fields.Boolean(
+        string="Needs a Look",
+        readonly=True,
+        copy=False,
+        help="Amazon reported more than the order can give back (capped), or an "
+        "item Odoo could not match: the note says what.",
+    )
 
     _sql_constraints = [
         (
@@ -129,14 +147,43 @@ class AmazonReturn(models.Model):
                 )
             )
 
-    @api.depends("picking_id.state", "credit_note_id.state", "fulfillment_channel")
+    @api.depends("line_ids.product_id")
+    def _compute_product_id(self):
+        for ret in self:
+            ret.product_id = ret.line_ids.product_id[:1]
+
+    @api.depends(
+        "picking_id.state",
+        "credit_note_id.state",
+        "fulfillment_channel",
+        "amazon_status",
+        "delivered_date",
+        "returnless",
+    )
     def _compute_state(self):
         for ret in self:
-            if ret.credit_note_id.state == "posted":
-                ret.state = "refunded"
-            elif ret.fulfillment_channel == "amazon" or ret.picking_id.state == "done":
-                ret.state = "received"
-            elif ret.picking_id.state == "cancel":
-                ret.state = "closed"
-            else:
-                ret.state = "to_receive"
+            ret.state = ret._amazon_state()
+
+    def _amazon_state(self):
+        """Refunded once its credit note is posted; an FBA return is received
+        when Amazon reports it; a merchant return is received when its transfer
+        is done, closed when nothing comes back (returnless, nothing to receive,
+        the transfer canceled, Amazon closed or rejected the request before
+        anything came back), else to receive."""
+        self.ensure_one()
+        if self.credit_note_id.state == "posted":
+            return "refunded"
+        if self.fulfillment_channel == "amazon" or self.picking_id.state == "done":
+            return "received"
+        if (
+            not self.picking_id
+            or self.picking_id.state == "cancel"
+            or (self._amazon_request_ended() and not self.delivered_date)
+        ):
+            return "closed"
+        return "to_receive"
+
+    def _amazon_request_ended(self):
+        """Amazon closed or rejected the return request."""
+        self.ensure_one()
+        return (self.amazon_status or "").strip().lower() in ENDED_REQUEST_STATUSES

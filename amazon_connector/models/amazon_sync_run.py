@@ -15,6 +15,7 @@ SYNC_RUN_KINDS = [
     ("stock", "Stock"),
     ("prices", "Prices"),
     ("settlements", "Settlements"),
+    ("returns", "Returns"),
 ]
 
 

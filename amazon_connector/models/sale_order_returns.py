@@ -1,12 +1,14 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0.html)
 
-from odoo import _, models
+from odoo import _, api, fields, models
 
 
 class SaleOrder(models.Model):
     # One model in several files, each named for the part it holds.
     # pylint: disable=consider-merging-classes-inherited
     _inherit = "sale.order"
+
+    amazon_return_count = fields.Integer(compute="_compute_amazon_return_count")
 
     def _amazon_refund_credit_notes(self):
         """The posted credit notes of the order's invoices."""
@@ -61,3 +63,21 @@ class SaleOrder(models.Model):
             story = order._amazon_return_story()
             if story:
                 order.amazon_last_action = story[:250]
+
+    @api.depends("amazon_return_ids")
+    def _compute_amazon_return_count(self):
+        for order in self:
+            order.amazon_return_count = len(order.amazon_return_ids)
+
+    def action_amazon_view_returns(self):
+        """The order's Amazon returns (its smart button)."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "amazon_connector.action_amazon_return"
+        )
+        action["domain"] = [("order_id", "=", self.id)]
+        action["context"] = {"create": False}
+        if len(self.amazon_return_ids) == 1:
+            action.update(view_mode="form", res_id=self.amazon_return_ids.id)
+            action["views"] = [(False, "form")]
+        return action

@@ -24,6 +24,8 @@ from . import test_offer_availability
 from . import test_offer_export
 from . import test_offer_listings_import
 from . import test_report
+from . import test_returns_fetch
+from . import test_returns_merchant
 from . import test_order_views
 from . import test_other_modules_tables
 from . import test_overview
@@ -43,3 +45,4 @@ from . import test_sync_runs
 from . import test_tour_checks
 from . import test_tours
 from . import test_upgrade
+from . import test_returns_fba

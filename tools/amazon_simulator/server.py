@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import logging
+import random
 import re
 import threading
 import uuid
@@ -28,6 +29,7 @@ from .errors import QUOTA_EXCEEDED_MESSAGE, UNAUTHORIZED, SpApiError, invalid_in
 from .faults import RESPONSE_FAULT_KINDS, Fault
 from .ratelimit import RateLimiter, rate_header
 from .state import SimulatorState
+from .timeutil import parse_iso
 
 _logger = logging.getLogger(__name__)
 
@@ -92,6 +94,7 @@ ROUTES = [
     ("POST", r"/_sim/settlement", None, "_control_settlement"),
     ("POST", r"/_sim/listings", None, "_control_listings"),
     ("POST", r"/_sim/refund", None, "_control_refund"),
+    ("POST", r"/_sim/returns", None, "_control_returns"),
 ]
 _COMPILED = [(m, re.compile(p + r"/?$"), op, h) for m, p, op, h in ROUTES]
 #: Operations that do not need an access token (LWA itself and presigned URLs).
@@ -440,6 +443,39 @@ class SimulatorHandler(BaseHTTPRequestHandler):
             },
         )
 
+    def _control_returns(self) -> Response:
+        """``{"orderId": ..., "items": {orderItemId: units}, "reasonCode": ...,
+        "returnless": false, "at": ISO date-time, "disposition": ..., "options":
+        {...}}`` records one return (``SimulatorState.add_return``);
+        ``{"share": 0.1, "seed": 1}`` generates returns of that share of the
+        returnable orders. Answers the records made."""
+        body = self._json_body()
+        state = self.server.state
+        try:
+            at = parse_iso(body["at"]) if body.get("at") else None
+            if "orderId" in body:
+                made = [
+                    state.add_return(
+                        body["orderId"],
+                        items=body.get("items"),
+                        reason_code=body.get("reasonCode", "DEFECTIVE"),
+                        returnless=bool(body.get("returnless", False)),
+                        at=at,
+                        disposition=body.get("disposition", "SELLABLE"),
+                        **body.get("options", {}),
+                    )
+                ]
+            else:
+                seed = body.get("seed")
+                made = state.generate_returns(
+                    float(body.get("share", 0.1)),
+                    random.Random(seed) if seed is not None else None,
+                    at=at,
+                )
+        except (TypeError, ValueError) as error:
+            raise invalid_input(str(error)) from None
+        return Response.json(200, {"returns": made})
+
 
 #: The JSON fields of ``POST /_sim/refund`` (besides orderId) and their types:
 #: ``restocking_fee`` a number below 1 is a share, a string an amount.
@@ -449,7 +485,6 @@ _REFUND_FIELDS = {
     "amount": (str, int),
     "restocking_fee": (float, str, int),
 }
-
 #: The JSON fields of ``POST /_sim/settlement`` and their types.
 _SETTLEMENT_FIELDS = {
     "marketplace": str,

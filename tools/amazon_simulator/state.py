@@ -27,7 +27,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from . import feeds as feed_processing
-from . import listings, listings_report
+from . import listings, listings_report, returns
 from .errors import SpApiError, invalid_input, not_found
 from .faults import FEED_FAULT_KINDS, REPORT_FAULT_KINDS, Fault, FaultBook
 from .generator import CATALOGUE, OrderGenerator, apply_generated_status, ship_lines
@@ -57,7 +57,9 @@ Params = dict[str, list[str]]
 ADVANCE_STATUSES = ("UNSHIPPED", "PARTIALLY_SHIPPED", "SHIPPED", "CANCELLED")
 CONFIRMABLE_STATUSES = ("UNSHIPPED", "PARTIALLY_SHIPPED")
 #: The report types createReport serves.
-REQUESTABLE_REPORT_TYPES = frozenset({listings_report.REPORT_TYPE})
+REQUESTABLE_REPORT_TYPES = frozenset(
+    {listings_report.REPORT_TYPE, *returns.REPORT_TYPES}
+)
 #: Amazon produces these on its own schedule: createReport refuses them.
 SETTLEMENT_REPORT_TYPES = frozenset(
     {
@@ -158,7 +160,8 @@ class SimulatorState:
     {currency, value_with_tax, minimum, maximum}}`` as set by ``add_listing``, feeds
     and patches; a listed SKU also its ``asin``, ``title``, ``product_type``,
     ``status``, ``fulfillment_channel``, ``marketplace_ids``, ``listing_id``,
-    ``open_date``), ``reports`` (settlement reports and those of createReport).
+    ``open_date``), ``reports`` (settlement reports and those of createReport),
+    ``returns`` (customer returns, ``add_return``: the returns reports hold them).
 
     Listings: ``add_listing`` (a listed SKU is known to the feeds and patches, its
     product type checked), ``reject_sku(sku, code=..., message=...)`` (every later
@@ -211,6 +214,10 @@ class SimulatorState:
         #: (``listings_report.LAYOUTS``: "de-4140", "ja", "custom", "no-status");
         #: reportOptions custom=true asks for "custom" anywhere.
         self.listings_report_layouts: dict[str, str] = {}
+        #: Customer returns (``add_return``), and the returns reports' variant:
+        #: None (Japan "jp", elsewhere "en"), "en", "de" or "jp" (returns.STYLES).
+        self.returns: list[dict] = []
+        self.returns_report_style: str | None = None
         # Amazon refuses a createdBefore/lastUpdatedBefore later than 2 min ago.
         self.visibility_delay = timedelta(minutes=2)
         self._withheld: dict[str, dict] = {}
@@ -1435,13 +1442,24 @@ class SimulatorState:
                     f"Invalid reportType {report_type}: the simulator serves "
                     f"{', '.join(sorted(REQUESTABLE_REPORT_TYPES))}."
                 )
-            built = listings_report.build_listings_report(
-                self.listings,
-                list(dict.fromkeys(marketplace_ids)),
-                bom=self.listings_report_bom,
-                extra_columns=tuple(self.listings_report_extra_columns),
-                layout=self._listings_layout(marketplace_ids, options),
-            )
+            refusal = returns.window_error(report_type, start, end)
+            if report_type in returns.REPORT_TYPES:
+                built = returns.build_returns_report(
+                    report_type,
+                    self.returns,
+                    list(dict.fromkeys(marketplace_ids)),
+                    start,
+                    end,
+                    self.returns_report_style,
+                )
+            else:
+                built = listings_report.build_listings_report(
+                    self.listings,
+                    list(dict.fromkeys(marketplace_ids)),
+                    bom=self.listings_report_bom,
+                    extra_columns=tuple(self.listings_report_extra_columns),
+                    layout=self._listings_layout(marketplace_ids, options),
+                )
             report_id = self._new_id()
             report = {
                 "reportId": report_id,
@@ -1453,7 +1471,10 @@ class SimulatorState:
                 "processingStatus": "IN_QUEUE",
                 "reportOptions": dict(options),
                 "polls": 0,
-                "final_status": "DONE" if built.rows else "CANCELLED",
+                "final_status": "FATAL"
+                if refusal
+                else ("DONE" if built.rows else "CANCELLED"),
+                "error_details": refusal,
                 "content": built.content,
                 "content_type": built.content_type,
                 "rows": built.rows,
@@ -1481,9 +1502,10 @@ class SimulatorState:
             return
         report.setdefault("processingStartTime", now)
         if status == "FATAL":
-            content = json.dumps(
-                {"errorDetails": "The report could not be generated (injected FATAL)."}
-            ).encode()
+            details = report.get("error_details") or (
+                "The report could not be generated (injected FATAL)."
+            )
+            content = json.dumps({"errorDetails": details}).encode()
             content_type = "application/json"
         else:
             content, content_type = report["content"], report["content_type"]
@@ -1530,6 +1552,64 @@ class SimulatorState:
             if document["compression"]:
                 result["compressionAlgorithm"] = document["compression"]
             return result
+
+    # -- customer returns
+    def add_return(
+        self,
+        order_id: str,
+        *,
+        items: dict[str, int] | None = None,
+        reason_code: str = "DEFECTIVE",
+        returnless: bool = False,
+        at: datetime | None = None,
+        disposition: str = "SELLABLE",
+        **opts,
+    ) -> dict:
+        """Record a customer return of a shipped order; returns its record (a copy):
+        ``rma`` (merchant orders) or ``units`` with a ``lpn`` each (FBA orders).
+
+        ``items`` maps order item ids to units (default: every shipped unit not
+        returned yet); ``at`` dates the return request (merchant) or the unit's
+        arrival at the fulfilment centre (FBA), default now; ``returnless`` (merchant
+        only): Amazon refunds without the item coming back, no label;
+        ``disposition`` (FBA) one of ``returns.DISPOSITIONS``. ``opts``: ``status``,
+        ``resolution``, ``carrier``, ``tracking``, ``label_cost``, ``label_payer``,
+        ``delivered_at``, ``fulfillment_center``, ``customer_comments``, ``rma``.
+        Raises ValueError for an unknown order, units never shipped or already
+        returned, and any other return Amazon would not have."""
+        with self.lock:
+            order = self.orders.get(order_id)
+            if order is None:
+                raise ValueError(f"Order {order_id} not found.")
+            entry = returns.new_return(
+                order,
+                self.returns,
+                items=items,
+                reason_code=reason_code,
+                returnless=returnless,
+                at=at or self.now(),
+                disposition=disposition,
+                rng=self._rng,
+                **opts,
+            )
+            self.returns.append(entry)
+            return copy.deepcopy(entry)
+
+    def generate_returns(
+        self,
+        share: float = 0.1,
+        rng: random.Random | None = None,
+        *,
+        at: datetime | None = None,
+    ) -> list[dict]:
+        """Returns of ``share`` of the orders with shipped units not returned yet
+        (``returns.pick_returns``), dated ``at`` (default now); their records."""
+        with self.lock:
+            rng = rng or random.Random(f"{self.seed}-returns-{len(self.returns)}")
+            picks = returns.pick_returns(
+                list(self.orders.values()), self.returns, share, rng
+            )
+            return [self.add_return(at=at, **pick) for pick in picks]
 
     def _listings_layout(self, marketplace_ids: list[str], options: dict) -> str:
         """The listings report's layout: custom=true's, else the one set for the
@@ -1678,6 +1758,7 @@ class SimulatorState:
                 "ordersByStatus": statuses,
                 "feeds": len(self.feeds),
                 "reports": len(self.reports),
+                "returns": len(self.returns),
                 "shipmentConfirmations": len(self.shipment_confirmations),
                 "listingsPatches": len(self.listings_patches),
                 "listings": {
