@@ -330,7 +330,8 @@ def return_shipped_order(env, accounts, sim, shipped):
     else:
         needs.append("the refund credit notes (amazon/refund.py read_refund)")
     account = order.amazon_account_id
-    if made is not None and hasattr(account, "action_fetch_returns"):
+    fetched = made is not None and hasattr(account, "action_fetch_returns")
+    if fetched:
         account.with_context(queue_job__no_delay=True).action_fetch_returns()
     elif made is not None:
         needs.append("the returns import (amazon.account.action_fetch_returns)")
@@ -343,6 +344,7 @@ def return_shipped_order(env, accounts, sim, shipped):
         "status": "needs" if needs else "done",
         "needs": needs,
         "order": order.amazon_order_ref,
+        "returned": fetched,
         "refunded": refund["refunded"] if refund else None,
     }
 
@@ -367,8 +369,9 @@ def returned_order(env, returned):
         "credit_total": f"{sum(notes.mapped('amount_total')):.2f}",
         "last_action": order.amazon_last_action or "",
     }
-    if returned["status"] == "done":
-        result["status"] = "done" if transfers and notes else "failed"
+    # What ran must have worked, whatever is still missing.
+    if (returned["returned"] and not transfers) or (returned["refunded"] and not notes):
+        result["status"] = "failed"
     say(
         f"return: {order.amazon_order_ref}: return transfer(s) "
         f"{', '.join(result['transfers']) or '-'}, credit note(s) "
