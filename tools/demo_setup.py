@@ -8,8 +8,10 @@ amazon_connector is installed::
 ``--simulator`` is the JSON line ``python -m amazon_simulator`` prints (url, token_url,
 client_id, client_secret, refresh_token, seller_id). The script enables the
 connector, creates one account per region (eu, na, fe), tests each connection,
-imports the simulator's orders, ships one delivery, has Amazon settle the shipped
-orders of its marketplace and fetches the settlement (booked, the invoice paid),
+imports the simulator's orders, ships one delivery, has its buyer send one unit
+back (Amazon's return, fetched: the return transfer) and Amazon refund it less a
+restocking fee, has Amazon settle the shipped orders of its marketplace and fetches
+the settlement (booked, the invoice paid, the refund's credit note made),
 imports the EU account's Amazon.de listings as offers and sends their stock and
 prices. It commits, prints what it did, and ends with one
 ``DEMO_SETUP_RESULT=<json>`` line for run-demo.
@@ -18,6 +20,7 @@ prices. It commits, prints what it did, and ends with one
 import argparse
 import json
 import sys
+import urllib.error
 import urllib.request
 from datetime import timedelta
 
@@ -185,7 +188,8 @@ def ship_one_delivery(env, accounts):
 def settle_shipped_orders(env, accounts, sim, shipped):
     """Amazon's settlement report of the marketplace of the order just shipped: the
     simulator settles that marketplace's shipped orders (fees, reserve, advertising
-    as in a real file; no refunds), then the settlements are fetched as the
+    as in a real file; no refunds but the one of the returned unit), then the
+    settlements are fetched as the
     scheduled action does, every job run at once. The settlement is booked and
     pays the shipped order's invoice; an order Amazon shipped that Odoo has not
     invoiced yet is settled before it was invoiced (to review)."""
@@ -251,6 +255,130 @@ def settle_shipped_orders(env, accounts, sim, shipped):
         "settled_before_invoiced": early.mapped("amazon_order_ref"),
         "errors": errors,
     }
+
+
+#: The demo's return: one unit of the shipped order, refunded less this share of
+#: its price (the restocking fee the seller keeps).
+RESTOCKING_SHARE = 0.2
+
+
+def post_simulator(sim, path, body):
+    """POST ``body`` to a control endpoint of the simulator: its JSON answer, or
+    None when the simulator has no such endpoint (404)."""
+    request = urllib.request.Request(
+        sim["url"] + path,
+        data=json.dumps(body).encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return json.load(response)
+    except urllib.error.HTTPError as exc:
+        if exc.code == 404:
+            return None
+        raise
+
+
+def refund_credit_notes_available():
+    """Whether the addon turns a settlement's refunds of every shape into credit
+    notes (``amazon/refund.py`` reads the refund rows: ``read_refund``)."""
+    from odoo.addons.amazon_connector.amazon import refund  # noqa: PLC0415
+
+    return hasattr(refund, "read_refund")
+
+
+def return_shipped_order(env, accounts, sim, shipped):
+    """The buyer of the order just shipped sends one unit back: Amazon's return
+    (an RMA in the simulator), fetched as the daily job does (the return of the
+    delivery, ready to receive), and Amazon's refund of that unit less a
+    restocking fee, which the settlement then carries. Each part runs when the
+    simulator and the addon have it; what is missing is listed under "needs"."""
+    if shipped.get("status") != "done":
+        say("return: no shipped order to return")
+        return {"status": "skipped"}
+    order = env["sale.order"].search(
+        [("amazon_order_ref", "=", shipped["order"])], limit=1
+    )
+    line = (
+        order.order_line.filtered(
+            lambda li: li.amazon_order_item_id and li.product_id.is_storable
+        )[:1]
+        or order.order_line.filtered("amazon_order_item_id")[:1]
+    )
+    item = {line.amazon_order_item_id: 1}
+    needs = []
+    made = post_simulator(
+        sim,
+        "/_sim/returns",
+        {"orderId": order.amazon_order_ref, "items": item, "reasonCode": "DEFECTIVE"},
+    )
+    if made is None:
+        needs.append("the simulator's returns (POST /_sim/returns)")
+    refund = None
+    if refund_credit_notes_available():
+        refund = post_simulator(
+            sim,
+            "/_sim/refund",
+            {
+                "orderId": order.amazon_order_ref,
+                "shape": "restocking",
+                "items": item,
+                "restocking_fee": RESTOCKING_SHARE,
+            },
+        )
+    else:
+        needs.append("the refund credit notes (amazon/refund.py read_refund)")
+    account = order.amazon_account_id
+    fetched = made is not None and hasattr(account, "action_fetch_returns")
+    if fetched:
+        account.with_context(queue_job__no_delay=True).action_fetch_returns()
+    elif made is not None:
+        needs.append("the returns import (amazon.account.action_fetch_returns)")
+    say(
+        f"return: one unit of {order.amazon_order_ref} sent back"
+        + (f", refunded {refund['refunded']} less a restocking fee" if refund else "")
+        + (f" (needs {', '.join(needs)})" if needs else "")
+    )
+    return {
+        "status": "needs" if needs else "done",
+        "needs": needs,
+        "order": order.amazon_order_ref,
+        "returned": fetched,
+        "refunded": refund["refunded"] if refund else None,
+    }
+
+
+def returned_order(env, returned):
+    """After the settlement: the returned order's return transfer and credit
+    note."""
+    if returned.get("status") in (None, "skipped"):
+        return returned
+    order = env["sale.order"].search(
+        [("amazon_order_ref", "=", returned["order"])], limit=1
+    )
+    transfers = order.amazon_return_ids.picking_id
+    invoices = order.invoice_ids
+    notes = (invoices | invoices.reversal_move_ids).filtered(
+        lambda m: m.move_type == "out_refund" and m.state == "posted"
+    )
+    result = {
+        **returned,
+        "transfers": transfers.mapped("name"),
+        "credit_notes": notes.mapped("name"),
+        "credit_total": f"{sum(notes.mapped('amount_total')):.2f}",
+        "last_action": order.amazon_last_action or "",
+    }
+    # What ran must have worked, whatever is still missing.
+    if (returned["returned"] and not transfers) or (returned["refunded"] and not notes):
+        result["status"] = "failed"
+    say(
+        f"return: {order.amazon_order_ref}: return transfer(s) "
+        f"{', '.join(result['transfers']) or '-'}, credit note(s) "
+        f"{', '.join(result['credit_notes']) or '-'} ({result['credit_total']}); "
+        f"{result['last_action']}"
+    )
+    return result
 
 
 # The demo's Amazon.de listings: (catalogue index, units on hand, reserve rule).
@@ -384,8 +512,11 @@ def setup(env, sim):
     env.cr.commit()
     shipped = ship_one_delivery(env, accounts)
     env.cr.commit()
+    returned = return_shipped_order(env, accounts, sim, shipped)
+    env.cr.commit()
     settled = settle_shipped_orders(env, accounts, sim, shipped)
     env.cr.commit()
+    returned = returned_order(env, returned)
     offers = publish_offers(env, accounts, sim)
     env.cr.commit()
     return {
@@ -393,6 +524,7 @@ def setup(env, sim):
         "import": imported,
         "shipment": shipped,
         "settlement": settled,
+        "return": returned,
         "offers": offers,
         "menus": amazon_menus(env),
     }

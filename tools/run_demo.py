@@ -9,7 +9,8 @@ PG* server), its files, the simulator.
 
 ``--check`` does the same, verifies the running server over JSON-RPC (login, the
 accounts are connected, the settings show the connector, the orders, the shipment,
-the settlement, the offers), prints PASS or FAIL and exits 0 or 1.
+the settlement, the returned order's return transfer and credit note, the offers),
+prints PASS or FAIL and exits 0 or 1.
 
 Settings (environment): AMAZON_DEMO_DB (amazon_demo), ODOO_HTTP_PORT (8069),
 AMAZON_SIM_PORT (8899), plus devenv.py's (ODOO_SRC, PG*, AMAZON_CONNECTOR_CACHE...).
@@ -471,13 +472,75 @@ def run_checks(base_url, db_name, setup_result, sim_url) -> bool:
         entry = records[0]["move_id"][1] if records and records[0]["move_id"] else "-"
         action = (orders[0]["amazon_last_action"] or "") if orders else ""
         paid = bool(invoices) and all(i["payment_state"] == "paid" for i in invoices)
+        # The shipped order is also the returned one: once refunded, its last
+        # action tells the refund.
+        refunded = (setup_result.get("return") or {}).get("refunded")
+        stories = ("Paid by Amazon settlement", "Refunded") if refunded else ()
         return (
             state == "posted"
             and paid
-            and action.startswith("Paid by Amazon settlement"),
+            and action.startswith(stories or "Paid by Amazon settlement"),
             f"settlement {settled['settlement']} {state} in {entry}; "
             + ", ".join(f"{i['name']} {i['payment_state']}" for i in invoices)
             + f"; {settled['order']}: {action or '(no last action)'}",
+        )
+
+    def returned():
+        result = setup_result.get("return") or {}
+        if result.get("status") not in ("done", "needs"):
+            return False, json.dumps(result)
+        # What this build has is checked; what it lacks is said, not failed.
+        problems, parts = [], []
+        if result["returned"]:
+            returns = rpc.call_kw(
+                "amazon.return",
+                "search_read",
+                [[("amazon_order_ref", "=", result["order"])]],
+                fields=["name", "picking_id", "state"],
+            )
+            transfers = rpc.call_kw(
+                "stock.picking",
+                "search_read",
+                [[("name", "in", result["transfers"])]],
+                fields=["name", "state", "picking_type_code"],
+            )
+            if not returns or not all(r["picking_id"] for r in returns):
+                problems.append("no return with its transfer")
+            if not transfers or any(
+                t["picking_type_code"] != "incoming" for t in transfers
+            ):
+                problems.append("no incoming return transfer")
+            parts.append(
+                "return(s) "
+                + ", ".join(f"{r['name']} {r['state']}" for r in returns)
+                + "; transfer(s) "
+                + ", ".join(f"{t['name']} {t['state']}" for t in transfers)
+            )
+        if result["refunded"]:
+            notes = rpc.call_kw(
+                "account.move",
+                "search_read",
+                [
+                    [
+                        ("name", "in", result["credit_notes"]),
+                        ("move_type", "=", "out_refund"),
+                        ("state", "=", "posted"),
+                    ]
+                ],
+                fields=["name", "amount_total", "payment_state"],
+            )
+            total = sum(n["amount_total"] for n in notes)
+            if not notes or f"{total:.2f}" != result["refunded"]:
+                problems.append(f"credit notes total {total:.2f}")
+            parts.append(
+                "credit note(s) "
+                + ", ".join(f"{n['name']} {n['payment_state']}" for n in notes)
+                + f" totalling {total:.2f} (Amazon refunded {result['refunded']})"
+            )
+        if result["needs"]:
+            parts.append("needs " + ", ".join(result["needs"]))
+        return not problems and result["status"] != "failed", (
+            f"{result['order']}: " + "; ".join(problems + parts)
         )
 
     check("login page", login_page)
@@ -489,6 +552,10 @@ def run_checks(base_url, db_name, setup_result, sim_url) -> bool:
     check("a delivery validated in Odoo is confirmed to Amazon", shipment)
     check(
         "an invoiced Amazon order becomes Paid when its settlement arrives", settlement
+    )
+    check(
+        "a returned order has its return transfer and its refund's credit note",
+        returned,
     )
     check("offers imported from Amazon's listings, stock and prices sent", offers)
     passed = all(results)
@@ -524,6 +591,17 @@ def settlement_lines(setup_result):
     return lines
 
 
+def return_lines(setup_result):
+    result = setup_result.get("return") or {}
+    if result.get("status") != "done":
+        return []
+    return [
+        f"  Amazon order {result['order']}: one unit returned (transfer "
+        f"{', '.join(result['transfers'])}, Sales > Amazon > Returns), refunded "
+        f"less a restocking fee (credit note {', '.join(result['credit_notes'])})"
+    ]
+
+
 def offer_lines(setup_result):
     published = setup_result.get("offers") or {}
     if published.get("status") != "done":
@@ -552,6 +630,7 @@ def banner(url, sim, setup_result, db_name):
         f"  Sales > Amazon > {menus}",
         *shipment_lines(setup_result),
         *settlement_lines(setup_result),
+        *return_lines(setup_result),
         *offer_lines(setup_result),
         "  Settings > Sales > Amazon Connector",
         f"  Amazon simulator: {sim['url']} (seller {sim['seller_id']}; {orders})",

@@ -5,9 +5,12 @@ the listings compactly), ``POST /_sim/advance`` (``{orderId, status}``),
 ``POST /_sim/generate`` (``{count}``), ``POST /_sim/settlement`` (options of
 ``add_settlement_report``: ``marketplace``, ``order_ids``, ``settlement_id``,
 ``reserve``, ``advertising``, ``unknown_amount_type``, ``negative``, ``unbalanced``,
-``refund_share``, ``decimal_comma``, ``compress``; without ``marketplace`` and
-``order_ids``, one report per marketplace), ``POST /_sim/listings`` (a JSON list of
-``add_listing`` keyword objects, ``sku`` included).
+``refund_share``, ``refund_shapes``, ``decimal_comma``, ``compress``; without
+``marketplace`` and ``order_ids``, one report per marketplace), ``POST
+/_sim/listings`` (a JSON list of ``add_listing`` keyword objects, ``sku``
+included), ``POST /_sim/refund``
+(``{orderId}`` and ``refund``'s options: ``shape``, ``items``, ``amount``,
+``restocking_fee``; the next settlement of the order's marketplace writes it).
 """
 
 from __future__ import annotations
@@ -90,6 +93,7 @@ ROUTES = [
     ("POST", r"/_sim/generate", None, "_control_generate"),
     ("POST", r"/_sim/settlement", None, "_control_settlement"),
     ("POST", r"/_sim/listings", None, "_control_listings"),
+    ("POST", r"/_sim/refund", None, "_control_refund"),
     ("POST", r"/_sim/returns", None, "_control_returns"),
 ]
 _COMPILED = [(m, re.compile(p + r"/?$"), op, h) for m, p, op, h in ROUTES]
@@ -411,6 +415,34 @@ class SimulatorHandler(BaseHTTPRequestHandler):
             raise invalid_input(str(error)) from None
         return Response.json(200, {"skus": skus})
 
+    def _control_refund(self) -> Response:
+        body = self._json_body()
+        options = dict(body) if isinstance(body, dict) else {}
+        order_id = options.pop("orderId", None)
+        unknown = sorted(set(options) - set(_REFUND_FIELDS))
+        if not isinstance(order_id, str) or unknown:
+            raise invalid_input(
+                "A refund is {orderId, shape, items, amount, restocking_fee}"
+                + (f"; unknown: {', '.join(unknown)}" if unknown else "")
+            )
+        for name, value in options.items():
+            if not isinstance(value, _REFUND_FIELDS[name]) or isinstance(value, bool):
+                raise invalid_input(f"The refund option {name} has a wrong type.")
+        try:
+            refund = self.server.state.refund(order_id, **options)
+        except ValueError as error:
+            raise invalid_input(str(error)) from None
+        return Response.json(
+            200,
+            {
+                "orderId": refund.order_id,
+                "shape": refund.shape,
+                "adjustmentId": refund.adjustment_id,
+                "refunded": str(refund.refunded),
+                "units": refund.units,
+            },
+        )
+
     def _control_returns(self) -> Response:
         """``{"orderId": ..., "items": {orderItemId: units}, "reasonCode": ...,
         "returnless": false, "at": ISO date-time, "disposition": ..., "options":
@@ -445,6 +477,14 @@ class SimulatorHandler(BaseHTTPRequestHandler):
         return Response.json(200, {"returns": made})
 
 
+#: The JSON fields of ``POST /_sim/refund`` (besides orderId) and their types:
+#: ``restocking_fee`` a number below 1 is a share, a string an amount.
+_REFUND_FIELDS = {
+    "shape": str,
+    "items": dict,
+    "amount": (str, int),
+    "restocking_fee": (float, str, int),
+}
 #: The JSON fields of ``POST /_sim/settlement`` and their types.
 _SETTLEMENT_FIELDS = {
     "marketplace": str,
@@ -458,6 +498,7 @@ _SETTLEMENT_FIELDS = {
     "unknown_amount_type": bool,
     "negative": bool,
     "unbalanced": bool,
+    "refund_shapes": bool,
 }
 
 

@@ -15,7 +15,9 @@ as Amazon writes it for the marketplace (:class:`~.marketplaces.Marketplace`):
 Per shipped order: ItemPrice (Principal, Tax, Shipping, ShippingTax, GiftWrap,
 GiftWrapTax), Promotion, in the US the ItemWithheldTax of the marketplace facilitator
 tax, ItemFees (Commission, FBAPerUnitFulfillmentFee for FBA orders), a shipping label
-for merchant-fulfilled orders, and for some orders a Refund with its adjustment-id.
+for merchant-fulfilled orders, and for some orders a refund with its adjustment-id
+(a whole one, or with ``refund_shapes`` each shape of :mod:`.refunds` in turn),
+then the refunds the state recorded (``refunds``).
 Then the settlement's own amounts: the previous reserve released and the current one
 held, the digital services fee (the United Kingdom, France, Italy, Spain), the cost
 of advertising and the subscription, the last row.
@@ -34,6 +36,16 @@ from decimal import Decimal
 
 from .marketplaces import Marketplace
 from .money import amount_of, local_format, quantize
+from .refunds import (
+    COMMISSION_RATE,
+    SHAPES,
+    Charge,
+    PaidItem,
+    Refund,
+    default_options,
+    feasible_shapes,
+    plan_refund,
+)
 from .timeutil import parse_iso
 
 REPORT_TYPE = "GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE_V2"
@@ -68,8 +80,6 @@ COLUMNS = (
 #: ``advertising=AUTO`` (the default): a cost of advertising in proportion to sales.
 AUTO = "auto"
 
-COMMISSION_RATE = Decimal("0.15")
-REFUND_COMMISSION_RATE = Decimal("0.20")
 _FBA_FEE = {"JPY": Decimal("400")}
 #: How long after the sale the refunds are posted (at the latest the end).
 _REFUND_DELAY = timedelta(days=3)
@@ -399,6 +409,8 @@ class Settlement:
     end: datetime | None = None
     deposit_date: datetime | None = None
     options: dict = field(default_factory=dict)
+    #: The refunds written (:class:`~.refunds.Refund`), generated and recorded.
+    refunds: list[Refund] = field(default_factory=list)
 
     @property
     def rows_total(self) -> Decimal:
@@ -481,10 +493,20 @@ def build_settlement(
     unbalanced: bool = False,
     vocabulary: bool = False,
     date_style: str | None = None,
+    refund_shapes: bool = False,
+    refunds: tuple[Refund, ...] | list[Refund] = (),
+    sales: bool = True,
 ) -> Settlement:
     """The settlement file of ``orders`` (shipped ones with prices are used).
 
-    ``refund_share``: the share of orders refunded; ``decimal_comma``: the decimal
+    ``refund_share``: the share of orders refunded (whole, or with
+    ``refund_shapes`` spread over every shape of :data:`~.refunds.SHAPES` an
+    order can take, the shape least used so far first); ``refunds``: refunds
+    recorded beforehand (:meth:`~.state.SimulatorState.refund`), written with
+    their own adjustment-id and date (at the latest ``end``), their orders
+    refunded no other way here; ``sales``: False leaves the orders' own rows
+    out (a settlement of their refunds alone, the sale settled earlier);
+    ``decimal_comma``: the decimal
     mark (None: the marketplace's); ``reserve``: the previous reserve released and
     the current one held; ``advertising``: the cost of advertising charged (AUTO: in
     proportion to sales, None or 0: no row); ``unknown_amount_type``: one row of an
@@ -512,6 +534,9 @@ def build_settlement(
     comma = marketplace.decimal_comma if decimal_comma is None else decimal_comma
     start, end, deposit_date = _utc(start), _utc(end), _utc(deposit_date)
     rows: list[dict] = []
+    written: list[Refund] = []
+    recorded = {refund.order_id for refund in refunds}
+    shapes_used = dict.fromkeys(SHAPES, 0)
 
     def row(
         kind: tuple[str, str, str],
@@ -551,21 +576,43 @@ def build_settlement(
         refunded = rng.random() < refund_share
         adjustment_id = f"{rng.randrange(10**13, 10**14)}"
         refund_posted = max(posted, min(posted + _REFUND_DELAY, end))
-        for item in items:
+        for item in items if sales else ():
             for kind, amount, extra in _item_amounts(order, item, marketplace):
                 rows.append(row(kind, amount, order, posted, **extra))
-        if order["fulfillment"]["fulfilledBy"] == "MERCHANT":
+        if sales and order["fulfillment"]["fulfilledBy"] == "MERCHANT":
             label = quantize(
                 Decimal(str(round(rng.uniform(3.2, 8.9), 2)))
                 * Decimal(marketplace.eur_rate),
                 currency,
             )
             rows.append(row(SHIPPING_LABEL, -label, order, posted))
-        if refunded:
-            for item in items:
-                for kind, amount, extra in _refund_amounts(order, item, marketplace):
-                    extra = {"adjustment-id": adjustment_id, **extra}
-                    rows.append(row(kind, amount, order, refund_posted, **extra))
+        if refunded and order["orderId"] not in recorded:
+            paid = paid_items(order, marketplace)
+            shape = "full"
+            if refund_shapes:
+                feasible = feasible_shapes(paid)
+                shape = min(feasible, key=lambda s: (shapes_used[s], SHAPES.index(s)))
+                shapes_used[shape] += 1
+            refund = plan_refund(
+                order["orderId"],
+                paid,
+                {},
+                shape=shape,
+                currency=currency,
+                adjustment_id=adjustment_id,
+                posted=refund_posted,
+                **default_options(shape, paid, currency),
+            )
+            written.append(refund)
+            rows.extend(_refund_rows(refund, order, refund_posted, row))
+
+    by_id = {o["orderId"]: o for o in orders}
+    for refund in refunds:
+        if refund.order_id not in by_id:
+            raise ValueError(f"refund of {refund.order_id}: not an order of these")
+        posted = min(_utc(refund.posted), end)
+        rows.extend(_refund_rows(refund, by_id[refund.order_id], posted, row))
+        written.append(refund)
 
     if vocabulary:
         rows.extend(_vocabulary_rows(orders, rows, marketplace, row))
@@ -645,6 +692,8 @@ def build_settlement(
         "unbalanced": unbalanced,
         "vocabulary": vocabulary,
         "date_style": date_style,
+        "refund_shapes": refund_shapes,
+        "sales": sales,
     }
     return Settlement(
         settlement_id,
@@ -656,6 +705,7 @@ def build_settlement(
         end=end,
         deposit_date=deposit_date,
         options=options,
+        refunds=written,
     )
 
 
@@ -762,24 +812,63 @@ def _item_amounts(order, item, marketplace):
         )
 
 
-def _refund_amounts(order, item, marketplace):
-    """The Refund rows of one item, all of it given back: the prices, promotions
-    and withheld taxes reversed, the commission returned less Amazon's
-    RefundCommission."""
-    prices, promotions, withheld, commission = _prices(order, item, marketplace)
-    line = _line(item)
-    for description, amount, extra in prices:
-        extra = {k: v for k, v in extra.items() if k != "quantity-purchased"}
-        yield ("Refund", "ItemPrice", description), -amount, {**line, **extra}
-    for description, amount, extra in promotions:
-        yield ("Refund", "Promotion", description), -amount, {**line, **extra}
-    for description, amount, extra in withheld:
-        yield ("Refund", "ItemWithheldTax", description), -amount, {**line, **extra}
-    yield ("Refund", "ItemFees", "Commission"), commission, line
-    refund_commission = quantize(
-        commission * REFUND_COMMISSION_RATE, marketplace.currency
+def paid_items(order: dict, marketplace: Marketplace) -> tuple[PaidItem, ...]:
+    """What the buyer paid for each priced item of ``order``, as its Order rows
+    write it: what a refund (:mod:`.refunds`) gives back from."""
+    facilitator = (
+        {tax: withheld for _k, _d, tax, withheld in _PRICES}
+        if marketplace.code == "US"
+        else {}
     )
-    yield ("Refund", "ItemFees", "RefundCommission"), -refund_commission, line
+    result = []
+    for item in order["orderItems"]:
+        if "proceeds" not in item:
+            continue
+        prices, promotions, _withheld, _commission = _prices(order, item, marketplace)
+        charges = [
+            Charge(
+                "ItemPrice",
+                description,
+                amount,
+                per_unit=description not in ("Shipping", "ShippingTax"),
+                withheld=facilitator.get(description),
+            )
+            for description, amount, _extra in prices
+        ]
+        charges += [
+            Charge(
+                "Promotion",
+                description,
+                amount,
+                per_unit=description != "Shipping",
+                promotion_id=extra.get("promotion-id"),
+            )
+            for description, amount, extra in promotions
+        ]
+        line = _line(item)
+        result.append(
+            PaidItem(
+                line["order-item-code"],
+                line["sku"],
+                item["quantityOrdered"],
+                tuple(charges),
+            )
+        )
+    return tuple(result)
+
+
+def _refund_rows(refund: Refund, order: dict, posted: datetime, row) -> list[dict]:
+    """The rows of ``refund`` of ``order``, posted at ``posted``."""
+    return [
+        row(
+            kind,
+            amount,
+            order,
+            posted,
+            **{"adjustment-id": refund.adjustment_id, **extra},
+        )
+        for kind, amount, extra in refund.rows
+    ]
 
 
 def _vocabulary_rows(orders, rows, marketplace, row):

@@ -39,6 +39,8 @@ from .orders import (
     SearchFilter,
     project,
 )
+from .refunds import Given, Refund, plan_refund
+from .refunds import record as record_refund
 from .schemas import (
     ORDER_REQUIRED,
     InvalidOrderPayload,
@@ -47,7 +49,7 @@ from .schemas import (
 )
 from .settlement import AUTO as SETTLEMENT_AUTO
 from .settlement import REPORT_TYPE as SETTLEMENT_REPORT_TYPE
-from .settlement import build_settlement
+from .settlement import build_settlement, paid_items
 from .timeutil import iso, parse_iso, utcnow
 
 Params = dict[str, list[str]]
@@ -219,6 +221,10 @@ class SimulatorState:
         # Amazon refuses a createdBefore/lastUpdatedBefore later than 2 min ago.
         self.visibility_delay = timedelta(minutes=2)
         self._withheld: dict[str, dict] = {}
+        #: The refunds recorded by ``refund``, in order; what each order item
+        #: has been given back so far (order id -> order item id -> Given).
+        self.refunds: list[Refund] = []
+        self._given: dict[str, dict[str, Given]] = {}
         # (order id, packageReferenceId) of the replacement packages (reships)
         self._replacements: set[tuple[str, str]] = set()
         self._faults = FaultBook()
@@ -336,6 +342,64 @@ class SimulatorState:
             if hidden:
                 item["product"]["price"] = hidden["price"]
                 item["proceeds"] = hidden["proceeds"]
+
+    # -- test API: refunds
+    def refund(
+        self,
+        order_id: str,
+        *,
+        shape: str = "full",
+        items: dict[str, int] | None = None,
+        amount=None,
+        restocking_fee=None,
+        at: datetime | None = None,
+    ) -> Refund:
+        """Record a refund of a shipped order, in ``shape`` (one of
+        :data:`~.refunds.SHAPES`): the next settlement of its marketplace
+        (``add_settlement_report``) writes it with its own adjustment-id, posted
+        ``at`` (default now; at the latest the settlement's end).
+
+        ``items`` ({orderItemId: units}): the units given back (``partial``:
+        default one unit of the first item; ``restocking``, ``promotion``,
+        ``chargeback``, ``guarantee_claim``: default every unit left;
+        ``shipping``, ``goodwill``: {orderItemId: 0} names the item);
+        ``amount``: the goodwill's; ``restocking_fee``: a share (a float between
+        0 and 1, default 0.2) or an amount of the principal given back. Never
+        more than was paid for an item, never units not shipped or already
+        given back: a ValueError says what is wrong. Returns the
+        :class:`~.refunds.Refund` (``adjustment_id``, ``rows``, ``refunded``).
+        """
+        with self.lock:
+            order = self.orders.get(order_id)
+            if order is None:
+                raise ValueError(f"order {order_id!r} is not in the simulator")
+            status = order["fulfillment"]["fulfillmentStatus"]
+            if status != "SHIPPED":
+                raise ValueError(
+                    f"order {order_id} is {status}: Amazon refunds a shipped order"
+                )
+            at = at or self.now()
+            if not isinstance(at, datetime) or at.tzinfo is None:
+                raise ValueError(f"at {at!r} is not an aware datetime")
+            if at < parse_iso(order["createdTime"]):
+                raise ValueError(f"at {iso(at)} is before the order was made")
+            market = BY_ID[order["salesChannel"]["marketplaceId"]]
+            given = self._given.setdefault(order_id, {})
+            refund = plan_refund(
+                order_id,
+                paid_items(order, market),
+                given,
+                shape=shape,
+                currency=market.currency,
+                adjustment_id=f"{self._rng.randrange(10**13, 10**14)}",
+                posted=at,
+                items=items,
+                amount=amount,
+                restocking_fee=restocking_fee,
+            )
+            record_refund(refund, given)
+            self.refunds.append(refund)
+            return refund
 
     # -- test API: the seller's listings on Amazon's side
     def add_listing(
@@ -1152,16 +1216,19 @@ class SimulatorState:
         unbalanced: bool = False,
         vocabulary: bool = False,
         date_style: str | None = None,
+        refund_shapes: bool = False,
     ) -> str:
         """Publish a V2 settlement report of ``order_ids`` (default: every shipped
-        order of ``marketplace``); returns the report id.
+        order of ``marketplace``); returns the report id. The refunds recorded by
+        :meth:`refund` of these orders, posted by ``end`` and not settled yet,
+        are written in it (then settled).
 
         ``marketplace`` is a code (default: the one of the first of ``order_ids``,
         else DE); ``settlement_id`` a string of digits (default: 11 random ones).
         The other options are :func:`~.settlement.build_settlement`'s: ``reserve``,
         ``advertising`` (the cost, AUTO or None), ``unknown_amount_type``,
         ``negative``, ``unbalanced``, ``refund_share``, ``decimal_comma``,
-        ``vocabulary``, ``date_style``.
+        ``vocabulary``, ``date_style``, ``refund_shapes``.
         """
         with self.lock:
             if order_ids is not None:
@@ -1188,6 +1255,14 @@ class SimulatorState:
                 default=end - timedelta(days=14),
             )
             settlement_id = settlement_id or f"{self._rng.randrange(10**10, 10**11)}"
+            in_scope = {o["orderId"] for o in orders}
+            due = [
+                r
+                for r in self.refunds
+                if r.settlement_id is None
+                and r.order_id in in_scope
+                and r.posted <= end
+            ]
             settlement = build_settlement(
                 orders,
                 market,
@@ -1205,7 +1280,11 @@ class SimulatorState:
                 unbalanced=unbalanced,
                 vocabulary=vocabulary,
                 date_style=date_style,
+                refund_shapes=refund_shapes,
+                refunds=due,
             )
+            for refund in due:
+                refund.settlement_id = settlement_id
             doc_id = f"amzn1.spdoc.1.4.eu.sim{next(self._ids):08d}"
             content = settlement.content
             self.documents[doc_id] = {

@@ -14,7 +14,12 @@ report read in each encoding and layout, against the plain English one); then, o
 tools/bench/bench_settlements.py (a settlement of 20,000 lines, 5,000 orders whose
 invoices are posted, imported, booked and reconciled, against Odoo's grouped payment
 registration of the same invoices; queries per order at 500 and 5,000 orders; killed
-after SETTLEMENTS_TIMEOUT seconds). Extra arguments go to bench_import.py (--orders,
+after SETTLEMENTS_TIMEOUT seconds) and, on another database of its own,
+tools/bench/bench_refunds.py (settlements of 500 and 5,000 delivered and invoiced
+orders, a tenth of them refunded in every shape: seconds and queries per refund to
+import them and make and reconcile the credit notes, the ratio against Odoo's
+payment registration; a merchant returns report of 5,000 returns read and applied;
+killed after REFUNDS_TIMEOUT seconds). Extra arguments go to bench_import.py (--orders,
 --rounds, --call-orders);
 ``--no-setup-timing`` skips the first step. Only the standard library is used here: it
 runs before the virtualenv exists.
@@ -35,6 +40,9 @@ import devenv  # noqa: E402
 #: The settlement benchmark's limit: its set-up (5,520 orders invoiced) and Odoo's
 #: registration of 5,000 payments take most of it.
 SETTLEMENTS_TIMEOUT = 3600
+#: The refunds benchmark's limit: its set-up (5,520 orders delivered and
+#: invoiced) takes most of it.
+REFUNDS_TIMEOUT = 3600
 
 SETUP_PROBE = (
     "import devenv\nwith devenv.fresh_database('amazon_connector_setup'):\n    pass\n"
@@ -75,6 +83,24 @@ def run_settlements():
             return 1
 
 
+def run_refunds():
+    """bench_refunds.py on a database of its own; its exit code, 1 on a timeout."""
+    with devenv.fresh_database("amazon_connector_bench_refunds") as database:
+        try:
+            return subprocess.call(
+                [
+                    database.python(),
+                    HERE / "bench_refunds.py",
+                    *("-c", database.config, "-d", database.name),
+                ],
+                cwd=devenv.REPO,
+                timeout=REFUNDS_TIMEOUT,
+            )
+        except subprocess.TimeoutExpired:
+            print(f"bench_refunds: killed after {REFUNDS_TIMEOUT}s", file=sys.stderr)
+            return 1
+
+
 def main(args):
     started = time.monotonic()
     timing = "--no-setup-timing" not in args
@@ -104,6 +130,7 @@ def main(args):
                 cwd=devenv.REPO,
             )
         settlements = run_settlements()
+        refunds = run_refunds()
     except devenv.SetupError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -121,6 +148,7 @@ def main(args):
         or offers
         or listings
         or settlements
+        or refunds
         or (1 if timing and setup is None else 0)
     )
 
