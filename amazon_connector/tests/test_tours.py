@@ -17,6 +17,7 @@ from . import order_factory as factory
 from .common_offers import AmazonOfferCommon
 from .common_settlements import AmazonSettlementCommon
 from .common_tours import AmazonTourCase
+from .job_runner import run_jobs
 
 
 @tagged("post_install", "-at_install", "is_tour")
@@ -190,6 +191,32 @@ class TestTours(AmazonTourCase, AmazonOfferCommon, AmazonSettlementCommon):
         self.assertEqual(picking.amazon_sync_state, "confirmed")
         (confirmation,) = self.confirmations(payload)
         self.assertIn("00340434161234567890", str(confirmation))
+
+    def test_seller_receives_an_amazon_return(self):
+        """Sales > Amazon > Returns: the return the daily fetch made from Amazon's
+        returns report opens its return transfer; receiving it receives the
+        return, and the order's last action says so."""
+        payload, order = self.amazon_order(
+            factory.item("SKU-A", 2), buyer_name="Rita Returns"
+        )
+        self.ship(self.delivery(order))
+        self.simulator.state.add_return(
+            order.amazon_order_ref, items={payload["orderItems"][0]["orderItemId"]: 1}
+        )
+        with run_jobs(retry=True):
+            self.env["amazon.return"]._amazon_fetch(self.account)
+        ret = order.amazon_return_ids
+        self.assertEqual(ret.state, "to_receive")
+        self.tour(
+            "amazon_returns",
+            "/odoo/sales",
+            "seller",
+            order_ref=order.amazon_order_ref,
+            reason=ret.reason,
+        )
+        self.assertEqual(ret.picking_id.state, "done")
+        self.assertEqual(ret.state, "received")
+        self.assertIn("return received", order.amazon_last_action)
 
     def test_stock_offer_explains_and_sends_its_quantity(self):
         """Sales > Amazon > Offers: the offer's form explains its available-to-sell
