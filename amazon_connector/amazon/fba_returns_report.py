@@ -20,7 +20,6 @@ import csv
 import io
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
 
 from . import returns_columns as col
 from .local_format import parse_amazon_datetime
@@ -54,16 +53,6 @@ class FbaReturnsReading:
     problems: tuple[tuple[int, str], ...] = ()
 
 
-def _quantity(text: str) -> int:
-    try:
-        number = Decimal(text.strip())
-    except InvalidOperation:
-        raise ValueError(text) from None
-    if not number.is_finite() or number < 1 or number != number.to_integral_value():
-        raise ValueError(text)
-    return int(number)
-
-
 def _row(header: col.ReturnsHeader, cells: list[str], line: int, problems: list):
     """The FbaReturn of one line, or None (the problem is recorded)."""
 
@@ -79,7 +68,7 @@ def _row(header: col.ReturnsHeader, cells: list[str], line: int, problems: list)
         return None
     quantity_text = text(col.QUANTITY) or ""
     try:
-        quantity = _quantity(quantity_text)
+        quantity = col.whole_quantity(quantity_text)
     except ValueError:
         problems.append(
             (

@@ -35,6 +35,8 @@ import codecs
 import unicodedata
 from dataclasses import dataclass
 
+from .report_header import ReportHeader
+
 SKU = "seller-sku"
 ASIN = "asin1"
 ASIN_OTHER = "asin"
@@ -308,22 +310,9 @@ class ListingsFileError(ValueError):
 
 
 @dataclass(frozen=True)
-class ListingsHeader:
+class ListingsHeader(ReportHeader):
     """Where each column the connector reads is (``index[SKU]``), and the header's
     own names (for messages)."""
-
-    index: dict[str, int]
-    names: tuple[str, ...]
-
-    def has(self, column: str) -> bool:
-        return column in self.index
-
-    def get(self, row: list[str], column: str) -> str:
-        """The stripped cell of ``column`` ("" when absent)."""
-        position = self.index.get(column)
-        if position is None or position >= len(row):
-            return ""
-        return row[position].strip()
 
     def found(self) -> str:
         """The header's names, placeholders left out, for an error message."""

@@ -28,7 +28,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from lxml import etree
 
@@ -134,16 +134,6 @@ def _amount(text: str) -> Decimal:
     return parse_decimal(_CURRENCY_MARKS.sub("", text.strip()) or text)
 
 
-def _quantity(text: str) -> int:
-    try:
-        number = Decimal(text.strip())
-    except InvalidOperation:
-        raise ValueError(text) from None
-    if not number.is_finite() or number < 1 or number != number.to_integral_value():
-        raise ValueError(text)
-    return int(number)
-
-
 def _flag(text: str) -> bool | None:
     value = text.strip().lower()
     return True if value in _TRUE else False if value in _FALSE else None
@@ -191,7 +181,7 @@ def _item(row: _Row) -> MerchantReturnItem:
     return MerchantReturnItem(
         sku=row.text(col.MERCHANT_SKU) or "",
         asin=row.text(col.ASIN),
-        quantity=_quantity(row.text(col.RETURN_QUANTITY) or ""),
+        quantity=col.whole_quantity(row.text(col.RETURN_QUANTITY) or ""),
         order_item_id=row.text(col.ORDER_ITEM_ID),
         item_name=row.text(col.ITEM_NAME),
         reason_code=code,
@@ -235,7 +225,7 @@ def _bad_row(row: _Row) -> str | None:
         return "no merchant SKU, the row is left out"
     quantity = row.text(col.RETURN_QUANTITY) or ""
     try:
-        _quantity(quantity)
+        col.whole_quantity(quantity)
     except ValueError:
         return (
             f"return quantity {quantity!r} is not a whole number of at least 1, "

@@ -35,8 +35,10 @@ from __future__ import annotations
 
 import codecs
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 
 from .listings_columns import normalise
+from .report_header import ReportHeader
 from .report_text import _codec
 
 # -- the merchant returns report (GET_FLAT_FILE_RETURNS_DATA_BY_RETURN_DATE)
@@ -266,21 +268,8 @@ _FBA = _by_name(FBA_COLUMN_NAMES)
 
 
 @dataclass(frozen=True)
-class ReturnsHeader:
+class ReturnsHeader(ReportHeader):
     """Where each known column is (``index[ORDER_ID]``), and the header's names."""
-
-    index: dict[str, int]
-    names: tuple[str, ...]
-
-    def has(self, column: str) -> bool:
-        return column in self.index
-
-    def get(self, row: list[str], column: str) -> str:
-        """The stripped cell of ``column`` ("" when absent)."""
-        position = self.index.get(column)
-        if position is None or position >= len(row):
-            return ""
-        return row[position].strip()
 
     def found(self) -> str:
         """The header's names, for an error message."""
@@ -348,3 +337,14 @@ def decode_returns(content: bytes, charset: str | None, header_of, wanted: str) 
         if text is not None:
             return text
     return content.decode("cp1252", "replace")
+
+
+def whole_quantity(text: str) -> int:
+    """A quantity of units: a whole number of at least 1. Raises ValueError."""
+    try:
+        number = Decimal(text.strip())
+    except InvalidOperation:
+        raise ValueError(text) from None
+    if not number.is_finite() or number < 1 or number != number.to_integral_value():
+        raise ValueError(text)
+    return int(number)
