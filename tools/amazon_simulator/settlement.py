@@ -755,6 +755,10 @@ def _prices(order, item, marketplace):
         return amount_of(by_type[kind]["subtotal"]) if kind in by_type else Decimal(0)
 
     taxes = _tax_parts(by_type)
+    if taxes.get("DISCOUNT"):
+        # The tax Amazon took off with a promotion (TAX subtype DISCOUNT, negative)
+        # is in the item's Tax row: the rows add up to what the buyer paid.
+        taxes["ITEM"] = taxes.get("ITEM", Decimal(0)) + taxes.pop("DISCOUNT")
     if _tax_included(item, by_type):
         # ITEM, SHIPPING... already hold the VAT (the TAX_INCLUDED shape): the
         # buyer paid them, the Principal rows are them, no Tax row adds it again.

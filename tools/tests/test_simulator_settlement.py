@@ -729,3 +729,87 @@ def test_the_vocabulary_of_real_files_is_written(state):
     )
     mcf = [li for li in parsed.lines if li.marketplace_name == "Non-Amazon DE"]
     assert mcf and all(li.order_ref.startswith("MCF-") for li in mcf)
+
+
+def test_the_tax_a_promotion_took_off_is_in_the_tax_row(state):
+    """Amazon's TAX breakdown may name the tax of a promotion (subtype DISCOUNT,
+    negative; orders_2026-01-01.json's ItemProceedsDetailedBreakdown): the item's
+    Tax row holds it, so the rows add up to what the buyer paid."""
+
+    def tax_added(item):
+        """The item's TAX comes on top of its other breakdowns (not included)."""
+        breakdowns = item.get("proceeds", {}).get("breakdowns", [])
+        types = {b["type"] for b in breakdowns}
+        others = sum(
+            (
+                Decimal(b["subtotal"]["amount"])
+                for b in breakdowns
+                if b["type"] != "TAX"
+            ),
+            Decimal(0),
+        )
+        return (
+            "TAX" in types
+            and "DISCOUNT" not in types
+            and others != Decimal(item["proceeds"]["proceedsTotal"]["amount"])
+        )
+
+    code, order, item = next(
+        (code, order, item)
+        for code in ("DE", "JP")
+        for order in _shipped(state, code).values()
+        for item in order["orderItems"]
+        if tax_added(item)
+    )
+    proceeds = item["proceeds"]
+    tax = next(b for b in proceeds["breakdowns"] if b["type"] == "TAX")
+    currency = tax["subtotal"]["currencyCode"]
+    discount, discount_tax = (
+        Decimal("-200" if code == "JP" else "-2.00"),
+        Decimal("-32" if code == "JP" else "-0.32"),
+    )
+    proceeds["breakdowns"].append(
+        {
+            "type": "DISCOUNT",
+            "subtotal": {"amount": str(discount), "currencyCode": currency},
+            "detailedBreakdowns": [
+                {
+                    "subtype": "ITEM",
+                    "value": {"amount": str(discount), "currencyCode": currency},
+                }
+            ],
+        }
+    )
+    details = tax.setdefault(
+        "detailedBreakdowns",
+        [{"subtype": "ITEM", "value": dict(tax["subtotal"])}],
+    )
+    details.append(
+        {
+            "subtype": "DISCOUNT",
+            "value": {"amount": str(discount_tax), "currencyCode": currency},
+        }
+    )
+    tax["subtotal"]["amount"] = str(Decimal(tax["subtotal"]["amount"]) + discount_tax)
+    paid = Decimal(proceeds["proceedsTotal"]["amount"]) + discount + discount_tax
+    proceeds["proceedsTotal"]["amount"] = str(paid)
+    now = datetime.now(timezone.utc)
+    settlement = build_settlement(
+        [order],
+        MARKETPLACES[code],
+        settlement_id="1234567890",
+        start=now - timedelta(days=14),
+        end=now,
+        deposit_date=now,
+        rng=random.Random(5),
+        refund_share=0,
+        advertising=None,
+        reserve=False,
+    )
+    rows = [
+        r
+        for r in settlement.rows
+        if r.get("order-item-code") == item["orderItemId"]
+        and r["amount-type"] in ("ItemPrice", "Promotion")
+    ]
+    assert sum((r["amount"] for r in rows), Decimal(0)) == paid
