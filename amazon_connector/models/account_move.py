@@ -1,6 +1,10 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0.html)
 
-from odoo import fields, models
+import logging
+
+from odoo import _, fields, models
+
+_logger = logging.getLogger(__name__)
 
 
 class AccountMove(models.Model):
@@ -57,4 +61,19 @@ class AccountMove(models.Model):
             )
         )
         for settlement, lines in waiting.grouped("settlement_id").items():
-            settlement._amazon_match(lines)
+            # Never the invoice's posting to fail: the refund stays listed, the
+            # settlement says why.
+            try:
+                with self.env.cr.savepoint():
+                    settlement._amazon_match(lines)
+            except Exception as error:  # pylint: disable=broad-except
+                _logger.exception(
+                    "Amazon settlement %s: waiting refunds not matched",
+                    settlement.settlement_ref,
+                )
+                settlement.last_error = _(
+                    "The refunds waiting for invoice %(invoices)s could not be "
+                    "matched: %(error)s",
+                    invoices=", ".join(self.mapped("name")),
+                    error=error,
+                )

@@ -151,7 +151,18 @@ class AmazonSettlement(models.Model):
         docs = found.get("invoices")
         capped = False
         if kind == "refund":
-            docs, capped = self._amazon_refund_documents(found, group, settled)
+            documents = self._amazon_refund_documents(found, group, settled)
+            if documents.status:
+                # No credit note could be made: the lines say why.
+                values = {
+                    "sale_order_id": order.id,
+                    "invoice_id": False,
+                    "status": documents.status,
+                    "invoice_amount": 0.0,
+                    "note": documents.note,
+                }
+                return values, documents.note[:250], None
+            docs, capped = documents.moves, documents.capped
         docs = (docs or self.env["account.move"]).filtered(
             lambda m: m.currency_id == currency
         )
@@ -165,6 +176,10 @@ class AmazonSettlement(models.Model):
         )
         due = abs(sum(open_items.mapped("amount_residual_currency")))
         values = {"sale_order_id": order.id, "invoice_id": docs[:1].id}
+        if kind == "refund" and len(docs) > 1:
+            # One credit note per invoice: each line names its item's.
+            del values["invoice_id"]
+            self._amazon_point_refund_lines(group, docs)
         if docs and currency.compare_amounts(due, settled) == 0 and open_items:
             values.update(status="matched", note=False, invoice_amount=0.0)
             return values, self._amazon_paid_text(kind), item | open_items
@@ -181,6 +196,20 @@ class AmazonSettlement(models.Model):
         text, note = self._amazon_unmatched_texts(ref, kind, order)
         values.update(status="unmatched", invoice_amount=0.0, note=note)
         return values, text, None
+
+    def _amazon_point_refund_lines(self, group, credit_notes):
+        """Name on each refund line of ``group`` the credit note of ``credit_notes``
+        crediting the invoice of its order item (the first for the others)."""
+        for line in group:
+            credit_note = credit_notes.filtered(
+                lambda m, line=line: (
+                    line.order_item_code
+                    in m.reversed_entry_id.invoice_line_ids.sale_line_ids.mapped(
+                        "amazon_order_item_id"
+                    )
+                )
+            )[:1]
+            line.invoice_id = credit_note or credit_notes[:1]
 
     def _amazon_paid_text(self, kind):
         """What an order whose sale (refund) the settlement paid is told."""

@@ -15,7 +15,9 @@ back, item by item, read by ``amazon/refund.py``:
 A refund larger than what the invoice can still be credited is capped at that.
 """
 
+from dataclasses import replace
 from decimal import Decimal
+from typing import NamedTuple
 
 from odoo import Command, _, fields, models
 
@@ -32,6 +34,16 @@ _COMPONENTS = (
 )
 #: Amounts on a line of their own (the item's income account).
 _OWN_LINES = ("goodwill", "restocking_fee", "other")
+
+
+class RefundDocuments(NamedTuple):
+    """What pays a refund: its credit notes (None: none), whether Amazon refunded
+    more than they hold, and when none could be made the lines' status and why."""
+
+    moves: object
+    capped: bool
+    status: str | None = None
+    note: str | None = None
 
 
 class AmazonSettlement(models.Model):
@@ -59,19 +71,111 @@ class AmazonSettlement(models.Model):
         return read_refund(group[:1].order_ref, rows)
 
     def _amazon_credit_note(self, found, group, amount):
-        """The posted credit note of the refund ``group`` (one order's refund
-        lines, ``amount`` paid back) of the order's invoice, when the account
-        makes them and the order has a posted invoice; else None. Returns
-        ``(credit_note, capped)``: capped when Amazon refunded more than the
-        invoice could still be credited."""
+        """The posted credit notes of the refund ``group`` (one order's refund
+        lines, ``amount`` paid back), one per invoice of the order holding its
+        items, when the account makes them and the order has a posted invoice in
+        the settlement's currency: a :class:`RefundDocuments` (no credit note and
+        why, when none is made)."""
         invoices = found.get("invoices")
         if not invoices or not self.account_id.settlement_create_credit_notes:
-            return None, False
+            return RefundDocuments(None, False)
         refund = self._amazon_refund_of(group)
-        invoice = self._amazon_refunded_invoice(invoices, refund)
+        currency = self.currency_id
+        digits = f".{currency.decimal_places}f"
+        if refund.total <= 0:
+            # A chargeback decided for the seller: the buyer gets nothing back.
+            return RefundDocuments(
+                None,
+                False,
+                "unmatched",
+                _(
+                    "The refund gives the buyer %(amount)s %(currency)s: nothing "
+                    "to credit, no credit note made.",
+                    amount=format(refund.total, digits),
+                    currency=currency.name,
+                ),
+            )
+        invoices = invoices.filtered(lambda m: m.currency_id == currency)
+        if not invoices:
+            return RefundDocuments(
+                None,
+                False,
+                "unmatched",
+                _(
+                    "The order's invoices are not in %s, the settlement's currency: "
+                    "no credit note made.",
+                    currency.name,
+                ),
+            )
+        credit_notes = self.env["account.move"]
+        capped = False
+        for invoice, part, creditable in self._amazon_refund_by_invoice(
+            invoices, refund
+        ):
+            if currency.compare_amounts(creditable, 0) <= 0 or part.total <= 0:
+                capped = True
+                continue
+            credit_note, part_capped = self._amazon_invoice_credit_note(
+                invoice, part, creditable, found
+            )
+            credit_notes |= credit_note
+            capped = capped or part_capped
+        if not credit_notes:
+            return RefundDocuments(
+                None,
+                False,
+                "mismatch",
+                _(
+                    "Amazon refunded %(settled)s, the invoices could still be "
+                    "credited %(due)s: no credit note made, the difference is to "
+                    "explain.",
+                    settled=format(amount, digits),
+                    due=format(0.0, digits),
+                ),
+            )
+        found["refunds"] = (found.get("refunds") or credit_notes) | credit_notes
+        return RefundDocuments(credit_notes, capped)
+
+    def _amazon_refund_by_invoice(self, invoices, refund):
+        """``[(invoice, part of refund, what the invoice can still be credited)]``:
+        each refunded item on the invoice holding its order item code, items no
+        invoice holds on the first invoice that can still be credited."""
+        invoices = invoices.sorted(lambda m: (m.invoice_date or m.date, m.id))
+        creditable = {
+            invoice: invoice.amount_total
+            - sum(
+                invoice.reversal_move_ids.filtered(
+                    lambda m: m.state == "posted"
+                ).mapped("amount_total")
+            )
+            for invoice in invoices
+        }
+        holders = {}
+        for invoice in invoices:
+            for code in invoice.invoice_line_ids.sale_line_ids.mapped(
+                "amazon_order_item_id"
+            ):
+                holders.setdefault(code, invoice)
+        open_invoices = invoices.filtered(
+            lambda m: self.currency_id.compare_amounts(creditable[m], 0) > 0
+        )
+        fallback = open_invoices[:1] or invoices[:1]
+        items = {}
+        for item in refund.items:
+            invoice = holders.get(item.order_item_code) or fallback
+            items.setdefault(invoice, []).append(item)
+        return [
+            (invoice, replace(refund, items=tuple(parts)), creditable[invoice])
+            for invoice, parts in items.items()
+        ]
+
+    def _amazon_invoice_credit_note(self, invoice, refund, creditable, found):
+        """The posted credit note of ``invoice`` for ``refund`` (its items on it),
+        capped at ``creditable``: ``(credit_note, capped)``. Its lines name no
+        order line: Amazon's refund is the credit note, the order's quantities do
+        not move with it (refunded units are never invoiced again)."""
         currency = invoice.currency_id
         earlier = invoice.reversal_move_ids.filtered(lambda m: m.state == "posted")
-        creditable = invoice.amount_total - sum(earlier.mapped("amount_total"))
         total = float(refund.total)
         capped = currency.compare_amounts(total, creditable) > 0
         defaults = {
@@ -86,6 +190,7 @@ class AmazonSettlement(models.Model):
         ):
             # The whole invoice: its exact reversal.
             credit_note = invoice._reverse_moves([defaults])
+            credit_note.line_ids.write({"sale_line_ids": [Command.clear()]})
         else:
             credit_note = invoice._reverse_moves([{**defaults, "line_ids": []}])
             credit_note.invoice_line_ids = self._amazon_credit_note_lines(
@@ -93,7 +198,6 @@ class AmazonSettlement(models.Model):
             )
             self._amazon_force_total(credit_note, creditable if capped else total)
         self._amazon_post_credit_note(credit_note, refund, found.get("order"))
-        found["refunds"] = (found.get("refunds") or credit_note) | credit_note
         return credit_note, capped
 
     def _amazon_refund_reference(self, invoice, refund):
@@ -104,19 +208,6 @@ class AmazonSettlement(models.Model):
         if refund.kind == "guarantee_claim":
             return _("A-to-z Guarantee claim %s", invoice.ref or "")
         return _("Refund %s", invoice.ref or "")
-
-    def _amazon_refunded_invoice(self, invoices, refund):
-        """The invoice of ``invoices`` holding the refunded items (the first)."""
-        codes = {item.order_item_code for item in refund.items}
-        return (
-            invoices.filtered(
-                lambda m: (
-                    set(m.invoice_line_ids.sale_line_ids.mapped("amazon_order_item_id"))
-                    & codes
-                )
-            )[:1]
-            or invoices[:1]
-        )
 
     def _amazon_credit_note_lines(self, invoice, earlier, refund, capped):
         """The lines (commands) of the credit note of ``refund`` on ``invoice``;
@@ -150,7 +241,6 @@ class AmazonSettlement(models.Model):
             "product_uom_id": line.product_uom_id.id,
             "price_unit": line.price_unit if price_unit is None else price_unit,
             "discount": line.discount if price_unit is None else 0.0,
-            "sale_line_ids": [Command.set(line.sale_line_ids.ids)],
             "analytic_distribution": line.analytic_distribution,
             **values,
         }
@@ -273,10 +363,10 @@ class AmazonSettlement(models.Model):
             sign = 1 if amount >= 0 else -1
             line = self._amazon_copy_line(template, count, float(sign * price))
             if not same_units:
-                line.update(
-                    name=_("Price adjustment: %s", template.name),
-                    sale_line_ids=[Command.clear()],
-                )
+                line["name"] = _("Price adjustment: %s", template.name)
+                if template.product_id.type == "consu":
+                    # Counts no unit of the goods (the order's story).
+                    line["product_id"] = False
             values.append(line)
         return values
 
@@ -341,19 +431,29 @@ class AmazonSettlement(models.Model):
             order._amazon_link_credit_note(credit_note)
 
     def _amazon_refund_documents(self, found, group, settled):
-        """``(credit notes, capped)`` the refund ``group`` (one order's refund
-        lines, ``settled`` paid back) pays: the credit note made of it before,
+        """The :class:`RefundDocuments` the refund ``group`` (one order's refund
+        lines, ``settled`` paid back) pays: the credit notes made of it before,
         else a credit note of the order no other refund paid whose open amount
-        is the refund (made by hand), else the credit note made now (None when
-        none can be)."""
+        (or total) is the refund (made by hand), else the credit notes made now
+        (no moves when none can be)."""
         currency = self.currency_id
         made = group.sudo().invoice_id.filtered(
             lambda m: m.move_type == "out_refund" and m.state == "posted"
         )
         if made:
             total = sum(made.mapped("amount_total"))
-            return made, currency.compare_amounts(settled, total) > 0
-        free = found.get("refunds") or self.env["account.move"]
+            return RefundDocuments(made, currency.compare_amounts(settled, total) > 0)
+        invoices = found.get("invoices") or self.env["account.move"]
+        free = (
+            (found.get("refunds") or self.env["account.move"])
+            | invoices.reversal_move_ids
+        ).filtered(
+            lambda m: (
+                m.state == "posted"
+                and m.move_type == "out_refund"
+                and m.currency_id == currency
+            )
+        )
         if free:
             paid_by_others = (
                 self.env["amazon.settlement.line"]
@@ -368,11 +468,32 @@ class AmazonSettlement(models.Model):
                 ).mapped("amount_residual_currency")
             )
             if free and currency.compare_amounts(-due, settled) == 0:
-                return free, False
-        credit_note, capped = self._amazon_credit_note(found, group, settled)
-        if credit_note:
-            return credit_note, capped
-        return free or None, False
+                return RefundDocuments(free, False)
+            by_hand = self._amazon_hand_made_credit_note(free, invoices, settled)
+            if by_hand:
+                return RefundDocuments(by_hand, False)
+        documents = self._amazon_credit_note(found, group, settled)
+        if documents.moves or documents.status:
+            return documents
+        return RefundDocuments(free or None, False)
+
+    def _amazon_hand_made_credit_note(self, free, invoices, settled):
+        """The credit note of ``free`` (made by hand, no settlement line names it)
+        whose total is the refund, freed from the order's ``invoices`` when Odoo
+        reconciled it with them (as a new one is): the settlement pays it."""
+        currency = self.currency_id
+        for credit_note in free:
+            if currency.compare_amounts(credit_note.amount_total, settled):
+                continue
+            receivable = credit_note.line_ids.filtered(
+                lambda li: li.account_type == "asset_receivable"
+            )
+            partials = receivable.matched_debit_ids
+            if partials.debit_move_id.move_id - invoices:
+                continue  # paid otherwise (a bank refund): not the settlement's
+            partials.unlink()
+            return credit_note
+        return None
 
     def _amazon_receivable(self, found, kind):
         # A refund of a canceled order without invoice is nobody's to pay back:

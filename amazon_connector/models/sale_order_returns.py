@@ -32,12 +32,36 @@ class SaleOrder(models.Model):
 
     def _amazon_link_credit_note(self, credit_note):
         """Link ``credit_note`` to the order's Amazon returns of its products that
-        have none yet."""
+        have none yet, oldest first, up to the units it credits of each."""
         self.ensure_one()
-        products = credit_note.invoice_line_ids.product_id
-        self.sudo().amazon_return_ids.filtered(
-            lambda r: not r.credit_note_id and r.line_ids.product_id & products
-        ).write({"credit_note_id": credit_note.id})
+        credited = {}
+        for line in credit_note.invoice_line_ids.filtered("product_id"):
+            credited[line.product_id] = credited.get(line.product_id, 0) + round(
+                line.quantity
+            )
+        returns = (
+            self.sudo()
+            .amazon_return_ids.filtered(
+                lambda r: (
+                    not r.credit_note_id
+                    and r.line_ids.product_id & credit_note.invoice_line_ids.product_id
+                )
+            )
+            .sorted(lambda r: (r.request_date or r.create_date.date(), r.id))
+        )
+        linked = returns.browse()
+        for ret in returns:
+            units = [
+                (line.product_id, round(line.quantity))
+                for line in ret.line_ids
+                if credited.get(line.product_id, 0) > 0
+            ]
+            if not units:
+                continue
+            for product, quantity in units:
+                credited[product] -= quantity
+            linked |= ret
+        linked.write({"credit_note_id": credit_note.id})
 
     def _amazon_return_story(self):
         """What came back and what was refunded, in a seller's words: e.g.
@@ -51,10 +75,12 @@ class SaleOrder(models.Model):
         if credit_notes:
             goods = self._amazon_goods_lines()
             ordered = sum(round(line.product_uom_qty) for line in goods)
+            # The credit notes name no order line (the order's quantities do
+            # not move with a refund): their lines of the goods' products count.
             refunded = sum(
                 round(line.quantity)
                 for line in credit_notes.invoice_line_ids
-                if line.sale_line_ids & goods
+                if line.product_id and line.product_id in goods.product_id
             )
             amount = sum(credit_notes.mapped("amount_total"))
             money = (

@@ -29,8 +29,10 @@ class TestSettlementCases(AmazonSettlementCommon):
             lambda li: li.kind == "refund" and li.treatment == "customer"
         )
         self.assertTrue(refund, "the simulator refunded the order")
-        credit_note = order.invoice_ids.filtered(lambda m: m.move_type == "out_refund")
+        # The credit note names no order line: the invoice's reversal.
+        credit_note = order._amazon_refund_credit_notes()
         self.assertEqual(len(credit_note), 1)
+        self.assertEqual(credit_note.reversed_entry_id, invoice)
         self.assertEqual(credit_note.state, "posted")
         self.assertEqual(invoice.payment_state, "paid")
         # Odoo calls a credit note settled by a journal entry "Reversed".
@@ -59,9 +61,7 @@ class TestSettlementCases(AmazonSettlementCommon):
             lambda li: li.kind == "refund" and li.treatment == "customer"
         )
         self.assertEqual(set(refund.mapped("status")), {"unmatched"})
-        self.assertFalse(
-            order.invoice_ids.filtered(lambda m: m.move_type == "out_refund")
-        )
+        self.assertFalse(order._amazon_refund_credit_notes())
         self.assertEqual(order.invoice_ids.payment_state, "paid", "the sale is paid")
         self.assertEqual(settlement.unmatched_count, 1)
 

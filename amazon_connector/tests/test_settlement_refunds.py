@@ -16,16 +16,20 @@ in amzn/selling-partner-api-models)."""
 from datetime import date, timedelta
 from decimal import Decimal
 from types import SimpleNamespace
+from unittest.mock import patch
 
 from amazon_simulator.settlement import _render
 
 from odoo import fields
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from . import order_factory as factory
 from .common_settlements import AmazonSettlementCommon
 
 R = "Refund"
+#: One lamp of 24.90 given back (VAT 19 % apart, as Amazon.de writes it).
+LAMP = [(R, "ItemPrice", "Principal", "-20.92", 1), (R, "ItemPrice", "Tax", "-3.98", 0)]
 
 
 def amount(value):
@@ -48,10 +52,11 @@ class TestSettlementRefunds(AmazonSettlementCommon):
         item, each ``(transaction-type, amount-type, description, amount,
         units)``; without the sale's rows unless ``sale``."""
         marketplace = published.marketplace
-        item = payload["orderItems"][0]
         rows = [r for r in published.rows if sale or not r["order-id"]]
         posted = published.end
-        for transaction, amount_type, description, value, units in refunds:
+        for transaction, amount_type, description, value, units, *index in refunds:
+            # A sixth value: the index of the refunded item (default the first).
+            item = payload["orderItems"][index[0] if index else 0]
             rows.append(
                 {
                     "transaction-type": transaction,
@@ -161,9 +166,11 @@ class TestSettlementRefunds(AmazonSettlementCommon):
             set(self.refund_lines(settlement).mapped("status")), {"matched"}
         )
         self.assertEqual(self.refund_lines(settlement).invoice_id, credit_note)
+        # Amazon's refund is the credit note: the order's quantities stay.
         self.assertEqual(
-            order.order_line.filtered("amazon_order_item_id").qty_invoiced, 0
+            order.order_line.filtered("amazon_order_item_id").qty_invoiced, 3
         )
+        self.assertFalse(credit_note.invoice_line_ids.sale_line_ids)
 
     def test_partial_refund_of_one_of_three_with_retrocharge_tells_the_story(self):
         payload, order, published = self.sold(self.item(quantity=3, price="24.90"))
@@ -201,8 +208,9 @@ class TestSettlementRefunds(AmazonSettlementCommon):
         self.assertEqual(line.account_id, invoice_line.account_id)
         self.assertEqual(line.tax_ids, invoice_line.tax_ids)
         self.assertEqual(line.quantity, 1)
-        self.assertEqual(line.sale_line_ids, invoice_line.sale_line_ids)
-        self.assertEqual(invoice_line.sale_line_ids.qty_invoiced, 2)
+        self.assertFalse(line.sale_line_ids)
+        self.assertEqual(invoice_line.sale_line_ids.qty_invoiced, 3)
+        self.assertEqual(order.invoice_status, "invoiced")
         self.assertEqual(
             set(self.refund_lines(settlement).mapped("status")), {"matched"}
         )
@@ -332,7 +340,9 @@ class TestSettlementRefunds(AmazonSettlementCommon):
         )
         credit_note = order._amazon_refund_credit_notes()
         self.assertEqual(amount(credit_note.amount_total), Decimal("22.40"))
-        goods = credit_note.invoice_line_ids.filtered("sale_line_ids")
+        goods = credit_note.invoice_line_ids.filtered(
+            lambda li: li.product_id == self.product_a
+        )
         self.assertEqual((goods.quantity, goods.price_unit), (1, 24.90))
         promotion = credit_note.invoice_line_ids - goods
         self.assertEqual(amount(promotion.price_total), Decimal("-2.50"))
@@ -485,7 +495,7 @@ class TestSettlementRefunds(AmazonSettlementCommon):
         self.assertIn("60.00", lines[0].note)
         self.assertIn("49.80", lines[0].note)
         goods = self.goods_line(self.invoice_of(order))
-        self.assertEqual(goods.sale_line_ids.qty_invoiced, 0)
+        self.assertEqual(goods.sale_line_ids.qty_invoiced, 3)
         item = lines.sudo().move_line_id
         self.assertEqual(amount(item.amount_residual), Decimal("10.20"))
         # The accountant books the difference to suspense.
@@ -570,3 +580,179 @@ class TestSettlementRefunds(AmazonSettlementCommon):
         self.assertEqual(
             set(self.refund_lines(settlement).mapped("status")), {"unmatched"}
         )
+
+    # ------------------------------------------------------------------ review fixes
+
+    def test_chargeback_decided_for_the_seller_makes_no_credit_note(self):
+        payload, order, published = self.sold(self.item(quantity=3, price="24.90"))
+        # The bank gave the seller the money back: positive rows, nothing for
+        # the buyer.
+        settlement, _file = self.book(
+            published,
+            payload,
+            [
+                ("Chargeback Refund", "ItemPrice", "Principal", "20.92", 1),
+                ("Chargeback Refund", "ItemPrice", "Tax", "3.98", 0),
+            ],
+            sale=False,
+        )
+        self.assertFalse(order._amazon_refund_credit_notes())
+        lines = self.refund_lines(settlement)
+        self.assertEqual(set(lines.mapped("status")), {"unmatched"})
+        self.assertIn("nothing to credit", lines[0].note)
+        self.assertIn(lines[0], settlement.review_line_ids)
+
+    def test_invoice_already_credited_makes_no_zero_credit_note(self):
+        payload, order, published = self.sold(self.item(quantity=3, price="24.90"))
+        invoice = self.invoice_of(order)
+        by_hand = invoice._reverse_moves(cancel=True)
+        settlement, _file = self.book(published, payload, LAMP, sale=False)
+        self.assertEqual(order._amazon_refund_credit_notes(), by_hand)
+        lines = self.refund_lines(settlement)
+        self.assertEqual(set(lines.mapped("status")), {"mismatch"})
+        self.assertIn("24.90", lines[0].note)
+        self.assertIn("0.00", lines[0].note)
+
+    def test_waiting_refund_never_stops_an_invoice_posting(self):
+        self.account.invoice_policy = "manual"
+        payload, order, published = self.sold(self.item(quantity=3, price="24.90"))
+        settlement, _file = self.book(published, payload, LAMP)
+        lines = self.refund_lines(settlement)
+        invoice = order._create_invoices()
+        with patch.object(
+            type(self.env["amazon.settlement"]),
+            "_amazon_match",
+            side_effect=UserError("matching broke"),
+        ):
+            invoice.action_post()
+        self.assertEqual(invoice.state, "posted")
+        self.assertIn("matching broke", settlement.last_error)
+        self.assertEqual(set(lines.mapped("status")), {"unmatched"})
+        self.assertFalse(order._amazon_refund_credit_notes())
+
+    def lamp_and_chair(self, ship_chair=False):
+        """A lamp (24.90) and a chair (30.00) ordered, the lamp shipped and
+        invoiced (the chair too when ``ship_chair``): (payload, order, published)."""
+        payload, order = self.amazon_order(
+            self.item("SKU-A", 1, "24.90"), self.item("SKU-B", 1, "30.00")
+        )
+        self.ship(self.delivery(order), tracking="L1", quantities={self.product_a: 1})
+        if ship_chair:
+            self.ship(self.delivery(order), tracking="C1")
+        published = self.publish_settlement(payload, advertising=None, reserve=False)
+        return payload, order, published
+
+    def test_refunded_units_are_never_invoiced_again(self):
+        payload, order, published = self.lamp_and_chair()
+        self.book(published, payload, LAMP, sale=False)
+        credit_note = order._amazon_refund_credit_notes()
+        self.assertEqual(amount(credit_note.amount_total), Decimal("24.90"))
+        self.assertTrue(
+            order.amazon_last_action.startswith("Refunded 1 of 2 items (24.90 EUR")
+        )
+        self.ship(self.delivery(order), tracking="C1")
+        chair_invoice = self.invoice_of(order) - credit_note.reversed_entry_id
+        self.assertEqual(len(chair_invoice), 1)
+        self.assertEqual(amount(chair_invoice.amount_total), Decimal("30.00"))
+        self.assertNotIn(self.product_a, chair_invoice.invoice_line_ids.product_id)
+        self.assertNotEqual(order.invoice_status, "to invoice")
+
+    def test_one_credit_note_per_invoice_of_a_split_shipment(self):
+        payload, order, published = self.lamp_and_chair(ship_chair=True)
+        invoices = self.invoice_of(order)
+        self.assertEqual(len(invoices), 2)
+        settlement, _file = self.book(
+            published,
+            payload,
+            [
+                *LAMP,
+                (R, "ItemPrice", "Principal", "-25.21", 1, 1),
+                (R, "ItemPrice", "Tax", "-4.79", 0, 1),
+            ],
+            sale=False,
+        )
+        credit_notes = order._amazon_refund_credit_notes()
+        self.assertEqual(len(credit_notes), 2)
+        self.assertEqual(credit_notes.reversed_entry_id, invoices)
+        for credit_note in credit_notes:
+            invoice = credit_note.reversed_entry_id
+            self.assertEqual(
+                amount(credit_note.amount_total), amount(invoice.amount_total)
+            )
+            self.assertEqual(
+                credit_note.invoice_line_ids.filtered("product_id").product_id,
+                invoice.invoice_line_ids.filtered("product_id").product_id,
+            )
+            self.assertEqual(amount(credit_note.amount_residual), 0)
+        self.assertEqual(
+            sorted(amount(m.amount_total) for m in credit_notes),
+            [Decimal("24.90"), Decimal("30.00")],
+        )
+        lines = self.refund_lines(settlement)
+        self.assertEqual(set(lines.mapped("status")), {"matched"})
+        self.assertEqual(lines.invoice_id, credit_notes)
+        self.assertTrue(lines.sudo().move_line_id.reconciled)
+        # Matching again makes none more.
+        settlement.action_match()
+        self.assertEqual(order._amazon_refund_credit_notes(), credit_notes)
+
+    def test_hand_made_credit_note_reconciled_with_the_invoice_is_used(self):
+        payload, order, published = self.sold(self.item(quantity=3, price="24.90"))
+        invoice = self.invoice_of(order)
+        by_hand = invoice._reverse_moves([{"ref": invoice.ref}])
+        by_hand.invoice_line_ids.filtered(
+            lambda li: li.product_id == self.product_a
+        ).quantity = 1
+        by_hand.action_post()
+        # Odoo pays the open invoice with it.
+        self.assertEqual(amount(invoice.amount_residual), Decimal("49.80"))
+        settlement, _file = self.book(published, payload, LAMP, sale=False)
+        self.assertEqual(order._amazon_refund_credit_notes(), by_hand)
+        lines = self.refund_lines(settlement)
+        self.assertEqual(set(lines.mapped("status")), {"matched"})
+        self.assertEqual(lines.invoice_id, by_hand)
+        self.assertEqual(amount(by_hand.amount_residual), 0)
+        self.assertEqual(amount(invoice.amount_residual), Decimal("74.70"))
+
+    def test_invoice_in_another_currency_makes_no_credit_note(self):
+        payload, order, published = self.sold(self.item(quantity=3, price="24.90"))
+        invoice = self.invoice_of(order)
+        usd = self.env.ref("base.USD")
+        # An invoice in another currency than the settlement's (set as an
+        # accountant re-invoicing in dollars would have it).
+        self.env.cr.execute(
+            "UPDATE account_move SET currency_id = %s WHERE id = %s",
+            [usd.id, invoice.id],
+        )
+        invoice.invalidate_recordset(["currency_id"])
+        settlement, _file = self.book(published, payload, LAMP, sale=False)
+        lines = self.refund_lines(settlement)
+        self.assertFalse(invoice.reversal_move_ids)
+        self.assertEqual(set(lines.mapped("status")), {"unmatched"})
+        self.assertIn("EUR", lines[0].note)
+        settlement.action_match()
+        settlement.action_match()
+        self.assertFalse(invoice.reversal_move_ids)
+
+    def test_credit_note_refunds_the_oldest_return_up_to_its_units(self):
+        payload, order, published = self.sold(self.item(quantity=3, price="24.90"))
+        returns = self.env["amazon.return"]
+        for plate, day in (("LPNRR0000003", 5), ("LPNRR0000002", 1)):
+            returns |= returns.create(
+                {
+                    "account_id": self.account.id,
+                    "order_id": order.id,
+                    "amazon_order_ref": order.amazon_order_ref,
+                    "fulfillment_channel": "amazon",
+                    "license_plate_number": plate,
+                    "request_date": date(2026, 12, day),
+                    "line_ids": [
+                        (0, 0, {"product_id": self.product_a.id, "quantity": 1})
+                    ],
+                }
+            )
+        newer, older = returns
+        self.book(published, payload, LAMP, sale=False)
+        credit_note = order._amazon_refund_credit_notes()
+        self.assertEqual(older.credit_note_id, credit_note)
+        self.assertFalse(newer.credit_note_id)
