@@ -136,6 +136,19 @@ class TestReturnsFetch(AmazonCommon):
                 report.data_start, now - timedelta(days=60), delta=timedelta(seconds=5)
             )
 
+    def test_setting_the_date_back_asks_older_days_again(self):
+        now = fields.Datetime.now()
+        self.account.returns_merchant_fetched_until = now
+        self.account.returns_fba_fetched_until = now - timedelta(hours=2)
+        self.assertEqual(self.account.returns_fetched_until, now - timedelta(hours=2))
+        # The seller imported an order whose return was listed 20 days ago.
+        self.account.returns_fetched_until = now - timedelta(days=20)
+        self.fetch()
+        for report in self.reports():
+            self.assertAlmostEqual(
+                report.data_start, now - timedelta(days=21), delta=timedelta(seconds=5)
+            )
+
     def test_a_blocked_account_asks_nothing(self):
         self.account.state = "draft"
         self.assertIn("not connected", self.fetch())
