@@ -221,23 +221,10 @@ class AmazonReturn(models.Model):
                     row.disposition or self.env._("(none)"),
                 )
             )
-        product, sale_line = self._amazon_fba_return_product(
-            order, row.sku, batch.offers[row.sku]
+        product, sale_line, quantity, line_notes = self._amazon_fba_return_units(
+            batch, order, row
         )
-        quantity = row.quantity
-        if not product:
-            notes.append(
-                self.env._("SKU %s has no product in Odoo: no stock move", row.sku)
-            )
-        elif sale_line and is_kit_line(sale_line):
-            notes.append(
-                self.env._("kit: receive the components by hand (%s)", row.sku)
-            )
-        else:
-            quantity, capped = self._amazon_fba_return_quantity(
-                order, product, sale_line, row, batch.returned
-            )
-            notes += capped
+        notes += line_notes
         day = row.return_date.date() if row.return_date else False
         return self.create(
             {
@@ -270,6 +257,25 @@ class AmazonReturn(models.Model):
                 ],
             }
         )
+
+    @api.model
+    def _amazon_fba_return_units(self, batch, order, row):
+        """(product, order line, units, [note]) of one row: its units capped at
+        what the order shipped less its earlier FBA returns; none taken for a
+        SKU without product or a kit (its components left, not it)."""
+        product, sale_line = self._amazon_fba_return_product(
+            order, row.sku, batch.offers[row.sku]
+        )
+        if not product:
+            note = self.env._("SKU %s has no product in Odoo: no stock move", row.sku)
+            return product, sale_line, row.quantity, [note]
+        if sale_line and is_kit_line(sale_line):
+            note = self.env._("kit: receive the components by hand (%s)", row.sku)
+            return product, sale_line, row.quantity, [note]
+        quantity, notes = self._amazon_fba_return_quantity(
+            order, product, sale_line, row, batch.returned
+        )
+        return product, sale_line, quantity, notes
 
     @api.model
     def _amazon_fba_return_quantity(self, order, product, sale_line, row, returned):
