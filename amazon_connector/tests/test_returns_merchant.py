@@ -15,6 +15,7 @@ StandardRefund / ReturnlessRefund, reason codes such as DEFECTIVE)."""
 
 from datetime import date
 from decimal import Decimal
+from unittest.mock import patch
 
 from odoo import fields
 from odoo.exceptions import AccessError
@@ -387,6 +388,30 @@ class TestReturnsMerchant(AmazonShipmentCommon):
         self.assertTrue(ret.to_check)
         self.assertEqual(ret.line_ids.quantity, 1)
         self.assertFalse(ret.picking_id)
+
+    def test_the_known_returns_transfers_are_read_in_one_search(self):
+        order, ids = self.shipped_order(factory.item("SKU-A", 3))
+        rmas = [
+            merchant_return(
+                order.amazon_order_ref, f"DQ7q{n}", ("SKU-A", 1, ids["SKU-A"])
+            )
+            for n in range(3)
+        ]
+        self.apply(*rmas)
+        self.assertEqual(len(self.return_transfers(order)), 3)
+        Picking = type(self.env["stock.picking"])
+        searches = []
+        search_fetch = Picking.search_fetch
+
+        def counted(model, domain, *args, **kwargs):
+            if "amazon_return_id" in str(domain):
+                searches.append(domain)
+            return search_fetch(model, domain, *args, **kwargs)
+
+        with patch.object(Picking, "search_fetch", counted):
+            summary = self.apply(*rmas)
+        self.assertIn("3 unchanged", summary)
+        self.assertEqual(len(searches), 1, "one search for the three returns")
 
     # ------------------------------------------------------------ bad input
 
