@@ -57,5 +57,6 @@ from . import amazon_settlement_fetch
 from . import amazon_account_returns
 from . import amazon_return_fetch
 from . import amazon_return_merchant
+from . import amazon_return_merchant_known
 from . import stock_picking_returns
 from . import amazon_settlement_refund

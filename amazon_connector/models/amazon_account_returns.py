@@ -20,10 +20,48 @@ class AmazonAccount(models.Model):
         "merchant one the return transfer of its delivery.",
     )
     returns_fetched_until = fields.Datetime(
+        compute="_compute_returns_fetched_until",
+        inverse="_inverse_returns_fetched_until",
+        help="Both returns reports were read up to this moment (the earlier of "
+        "the two); the next fetch asks from a day before. Set it back (60 days "
+        "at most) and click Fetch Returns to read older days again, e.g. the "
+        "returns of an order imported since.",
+    )
+    returns_merchant_fetched_until = fields.Datetime(
         readonly=True,
         copy=False,
-        help="The returns reports were asked up to this moment.",
+        help="The merchant returns report was read up to this moment: the next "
+        "fetch asks from here (less a day).",
     )
+    returns_fba_fetched_until = fields.Datetime(
+        string="FBA Returns Fetched Until",
+        readonly=True,
+        copy=False,
+        help="The FBA customer returns report was read up to this moment: the "
+        "next fetch asks from here (less a day).",
+    )
+
+    @api.depends("returns_merchant_fetched_until", "returns_fba_fetched_until")
+    def _compute_returns_fetched_until(self):
+        for account in self:
+            moments = [
+                moment
+                for moment in (
+                    account.returns_merchant_fetched_until,
+                    account.returns_fba_fetched_until,
+                )
+                if moment
+            ]
+            account.returns_fetched_until = min(moments) if len(moments) == 2 else False
+
+    def _inverse_returns_fetched_until(self):
+        for account in self:
+            account.write(
+                {
+                    "returns_merchant_fetched_until": account.returns_fetched_until,
+                    "returns_fba_fetched_until": account.returns_fetched_until,
+                }
+            )
 
     def action_fetch_returns(self):
         """Ask Amazon for the returns since the last ones (a job per account,

@@ -13,9 +13,11 @@ from dataclasses import dataclass, field
 
 from odoo import Command, api, models
 from odoo.exceptions import UserError
+from odoo.tools import float_compare
 
 from ..amazon.fulfillment import AMAZON
 from ..amazon.return_vocabulary import DISPOSITIONS, is_sellable, reason_text
+from .amazon_return_merchant import is_kit_line
 
 #: How many orders or SKUs a summary names before "…".
 _NAMED = 20
@@ -41,7 +43,7 @@ class FbaReturnsOutcome:
     not_fba: list = field(default_factory=list)  # "order (SKU)"
     notes: list = field(default_factory=list)  # "return: note"
     problems: list = field(default_factory=list)
-    orders: object = None  # the sale.order records that got a return
+    order_ids: set = field(default_factory=set)  # the orders that got a return
 
 
 def _plate(row):
@@ -87,7 +89,7 @@ class AmazonReturn(models.Model):
             offers=self._amazon_fba_return_offers(account, rows),
             returned=self._amazon_fba_returned_units(orders.values()),
         )
-        outcome = FbaReturnsOutcome(orders=self.env["sale.order"])
+        outcome = FbaReturnsOutcome()
         for row in rows:
             key = _row_key(row)
             order = orders.get(row.order_ref)
@@ -109,7 +111,9 @@ class AmazonReturn(models.Model):
             else:
                 known.add(key)
                 self._amazon_apply_fba_return(batch, order, row, outcome)
-        outcome.orders._amazon_tell_return_story()
+        self.env["sale.order"].browse(
+            sorted(outcome.order_ids)
+        )._amazon_tell_return_story()
         return self._amazon_fba_returns_summary(reading, outcome)
 
     @api.model
@@ -150,25 +154,26 @@ class AmazonReturn(models.Model):
     @api.model
     def _amazon_fba_return_offers(self, account, rows):
         """{SKU: the account's offers of it that have a product}."""
-        offers = defaultdict(lambda: self.env["amazon.offer"])
-        for offer in (
-            self.env["amazon.offer"]
-            .with_context(active_test=False)
-            .search(
-                [
-                    ("account_id", "=", account.id),
-                    ("sku", "in", list({r.sku for r in rows})),
-                    ("product_id", "!=", False),
-                ]
-            )
+        Offer = self.env["amazon.offer"].with_context(active_test=False)
+        ids = defaultdict(list)
+        for offer in Offer.search_read(
+            [
+                ("account_id", "=", account.id),
+                ("sku", "in", list({r.sku for r in rows})),
+                ("product_id", "!=", False),
+            ],
+            ["sku"],
         ):
-            offers[offer.sku] |= offer
+            ids[offer["sku"]].append(offer["id"])
+        offers = defaultdict(lambda: Offer)
+        offers.update({sku: Offer.browse(offer_ids) for sku, offer_ids in ids.items()})
         return offers
 
     @api.model
     def _amazon_fba_returned_units(self, orders):
-        """{(order id, product id): units} of the orders' FBA returns so far."""
-        returned = defaultdict(int)
+        """{(order id, product id): units, in the product's unit} of the
+        orders' FBA returns so far."""
+        returned = defaultdict(float)
         for line in self.env["amazon.return.line"].search(
             [
                 ("return_id.order_id", "in", [o.id for o in orders]),
@@ -176,7 +181,9 @@ class AmazonReturn(models.Model):
                 ("product_id", "!=", False),
             ]
         ):
-            returned[(line.return_id.order_id.id, line.product_id.id)] += line.quantity
+            returned[(line.return_id.order_id.id, line.product_id.id)] += (
+                _product_units(line.sale_line_id, line.product_id, line.quantity)
+            )
         return returned
 
     @api.model
@@ -192,9 +199,11 @@ class AmazonReturn(models.Model):
             outcome.problems.append(f"{row.order_ref} ({row.sku}): {error}")
             return
         for line in ret.line_ids.filtered("product_id"):
-            batch.returned[(order.id, line.product_id.id)] += line.quantity
+            batch.returned[(order.id, line.product_id.id)] += _product_units(
+                line.sale_line_id, line.product_id, line.quantity
+            )
         outcome.created += 1
-        outcome.orders |= order
+        outcome.order_ids.add(order.id)
         if ret.note:
             outcome.notes.append(f"{ret.name}: {ret.note}")
 
@@ -212,19 +221,10 @@ class AmazonReturn(models.Model):
                     row.disposition or self.env._("(none)"),
                 )
             )
-        product, sale_line = self._amazon_fba_return_product(
-            order, row.sku, batch.offers[row.sku]
+        product, sale_line, quantity, line_notes = self._amazon_fba_return_units(
+            batch, order, row
         )
-        quantity = row.quantity
-        if not product:
-            notes.append(
-                self.env._("SKU %s has no product in Odoo: no stock move", row.sku)
-            )
-        else:
-            quantity, capped = self._amazon_fba_return_quantity(
-                order, product, row, batch.returned
-            )
-            notes += capped
+        notes += line_notes
         day = row.return_date.date() if row.return_date else False
         return self.create(
             {
@@ -259,24 +259,43 @@ class AmazonReturn(models.Model):
         )
 
     @api.model
-    def _amazon_fba_return_quantity(self, order, product, row, returned):
-        """(units taken back, [note]): the row's units, capped at what the
-        order shipped of ``product`` less its earlier FBA returns, counted in
-        ``returned``, not counted there yet."""
-        shipped = round(
-            sum(
-                self._amazon_fba_shipped_moves(order, product).mapped(
-                    lambda m: m.product_uom._compute_quantity(
-                        m.quantity, product.uom_id
-                    )
-                )
+    def _amazon_fba_return_units(self, batch, order, row):
+        """(product, order line, units, [note]) of one row: its units capped at
+        what the order shipped less its earlier FBA returns; none taken for a
+        SKU without product or a kit (its components left, not it)."""
+        product, sale_line = self._amazon_fba_return_product(
+            order, row.sku, batch.offers[row.sku]
+        )
+        if not product:
+            note = self.env._("SKU %s has no product in Odoo: no stock move", row.sku)
+            return product, sale_line, row.quantity, [note]
+        if sale_line and is_kit_line(sale_line):
+            note = self.env._("kit: receive the components by hand (%s)", row.sku)
+            return product, sale_line, row.quantity, [note]
+        quantity, notes = self._amazon_fba_return_quantity(
+            order, product, sale_line, row, batch.returned
+        )
+        return product, sale_line, quantity, notes
+
+    @api.model
+    def _amazon_fba_return_quantity(self, order, product, sale_line, row, returned):
+        """(units taken back, [note]): the row's units (Amazon's unit: the
+        order line's), capped at what the order shipped of ``product`` less its
+        earlier FBA returns, counted in ``returned`` in the product's unit."""
+        shipped = sum(
+            self._amazon_fba_shipped_moves(order, product).mapped(
+                lambda m: m.product_uom._compute_quantity(m.quantity, product.uom_id)
             )
         )
         before = returned[(order.id, product.id)]
-        left = max(0, shipped - before)
-        quantity = min(row.quantity, left)
-        if quantity == row.quantity:
-            return quantity, []
+        left = max(0.0, shipped - before)
+        wanted = _product_units(sale_line, product, row.quantity)
+        if float_compare(wanted, left, precision_rounding=product.uom_id.rounding) <= 0:
+            return row.quantity, []
+        uom = sale_line.product_uom or product.uom_id
+        quantity = int(product.uom_id._compute_quantity(left, uom, round=False) + 1e-6)
+        shipped = product.uom_id._compute_quantity(shipped, uom, round=False)
+        before = product.uom_id._compute_quantity(before, uom, round=False)
         return quantity, [
             self.env._(
                 "Amazon reports %(reported)s unit(s) of %(sku)s back, the order "
@@ -284,9 +303,9 @@ class AmazonReturn(models.Model):
                 "taken back",
                 reported=row.quantity,
                 sku=row.sku,
-                shipped=shipped,
-                returned=before,
-                left=left,
+                shipped=f"{shipped:g}",
+                returned=f"{before:g}",
+                left=quantity,
             )
         ]
 
@@ -331,7 +350,11 @@ class AmazonReturn(models.Model):
         else:
             location = account._amazon_fba_unsellable_location()
         for line in self.line_ids.filtered(
-            lambda li: li.quantity > 0 and li.product_id.type == "consu"
+            lambda li: (
+                li.quantity > 0
+                and li.product_id.type == "consu"
+                and not (li.sale_line_id and is_kit_line(li.sale_line_id))
+            )
         ):
             shipped = self._amazon_fba_shipped_moves(self.order_id, line.product_id)
             origin = ((shipped & line.sale_line_id.move_ids) or shipped).sorted("id")[
@@ -342,7 +365,10 @@ class AmazonReturn(models.Model):
                     "name": self.env._("Amazon FBA return %s", self.name),
                     "origin": self.order_id.name,
                     "product_id": line.product_id.id,
-                    "product_uom": line.product_id.uom_id.id,
+                    # Amazon counts in the order line's unit.
+                    "product_uom": (
+                        line.sale_line_id.product_uom or line.product_id.uom_id
+                    ).id,
                     "product_uom_qty": line.quantity,
                     "location_id": (
                         origin.location_dest_id
@@ -412,6 +438,13 @@ class AmazonReturn(models.Model):
         if problems:
             parts.append(_("Problems: %s.", _named(problems, sep="; ")))
         return " ".join(parts)
+
+
+def _product_units(sale_line, product, quantity):
+    """``quantity`` of Amazon's unit (the order line's) in ``product``'s unit."""
+    if not sale_line or sale_line.product_uom == product.uom_id:
+        return quantity
+    return sale_line.product_uom._compute_quantity(quantity, product.uom_id)
 
 
 def _named(items, sep=", "):

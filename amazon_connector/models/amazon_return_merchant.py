@@ -4,6 +4,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from odoo import api, models
+from odoo.tools import float_compare, float_round
+
+from ..amazon.fulfillment import AMAZON
 
 
 @dataclass
@@ -19,18 +22,22 @@ class MerchantOutcome:
     unmatched: list = field(default_factory=list)  # "order: SKU"
     capped: list = field(default_factory=list)  # return names
     skipped: list = field(default_factory=list)  # why, per return
+    fba_orders: list = field(default_factory=list)  # "order (RMA)" Amazon shipped
 
 
 @dataclass
 class ItemMatch:
     """A report item matched to the order: its line (or none), product, and
-    the units that come back once capped."""
+    the units that come back once capped: ``quantity`` in Amazon's unit (the
+    order line's), ``product_qty`` in the product's (what the stock moves)."""
 
     item: object
     sale_line: object
     product: object
     quantity: int
     capped: bool = False
+    product_qty: float = 0.0
+    kit: bool = False
 
 
 class AmazonReturnMerchant(models.Model):
@@ -66,7 +73,8 @@ class AmazonReturnMerchant(models.Model):
                 ]
             )
         }
-        touched = self.env["sale.order"]
+        transfers = self._amazon_transfers_of(known.values())
+        touched = set()
         for merchant_return in returns:
             order = orders.get(merchant_return.order_ref)
             if not order:
@@ -74,19 +82,29 @@ class AmazonReturnMerchant(models.Model):
                 if merchant_return.order_ref not in outcome.missing_orders:
                     outcome.missing_orders.append(merchant_return.order_ref)
                 continue
+            if order.amazon_fulfilled_by == AMAZON:
+                # Its units come back through the FBA customer returns report.
+                outcome.fba_orders.append(
+                    f"{order.amazon_order_ref} ({merchant_return.rma_ref})"
+                )
+                continue
             ret = known.get(merchant_return.rma_ref)
             if ret:
-                if ret._amazon_update_merchant(merchant_return):
+                if ret._amazon_update_merchant(
+                    merchant_return, transfers.get(ret.id, ()), outcome
+                ):
                     outcome.updated += 1
                 else:
                     outcome.unchanged += 1
             else:
-                ret = self._amazon_create_merchant(
+                ret, made = self._amazon_create_merchant(
                     account, order, merchant_return, outcome
                 )
+                transfers[ret.id] = made.ids
                 known[merchant_return.rma_ref] = ret
                 outcome.created += 1
-            touched |= order
+            touched.add(order.id)
+        touched = self.env["sale.order"].browse(sorted(touched))
         touched._amazon_tell_return_story()
         return self._amazon_merchant_summary(reading, outcome)
 
@@ -129,54 +147,14 @@ class AmazonReturnMerchant(models.Model):
             values["returnless"] = True
         return values
 
-    # ------------------------------------------------------------ a known RMA
-
-    def _amazon_update_merchant(self, merchant_return):
-        """Take what Amazon says now of this known return (status, delivered
-        date, label...); never a second return or transfer. A request Amazon
-        ended before anything came back, or refunded without the item, cancels
-        the transfer still waiting. Return whether anything changed."""
-        self.ensure_one()
-        values = {
-            name: value
-            for name, value in self._amazon_merchant_values(merchant_return).items()
-            if _differs(self[name], value)
-        }
-        if values:
-            self.write(values)
-        if self.picking_id.state in ("done", "cancel"):
-            return bool(values)
-        waiting = self._amazon_transfers().filtered(
-            lambda p: p.state not in ("done", "cancel")
-        )
-        if waiting and (
-            self.returnless
-            or (self._amazon_request_ended() and not self.delivered_date)
-        ):
-            waiting.action_cancel()
-            self.message_post(
-                body=self.env._(
-                    "Amazon says nothing comes back (%(status)s): the return "
-                    "transfer %(transfer)s is canceled.",
-                    status=self.amazon_status or self.resolution or "?",
-                    transfer=", ".join(waiting.mapped("name")),
-                )
-            )
-            return True
-        return bool(values)
-
-    def _amazon_transfers(self):
-        """The return transfers of this return."""
-        self.ensure_one()
-        return self.env["stock.picking"].search([("amazon_return_id", "=", self.id)])
-
     # -------------------------------------------------------------- a new RMA
 
     @api.model
     def _amazon_create_merchant(self, account, order, merchant_return, outcome):
         """The return of ``order`` Amazon authorised, its items matched to the
         order's lines (capped at what was delivered and not returned yet), and,
-        unless nothing comes back, the return of its delivery."""
+        unless nothing comes back, the return of its delivery: (return, its
+        transfers)."""
         matches = self._amazon_match_items(account, order, merchant_return.items)
         notes = []
         unmatched = [m.item.sku for m in matches if not m.sale_line]
@@ -187,7 +165,12 @@ class AmazonReturnMerchant(models.Model):
             notes.append(
                 self.env._("SKU(s) on no order line: %s", ", ".join(unmatched))
             )
-        capped = [m for m in matches if m.capped]
+        kits = [m.item.sku for m in matches if m.kit]
+        if kits:
+            notes.append(
+                self.env._("kit: receive the components by hand (%s)", ", ".join(kits))
+            )
+        capped = [m for m in matches if m.capped and not m.kit]
         if capped:
             notes.append(
                 self.env._(
@@ -215,19 +198,17 @@ class AmazonReturnMerchant(models.Model):
                 "note": "; ".join(notes) or False,
                 "to_check": bool(notes),
                 "line_ids": [
-                    (0, 0, ret_line) for ret_line in _return_line_values(matches)
+                    (0, 0, ret_line) for ret_line in return_line_values(matches)
                 ],
             }
         )
         if capped:
             outcome.capped.append(ret.name)
-        # Nothing comes back when Amazon refunds without the item, or ended the
-        # request before the parcel reached the seller.
-        if not ret.returnless and (
-            ret.delivered_date or not ret._amazon_request_ended()
-        ):
-            outcome.transfers += len(ret._amazon_make_transfers(matches))
-        return ret
+        made = self.env["stock.picking"]
+        if ret._amazon_expects_parcel():
+            made = ret._amazon_make_transfers(matches)
+            outcome.transfers += len(made)
+        return ret, made
 
     @api.model
     def _amazon_match_items(self, account, order, items):
@@ -239,30 +220,59 @@ class AmazonReturnMerchant(models.Model):
         left = {line: sum(_returnable(m) for m in _delivered(line)) for line in goods}
         matches = []
         for item in items:
-            product = self.env["product.product"]
-            line = goods.filtered(
-                lambda ln, i=item: (
-                    i.order_item_id and ln.amazon_order_item_id == i.order_item_id
-                )
-            )[:1]
-            if not line:
-                line = goods.filtered(
-                    lambda ln, i=item: ln.product_id.default_code == i.sku
-                )
-            if not line:
-                product = self._amazon_sku_product(account, item.sku)
-                line = goods.filtered(lambda ln, p=product: p and ln.product_id == p)
-            line = line.filtered(lambda ln: left[ln] > 0)[:1] or line[:1]
+            line, product = self._amazon_item_line(account, goods, left, item)
             quantity = max(item.quantity, 0)
             if not line:
                 matches.append(ItemMatch(item, line, product, quantity))
                 continue
-            kept = min(quantity, max(left[line], 0))
+            if is_kit_line(line):
+                # Its units left as components: nothing to match them to.
+                matches.append(
+                    ItemMatch(item, line, line.product_id, quantity, kit=True)
+                )
+                continue
+            # Amazon counts in the order line's unit, the stock in the product's.
+            wanted = line.product_uom._compute_quantity(
+                quantity, line.product_id.uom_id
+            )
+            kept = min(wanted, max(left[line], 0))
             left[line] -= kept
             matches.append(
-                ItemMatch(item, line, line.product_id, kept, kept < quantity)
+                ItemMatch(
+                    item,
+                    line,
+                    line.product_id,
+                    round(
+                        line.product_id.uom_id._compute_quantity(kept, line.product_uom)
+                    ),
+                    float_compare(
+                        kept, wanted, precision_rounding=line.product_id.uom_id.rounding
+                    )
+                    < 0,
+                    kept,
+                )
             )
         return matches
+
+    @api.model
+    def _amazon_item_line(self, account, goods, left, item):
+        """(order line, product) of a report item: the line of Amazon's order
+        item id, else the SKU's (the line whose product has it as Internal
+        Reference, else the line of the SKU's offer's product), one with units
+        left first."""
+        product = self.env["product.product"]
+        line = goods.filtered(
+            lambda ln: (
+                item.order_item_id and ln.amazon_order_item_id == item.order_item_id
+            )
+        )[:1]
+        if not line:
+            line = goods.filtered(lambda ln: ln.product_id.default_code == item.sku)
+        if not line:
+            product = self._amazon_sku_product(account, item.sku)
+            line = goods.filtered(lambda ln: product and ln.product_id == product)
+        line = line.filtered(lambda ln: left[ln] > 0)[:1] or line[:1]
+        return line, product
 
     @api.model
     def _amazon_sku_product(self, account, sku):
@@ -297,12 +307,15 @@ class AmazonReturnMerchant(models.Model):
         self.ensure_one()
         by_picking = defaultdict(dict)
         for match in matches:
-            if match.sale_line and match.quantity:
-                for move, units in _allocate(match.sale_line, match.quantity):
+            if match.sale_line and match.product_qty:
+                for move, units in _allocate(match.sale_line, match.product_qty):
                     by_picking[move.picking_id][move] = units
-        transfers = self.env["stock.picking"]
-        for delivery, units in by_picking.items():
-            transfers |= self._amazon_return_delivery(delivery, units)
+        transfers = self.env["stock.picking"].browse(
+            [
+                self._amazon_return_delivery(delivery, units).id
+                for delivery, units in by_picking.items()
+            ]
+        )
         if transfers:
             self.picking_id = transfers[:1]
         return transfers
@@ -319,6 +332,9 @@ class AmazonReturnMerchant(models.Model):
         )
         for line in wizard.product_return_moves:
             line.quantity = units.get(line.move_id, 0)
+            # Amazon's refund in the settlement makes the credit note: the
+            # return leaves the order's delivered quantity as it is.
+            line.to_refund = False
         transfer = wizard._create_return()
         transfer.write(
             {
@@ -358,6 +374,13 @@ class AmazonReturnMerchant(models.Model):
             ),
             (outcome.skipped, _("%(count)s return(s) skipped: %(list)s")),
             (
+                outcome.fba_orders,
+                _(
+                    "%(count)s return(s) of orders Amazon shipped, left to the FBA "
+                    "customer returns report: %(list)s"
+                ),
+            ),
+            (
                 [f"line {line}: {why}" for line, why in reading.problems],
                 _("%(count)s row(s) not read: %(list)s"),
             ),
@@ -375,13 +398,7 @@ def _few(items, limit=20):
     return "; ".join(items[:limit]) + ("…" if len(items) > limit else "")
 
 
-def _differs(current, value):
-    if isinstance(current, float) or isinstance(value, float):
-        return round(current or 0.0, 6) != round(value or 0.0, 6)
-    return (current or False) != (value or False)
-
-
-def _return_line_values(matches):
+def return_line_values(matches):
     return [
         {
             "sku": match.item.sku,
@@ -427,4 +444,16 @@ def _returnable(move):
         move.quantity, move.product_id.uom_id
     )
     returned = sum(r.product_qty for r in move.returned_move_ids if r.state != "cancel")
-    return round(delivered - returned)
+    return float_round(
+        delivered - returned, precision_rounding=move.product_id.uom_id.rounding
+    )
+
+
+def is_kit_line(sale_line):
+    """Whether ``sale_line``'s product left as other products (a kit: its
+    delivery moves are its components)."""
+    return any(
+        m.product_id != sale_line.product_id
+        for m in sale_line.move_ids
+        if m.state != "cancel"
+    )

@@ -385,6 +385,62 @@ class TestFbaReturns(AmazonOfferCommon):
         self.assertEqual(self.at(self.product_b, fba), 0)
         self.assertEqual(len(order.amazon_return_ids.line_ids.move_id), 2)
 
+    def test_amazon_units_are_the_order_lines_unit(self):
+        order = self.fba_order()  # 2 chairs shipped
+        pair = self.env["uom.uom"].create(
+            {
+                "name": "Pair",
+                "category_id": self.product_b.uom_id.category_id.id,
+                "uom_type": "bigger",
+                "factor_inv": 2,
+            }
+        )
+        line = order._amazon_goods_lines()
+        # The chairs sold by the pair: one pair ordered, two chairs shipped.
+        self.env.cr.execute(
+            "UPDATE sale_order_line SET product_uom = %s, product_uom_qty = 1 "
+            "WHERE id = %s",
+            [pair.id, line.id],
+        )
+        line.invalidate_recordset(["product_uom", "product_uom_qty"])
+        fba = self.account.fba_location_id
+        self.apply(fba_return(order.amazon_order_ref, "SKU-B"))
+        ret = self.returns(order.amazon_order_ref)
+        self.assertEqual(ret.line_ids.quantity, 1, "Amazon's unit: one pair")
+        self.assertFalse(ret.note)
+        self.assertEqual(ret.line_ids.move_id.product_qty, 2, "two chairs back")
+        self.assertEqual(self.at(self.product_b, fba), 0, "-2 shipped + 2 back")
+        # Both chairs came back: another pair is capped at none.
+        self.apply(
+            fba_return(
+                order.amazon_order_ref, "SKU-B", license_plate_number="LPNRR0000000009"
+            )
+        )
+        again = self.returns(order.amazon_order_ref) - ret
+        self.assertEqual(again.line_ids.quantity, 0)
+        self.assertIn("the order shipped 1 and 1 came back before", again.note)
+        self.assertEqual(self.at(self.product_b, fba), 0)
+
+    def test_a_kit_is_flagged_to_receive_by_hand(self):
+        order = self.fba_order(quantity=1)
+        component = self.env["product.product"].create(
+            {"name": "Chair leg set", "is_storable": True}
+        )
+        # A kit leaves as its components (as a bill of materials of kit type
+        # makes them): the order's done move is of a component, not the chair.
+        self.env.cr.execute(
+            "UPDATE stock_move SET product_id = %s WHERE id IN %s",
+            [component.id, tuple(order.picking_ids.move_ids.ids)],
+        )
+        self.env.invalidate_all()
+        summary = self.apply(fba_return(order.amazon_order_ref, "SKU-B"))
+        ret = self.returns(order.amazon_order_ref)
+        self.assertIn("kit: receive the components by hand", ret.note)
+        self.assertNotIn("shipped", ret.note)
+        self.assertIn("kit: receive the components by hand", summary)
+        self.assertEqual(ret.line_ids.quantity, 1)
+        self.assertFalse(ret.line_ids.move_id, "no stock move of the kit")
+
     def test_a_returned_unit_is_valued_like_the_unit_that_left(self):
         if "stock.valuation.layer" not in self.env:
             self.fail("stock_account comes with sale_stock and account")

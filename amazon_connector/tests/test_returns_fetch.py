@@ -67,7 +67,9 @@ class TestReturnsFetch(AmazonCommon):
         self.assertEqual(
             [job.method_name for job in self.queued], ["_amazon_request"] * 2
         )
-        self.assertEqual(self.account.returns_fetched_until, reports[0].data_end)
+        # How far each report was read moves only once it is read.
+        self.assertFalse(self.account.returns_merchant_fetched_until)
+        self.assertFalse(self.account.returns_fba_fetched_until)
 
     def test_a_fetch_never_asks_a_report_still_under_way(self):
         self.fetch()
@@ -80,16 +82,52 @@ class TestReturnsFetch(AmazonCommon):
             sorted(self.reports().mapped("report_type")), sorted([FBA, FBA, MERCHANT])
         )
 
+    def test_a_type_skipped_or_under_way_keeps_its_days_to_ask(self):
+        now = fields.Datetime.now()
+        self.account.returns_merchant_fetched_until = now - timedelta(days=3)
+        self.account.returns_fba_fetched_until = now - timedelta(days=3)
+        self.fetch()
+        first = self.reports()
+        self.assertEqual(len(first), 2)
+        # The FBA report is read; the merchant one is still under way.
+        fba = first.filtered(lambda r: r.report_type == FBA)
+        fba._amazon_ended("CANCELLED", None)
+        self.assertEqual(self.account.returns_fba_fetched_until, fba.data_end)
+        self.assertEqual(
+            self.account.returns_merchant_fetched_until, now - timedelta(days=3)
+        )
+        self.fetch()
+        asked = self.reports() - first
+        self.assertEqual(asked.mapped("report_type"), [FBA], "merchant under way")
+        # A report Amazon has not ended after a day is asked again, from the
+        # days it did not read.
+        merchant = first.filtered(lambda r: r.report_type == MERCHANT)
+        self.env.cr.execute(
+            "UPDATE amazon_report SET create_date = %s WHERE id = %s",
+            [now - timedelta(days=1, hours=1), merchant.id],
+        )
+        merchant.invalidate_recordset(["create_date"])
+        self.fetch()
+        again = self.reports().filtered(
+            lambda r: r.report_type == MERCHANT and r != merchant
+        )
+        self.assertEqual(len(again), 1)
+        self.assertAlmostEqual(
+            again.data_start, now - timedelta(days=4), delta=timedelta(seconds=5)
+        )
+
     def test_the_next_fetch_overlaps_a_day_and_never_exceeds_60_days(self):
         now = fields.Datetime.now()
-        self.account.returns_fetched_until = now - timedelta(days=3)
+        self.account.returns_merchant_fetched_until = now - timedelta(days=3)
+        self.account.returns_fba_fetched_until = now - timedelta(days=3)
         self.fetch()
         for report in self.reports():
             self.assertAlmostEqual(
                 report.data_start, now - timedelta(days=4), delta=timedelta(seconds=5)
             )
             report.state = "done"
-        self.account.returns_fetched_until = now - timedelta(days=200)
+        self.account.returns_merchant_fetched_until = now - timedelta(days=200)
+        self.account.returns_fba_fetched_until = now - timedelta(days=200)
         self.fetch()
         latest = self.reports().filtered(lambda r: r.state == "requested")
         self.assertEqual(len(latest), 2)
@@ -98,11 +136,24 @@ class TestReturnsFetch(AmazonCommon):
                 report.data_start, now - timedelta(days=60), delta=timedelta(seconds=5)
             )
 
+    def test_setting_the_date_back_asks_older_days_again(self):
+        now = fields.Datetime.now()
+        self.account.returns_merchant_fetched_until = now
+        self.account.returns_fba_fetched_until = now - timedelta(hours=2)
+        self.assertEqual(self.account.returns_fetched_until, now - timedelta(hours=2))
+        # The seller imported an order whose return was listed 20 days ago.
+        self.account.returns_fetched_until = now - timedelta(days=20)
+        self.fetch()
+        for report in self.reports():
+            self.assertAlmostEqual(
+                report.data_start, now - timedelta(days=21), delta=timedelta(seconds=5)
+            )
+
     def test_a_blocked_account_asks_nothing(self):
         self.account.state = "draft"
         self.assertIn("not connected", self.fetch())
         self.assertFalse(self.reports())
-        self.assertFalse(self.account.returns_fetched_until)
+        self.assertFalse(self.account.returns_merchant_fetched_until)
         with self.assertRaises(UserError):
             self.account.action_fetch_returns()
 
@@ -135,7 +186,8 @@ class TestReturnsFetch(AmazonCommon):
             amazon_return_fetch, "read_merchant_returns", return_value=reading
         ) as read:
             report._amazon_ended("DONE", ReportDocument(b"tsv", "windows-1252"))
-        read.assert_called_once_with(b"tsv", "windows-1252")
+        # Germany and France write 02/11/2026 day first.
+        read.assert_called_once_with(b"tsv", "windows-1252", day_first=True)
         self.assertEqual(report.state, "done")
         self.assertIn(
             "1 return(s) of orders not in Odoo: 303-1111111-1111111", report.result
@@ -165,8 +217,8 @@ class TestReturnsFetch(AmazonCommon):
         self.assertEqual(self.last_run().summary, "FBA returns: 0 new.")
 
     def test_a_report_that_cannot_be_read_is_a_failed_run_asked_again(self):
-        now = fields.Datetime.now()
-        self.account.returns_fetched_until = now
+        before = fields.Datetime.now() - timedelta(days=9)
+        self.account.returns_merchant_fetched_until = before
         report = self.report(MERCHANT)
         with patch.object(
             amazon_return_fetch,
@@ -181,9 +233,27 @@ class TestReturnsFetch(AmazonCommon):
         self.assertIn("no 'Amazon RMA ID' column", run.summary)
         self.assertFalse(self.Return.search([("account_id", "=", self.account.id)]))
         # The next fetch asks the days of the failed report again.
-        self.assertEqual(
-            self.account.returns_fetched_until, report.data_start + timedelta(days=1)
+        self.assertEqual(self.account.returns_merchant_fetched_until, before)
+        self.fetch()
+        merchant = self.reports().filtered(
+            lambda r: r.report_type == MERCHANT and r.state == "requested"
         )
+        self.assertEqual(merchant.data_start, before - timedelta(days=1))
+
+    def test_dates_are_read_in_the_marketplaces_order(self):
+        reading = MerchantReturnsReading(returns=())
+        us_report = self.env["amazon.report"]._amazon_create(
+            self.account, MERCHANT, self.Return, marketplaces=self.marketplace_us
+        )
+        for report, day_first in ((self.report(MERCHANT), True), (us_report, False)):
+            report.write(
+                {"state": "in_progress", "amazon_report_ref": f"R-D{report.id}"}
+            )
+            with patch.object(
+                amazon_return_fetch, "read_merchant_returns", return_value=reading
+            ) as read:
+                report._amazon_ended("DONE", ReportDocument(b"tsv", None))
+            read.assert_called_once_with(b"tsv", None, day_first=day_first)
 
     def test_a_report_amazon_cancelled_means_no_returns(self):
         report = self.report(MERCHANT)

@@ -15,6 +15,7 @@ StandardRefund / ReturnlessRefund, reason codes such as DEFECTIVE)."""
 
 from datetime import date
 from decimal import Decimal
+from unittest.mock import patch
 
 from odoo import fields
 from odoo.exceptions import AccessError
@@ -240,6 +241,177 @@ class TestReturnsMerchant(AmazonShipmentCommon):
         self.assertEqual(ret.state, "to_receive", "a draft refunds nothing")
         credit_note.action_post()
         self.assertEqual(ret.state, "refunded")
+
+    def test_a_received_return_leaves_the_refund_to_the_settlement(self):
+        order, ids = self.shipped_order(factory.item("SKU-A", 2))
+        line = order._amazon_goods_lines()
+        self.apply(
+            merchant_return(order.amazon_order_ref, "DQ7t1", ("SKU-A", 1, ids["SKU-A"]))
+        )
+        transfer = self.returns_of(order).picking_id
+        self.assertFalse(transfer.move_ids.to_refund)
+        self.assertEqual(transfer.move_ids.sale_line_id, line)
+        transfer.move_ids.quantity = 1
+        transfer.move_ids.picked = True
+        transfer.button_validate()
+        self.assertEqual(transfer.state, "done")
+        # Amazon's refund makes the credit note: the order still delivered 2,
+        # so nothing is left to invoice or credit because of the return.
+        self.assertEqual(line.qty_delivered, 2)
+        # The shipment confirmations still count the unit that came back.
+        self.assertEqual(order._amazon_returned_units(), {ids["SKU-A"]: 1})
+
+    def test_a_known_return_gets_its_transfer_once_there_is_one_to_make(self):
+        _payload, order = self.amazon_order(
+            factory.item("SKU-A", 1), factory.item("SKU-B", 1)
+        )
+        ids = {
+            line.product_id.default_code: line.amazon_order_item_id
+            for line in order._amazon_goods_lines()
+        }
+        waiting = merchant_return(
+            order.amazon_order_ref, "DQ7l1", ("SKU-A", 1, ids["SKU-A"])
+        )
+        closed = merchant_return(
+            order.amazon_order_ref,
+            "DQ7l2",
+            ("SKU-B", 1, ids["SKU-B"]),
+            status="Closed",
+        )
+        self.apply(waiting, closed)
+        self.assertFalse(self.returns_of(order).picking_id, "nothing delivered yet")
+        # The delivery is done in Odoo since: the waiting return's units can
+        # come back; the closed one's parcel never did.
+        self.ship(self.delivery(order))
+        summary = self.apply(waiting, closed)
+        self.assertIn("1 updated", summary)
+        first, second = (
+            self.returns_of(order).filtered(lambda r, rma=rma: r.amazon_rma_ref == rma)
+            for rma in ("DQ7l1", "DQ7l2")
+        )
+        self.assertEqual(first.picking_id.move_ids.product_id, self.product_a)
+        self.assertEqual(first.line_ids.quantity, 1)
+        self.assertEqual(first.state, "to_receive")
+        self.assertFalse(second.picking_id)
+        # A later report says the closed request's parcel was delivered back.
+        self.apply(
+            merchant_return(
+                order.amazon_order_ref,
+                "DQ7l2",
+                ("SKU-B", 1, ids["SKU-B"]),
+                status="Closed",
+                delivered_date=date(2026, 12, 4),
+            )
+        )
+        self.assertEqual(second.picking_id.move_ids.product_id, self.product_b)
+        self.assertEqual(second.state, "to_receive")
+        # Once made, never again.
+        self.apply(waiting)
+        self.assertEqual(len(self.return_transfers(order)), 2)
+
+    def test_a_return_of_an_order_amazon_shipped_is_left_to_the_fba_report(self):
+        order, ids = self.shipped_order(factory.item("SKU-A", 1))
+        order.amazon_fulfilled_by = "amazon"
+        summary = self.apply(
+            merchant_return(order.amazon_order_ref, "DQ7a1", ("SKU-A", 1, ids["SKU-A"]))
+        )
+        self.assertIn(
+            "1 return(s) of orders Amazon shipped, left to the FBA customer returns "
+            f"report: {order.amazon_order_ref} (DQ7a1)",
+            summary,
+        )
+        self.assertFalse(self.returns_of(order))
+        self.assertFalse(self.return_transfers(order))
+
+    def test_amazon_units_are_the_order_lines_unit(self):
+        _payload, order = self.amazon_order(factory.item("SKU-A", 2))
+        pair = self.env["uom.uom"].create(
+            {
+                "name": "Pair",
+                "category_id": self.product_a.uom_id.category_id.id,
+                "uom_type": "bigger",
+                "factor_inv": 2,
+            }
+        )
+        line = order._amazon_goods_lines()
+        # The seller sells the lamp by the pair: one pair, two lamps shipped.
+        line.write({"product_uom": pair.id, "product_uom_qty": 1})
+        delivery = self.delivery(order)
+        self.assertEqual(delivery.move_ids.product_qty, 2)
+        self.validate(delivery)
+        self.apply(
+            merchant_return(
+                order.amazon_order_ref, "DQ7m1", ("SKU-A", 1, line.amazon_order_item_id)
+            )
+        )
+        ret = self.returns_of(order)
+        self.assertEqual(ret.line_ids.quantity, 1, "Amazon's unit: one pair")
+        self.assertFalse(ret.to_check, "one pair is what was delivered")
+        self.assertEqual(ret.picking_id.move_ids.product_qty, 2, "two lamps back")
+
+    def test_a_kit_is_flagged_to_receive_by_hand(self):
+        _payload, order = self.amazon_order(factory.item("SKU-A", 1))
+        line = order._amazon_goods_lines()
+        delivery = self.delivery(order)
+        # A kit leaves as its components (as a bill of materials of kit type
+        # makes them): here a shade and a base instead of the lamp.
+        for name in ("Shade", "Base"):
+            component = self.env["product.product"].create(
+                {"name": name, "is_storable": True}
+            )
+            self.env["stock.move"].create(
+                {
+                    "name": name,
+                    "product_id": component.id,
+                    "product_uom": component.uom_id.id,
+                    "product_uom_qty": 1,
+                    "picking_id": delivery.id,
+                    "location_id": delivery.location_id.id,
+                    "location_dest_id": delivery.location_dest_id.id,
+                    "sale_line_id": line.id,
+                }
+            )
+        delivery.move_ids.filtered(
+            lambda m: m.product_id == self.product_a
+        )._action_cancel()
+        delivery.action_confirm()
+        self.validate(delivery)
+        summary = self.apply(
+            merchant_return(
+                order.amazon_order_ref, "DQ7k1", ("SKU-A", 1, line.amazon_order_item_id)
+            )
+        )
+        ret = self.returns_of(order)
+        self.assertIn("kit: receive the components by hand", ret.note)
+        self.assertNotIn("capped", ret.note)
+        self.assertNotIn("capped", summary)
+        self.assertTrue(ret.to_check)
+        self.assertEqual(ret.line_ids.quantity, 1)
+        self.assertFalse(ret.picking_id)
+
+    def test_the_known_returns_transfers_are_read_in_one_search(self):
+        order, ids = self.shipped_order(factory.item("SKU-A", 3))
+        rmas = [
+            merchant_return(
+                order.amazon_order_ref, f"DQ7q{n}", ("SKU-A", 1, ids["SKU-A"])
+            )
+            for n in range(3)
+        ]
+        self.apply(*rmas)
+        self.assertEqual(len(self.return_transfers(order)), 3)
+        Picking = type(self.env["stock.picking"])
+        searches = []
+        search_fetch = Picking.search_fetch
+
+        def counted(model, domain, *args, **kwargs):
+            if "amazon_return_id" in str(domain):
+                searches.append(domain)
+            return search_fetch(model, domain, *args, **kwargs)
+
+        with patch.object(Picking, "search_fetch", counted):
+            summary = self.apply(*rmas)
+        self.assertIn("3 unchanged", summary)
+        self.assertEqual(len(searches), 1, "one search for the three returns")
 
     # ------------------------------------------------------------ bad input
 
