@@ -81,32 +81,10 @@ class AmazonSettlement(models.Model):
             return RefundDocuments(None, False)
         refund = self._amazon_refund_of(group)
         currency = self.currency_id
-        digits = f".{currency.decimal_places}f"
-        if refund.total <= 0:
-            # A chargeback decided for the seller: the buyer gets nothing back.
-            return RefundDocuments(
-                None,
-                False,
-                "unmatched",
-                _(
-                    "The refund gives the buyer %(amount)s %(currency)s: nothing "
-                    "to credit, no credit note made.",
-                    amount=format(refund.total, digits),
-                    currency=currency.name,
-                ),
-            )
         invoices = invoices.filtered(lambda m: m.currency_id == currency)
-        if not invoices:
-            return RefundDocuments(
-                None,
-                False,
-                "unmatched",
-                _(
-                    "The order's invoices are not in %s, the settlement's currency: "
-                    "no credit note made.",
-                    currency.name,
-                ),
-            )
+        refused = self._amazon_no_credit_note(refund, invoices)
+        if refused:
+            return refused
         credit_notes = self.env["account.move"]
         capped = False
         for invoice, part, creditable in self._amazon_refund_by_invoice(
@@ -121,6 +99,7 @@ class AmazonSettlement(models.Model):
             credit_notes |= credit_note
             capped = capped or part_capped
         if not credit_notes:
+            digits = f".{currency.decimal_places}f"
             return RefundDocuments(
                 None,
                 False,
@@ -135,6 +114,37 @@ class AmazonSettlement(models.Model):
             )
         found["refunds"] = (found.get("refunds") or credit_notes) | credit_notes
         return RefundDocuments(credit_notes, capped)
+
+    def _amazon_no_credit_note(self, refund, invoices):
+        """Why ``refund`` makes no credit note of ``invoices`` (the order's, in
+        the settlement's currency), as :class:`RefundDocuments`; None when it
+        makes one."""
+        currency = self.currency_id
+        if refund.total <= 0:
+            # A chargeback decided for the seller: the buyer gets nothing back.
+            return RefundDocuments(
+                None,
+                False,
+                "unmatched",
+                _(
+                    "The refund gives the buyer %(amount)s %(currency)s: nothing "
+                    "to credit, no credit note made.",
+                    amount=format(refund.total, f".{currency.decimal_places}f"),
+                    currency=currency.name,
+                ),
+            )
+        if not invoices:
+            return RefundDocuments(
+                None,
+                False,
+                "unmatched",
+                _(
+                    "The order's invoices are not in %s, the settlement's currency: "
+                    "no credit note made.",
+                    currency.name,
+                ),
+            )
+        return None
 
     def _amazon_refund_by_invoice(self, invoices, refund):
         """``[(invoice, part of refund, what the invoice can still be credited)]``:
