@@ -35,7 +35,7 @@ import codecs
 import unicodedata
 from dataclasses import dataclass
 
-from .report_header import ReportHeader
+from .report_header import ReportHeader, decode_by_header, strict_text
 
 SKU = "seller-sku"
 ASIN = "asin1"
@@ -383,14 +383,6 @@ def _declared(charset: str | None) -> str | None:
     return found if found in ("utf-8", "cp1252") else None
 
 
-def _strict(content: bytes, codec: str) -> str | None:
-    try:
-        text = content.decode(codec)
-    except UnicodeDecodeError:
-        return None
-    return None if "\x00" in text else text
-
-
 def decode_listings(
     content: bytes, *, charset: str | None = None, marketplace_id: str | None = None
 ) -> str:
@@ -404,7 +396,7 @@ def decode_listings(
     :class:`ListingsFileError` when the file is valid in none of them."""
     content = bytes(content)
     if content.startswith(codecs.BOM_UTF8):
-        text = _strict(content[len(codecs.BOM_UTF8) :], "utf-8")
+        text = strict_text(content[len(codecs.BOM_UTF8) :], "utf-8")
         if text is None:
             raise ListingsFileError(
                 "the listings report starts as UTF-8 but is not valid UTF-8; "
@@ -415,22 +407,11 @@ def decode_listings(
     candidates = list(
         dict.fromkeys(c for c in (_declared(charset), "utf-8", *legacy) if c)
     )
-    end = content.find(b"\n")
-    head = content if end < 0 else content[:end]
-    decodable = []
-    for codec in candidates:
-        line = _strict(head, codec)
-        if line is None:
-            continue
-        decodable.append(codec)
-        if SKU in read_header_quietly(line.rstrip("\r").split("\t")):
-            text = _strict(content, codec)
-            if text is not None:
-                return text
-    for codec in decodable:
-        text = _strict(content, codec)
-        if text is not None:
-            return text
+    text = decode_by_header(
+        content, candidates, lambda cells: SKU in read_header_quietly(cells)
+    )
+    if text is not None:
+        return text
     raise ListingsFileError(
         "the listings report is not text in UTF-8, cp1252 or Shift_JIS (cp932); "
         "nothing was imported"

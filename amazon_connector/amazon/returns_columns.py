@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from .listings_columns import normalise
-from .report_header import ReportHeader
+from .report_header import ReportHeader, decode_by_header
 from .report_text import _codec
 
 # -- the merchant returns report (GET_FLAT_FILE_RETURNS_DATA_BY_RETURN_DATE)
@@ -302,13 +302,6 @@ def merchant_column(name: str) -> str | None:
     return _MERCHANT.get(normalise(name))
 
 
-def _strict(content: bytes, codec: str) -> str | None:
-    try:
-        return content.decode(codec)
-    except UnicodeDecodeError:
-        return None
-
-
 def decode_returns(content: bytes, charset: str | None, header_of, wanted: str) -> str:
     """The text of a returns report: after a UTF-8 byte order mark, UTF-8; else the
     first of the declared charset, UTF-8, cp932 (Japan) and cp1252 in which the
@@ -320,23 +313,10 @@ def decode_returns(content: bytes, charset: str | None, header_of, wanted: str) 
         return content[len(codecs.BOM_UTF8) :].decode("utf-8", "replace")
     candidates = list(dict.fromkeys(c for c in (_codec(charset), "utf-8") if c))
     candidates += [c for c in ("cp932", "cp1252") if c not in candidates]
-    end = content.find(b"\n")
-    head = content if end < 0 else content[:end]
-    valid = []
-    for codec in candidates:
-        line = _strict(head, codec)
-        if line is None:
-            continue
-        valid.append(codec)
-        if header_of(line.rstrip("\r").split("\t")).has(wanted):
-            text = _strict(content, codec)
-            if text is not None:
-                return text
-    for codec in valid:
-        text = _strict(content, codec)
-        if text is not None:
-            return text
-    return content.decode("cp1252", "replace")
+    text = decode_by_header(
+        content, candidates, lambda cells: header_of(cells).has(wanted)
+    )
+    return content.decode("cp1252", "replace") if text is None else text
 
 
 def whole_quantity(text: str) -> int:
