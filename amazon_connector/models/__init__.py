@@ -60,3 +60,8 @@ from . import amazon_return_merchant
 from . import amazon_return_merchant_known
 from . import stock_picking_returns
 from . import amazon_settlement_refund
+from . import amazon_fba_event
+from . import amazon_fba_difference
+from . import amazon_account_fba
+from . import stock_move_ledger
+from . import stock_picking_fba
