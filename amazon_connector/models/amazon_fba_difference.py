@@ -59,3 +59,9 @@ class AmazonFbaDifference(models.Model):
         """Make the inventory adjustment that gives Odoo Amazon's quantity, with
         the reason."""
         raise NotImplementedError("issue 22: reconcile")
+
+    def _amazon_compare(self, account):
+        """Job (issue 22, point 3): compare Odoo's FBA quantities of ``account``
+        with Amazon's inventory summaries, list every difference, update the FBA
+        offers' Amazon quantities. Called when the ledger run has been applied."""
+        raise NotImplementedError("issue 22: the comparison")

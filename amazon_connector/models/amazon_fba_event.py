@@ -106,3 +106,10 @@ class AmazonFbaEvent(models.Model):
                 f"{event.date} {event.event_type} {event.sku or event.fnsku} "
                 f"{event.quantity:+d}"
             )
+
+    def _amazon_link_reimbursements(self, account):
+        """Link the settlement's FBA Inventory Reimbursement lines of ``account``
+        to the ledger's losses of the same SKU and reason (and MISSING_FROM_INBOUND
+        to the Send to Amazon transfer it pays for). Called after each ledger
+        report and each settlement import; idempotent."""
+        raise NotImplementedError("issue 22: reimbursements")
