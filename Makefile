@@ -12,7 +12,7 @@ lint:  ## ruff (lint + format check) and pylint-odoo
 demo:  ## Odoo with the connector against the local Amazon simulator
 	./tools/run-demo $(ARGS)
 
-bench:  ## the SP-API adapter benchmark, then set-up from an empty cache, backlog, order-import, shipment, offer (stock export), settlement (import and reconciliation against Odoo's payment registration) and refunds (credit notes of every refund shape, returns report) benchmarks
+bench:  ## the SP-API adapter benchmark, then set-up from an empty cache, backlog, order-import, shipment, offer (stock export), settlement (import and reconciliation against Odoo's payment registration), refunds (credit notes of every refund shape, returns report) and FBA ledger (50,000 rows into stock moves, against the bare ORM) benchmarks
 	"$$($(PYTHON) tools/devenv.py venv)/bin/python" tools/bench/bench_adapter.py
 	$(PYTHON) tools/bench/run_bench.py $(ARGS)
 

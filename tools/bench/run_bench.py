@@ -44,6 +44,10 @@ SETTLEMENTS_TIMEOUT = 3600
 #: invoiced) takes most of it.
 REFUNDS_TIMEOUT = 3600
 
+#: The FBA ledger benchmark's limit: three imports of 50,000 rows and the bare
+#: ORM's moves.
+FBA_LEDGER_TIMEOUT = 3600
+
 SETUP_PROBE = (
     "import devenv\nwith devenv.fresh_database('amazon_connector_setup'):\n    pass\n"
 )
@@ -101,6 +105,28 @@ def run_refunds():
             return 1
 
 
+def run_fba_ledger():
+    """bench_fba_ledger.py on a database of its own; its exit code, 1 on a
+    timeout."""
+    with devenv.fresh_database("amazon_connector_bench_fba") as database:
+        try:
+            return subprocess.call(
+                [
+                    database.python(),
+                    HERE / "bench_fba_ledger.py",
+                    *("-c", database.config, "-d", database.name),
+                ],
+                cwd=devenv.REPO,
+                timeout=FBA_LEDGER_TIMEOUT,
+            )
+        except subprocess.TimeoutExpired:
+            print(
+                f"bench_fba_ledger: killed after {FBA_LEDGER_TIMEOUT}s",
+                file=sys.stderr,
+            )
+            return 1
+
+
 def main(args):
     started = time.monotonic()
     timing = "--no-setup-timing" not in args
@@ -131,6 +157,7 @@ def main(args):
             )
         settlements = run_settlements()
         refunds = run_refunds()
+        fba_ledger = run_fba_ledger()
     except devenv.SetupError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -149,6 +176,7 @@ def main(args):
         or listings
         or settlements
         or refunds
+        or fba_ledger
         or (1 if timing and setup is None else 0)
     )
 
