@@ -24,10 +24,10 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
 
 from . import ledger_vocabulary as vocabulary
 from .listings_columns import normalise
@@ -106,6 +106,7 @@ _BY_NAME = {
     normalise(name): column for column, names in COLUMN_NAMES.items() for name in names
 }
 _DELIMITERS = ("\t", ",", ";")
+_WHOLE = re.compile(r"^(?P<number>[+-]?\d+)(?:\.0*)?$")
 _EVENT_TYPES = {normalise(name): name for name in vocabulary.EVENT_TYPES}
 
 
@@ -358,13 +359,10 @@ def _day(text: str | None, moment: str | None, day_first: bool) -> date:
 def signed_quantity(text: str) -> int:
     """A signed whole number of units: ``-1``, ``+2``, ``3``, ``1.0``. Raises
     ValueError naming the text."""
-    try:
-        number = Decimal(text.strip().replace("\u2212", "-"))
-    except InvalidOperation:
-        number = None
-    if number is None or not number.is_finite() or number != number.to_integral():
+    found = _WHOLE.match(text.strip().replace("\u2212", "-"))
+    if found is None:
         raise ValueError(f"quantity {text!r} is not a whole number")
-    return int(number)
+    return int(found["number"])
 
 
 def _optional(text, column: str, line: int, problems) -> int | None:
