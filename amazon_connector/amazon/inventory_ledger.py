@@ -80,6 +80,7 @@ COLUMN_NAMES: dict[str, tuple[str, ...]] = {
         "Fulfillment Center",
         "Fulfilment Centre",
         "Logistikzentrum",
+        "Versandzentrum",
         "Centre de distribution",
         "フルフィルメントセンター",
     ),

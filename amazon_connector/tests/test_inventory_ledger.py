@@ -211,6 +211,25 @@ def test_german_header_in_cp1252_with_dotted_dates():
     )
 
 
+def test_german_names_mixed_with_english_ones():
+    """MSKU and Disposition kept in English, the centre as Versandzentrum: another
+    reading of Seller Central's German labels (unverified, as ours)."""
+    header = (
+        '"Datum","FNSKU","ASIN","MSKU","Titel","Ereignistyp","Referenz-ID","Menge",'
+        '"Versandzentrum","Disposition","Grund","Land"'
+    )
+    line = '"04.08.2026","X1","B1","SKU-ß","Tasse","Adjustments","7","-1","LEJ1",'
+    content = f'{header}\r\n{line}"SELLABLE","M","DE"\r\n'.encode("cp1252")
+    reading = read_inventory_ledger(content, "windows-1252", day_first=True)
+    event = reading.events[0]
+    assert (event.day, event.sku, event.fulfillment_center, event.reason) == (
+        date(2026, 8, 4),
+        "SKU-ß",
+        "LEJ1",
+        "M",
+    )
+
+
 def test_french_header_reads_its_dates_day_first_when_told():
     content = fixture("ledger_fr_download.csv")
     reading = read_inventory_ledger(content, day_first=True)
