@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import io
 import re
 from collections import Counter
@@ -335,6 +336,7 @@ def _event(
     )
 
 
+@functools.lru_cache(maxsize=64)
 def _event_type(text: str | None) -> str | None:
     """The ledger's name of an event type (``Customer Returns`` and
     ``CUSTOMER_RETURNS`` are ``CustomerReturns``), None when unknown."""
@@ -349,12 +351,23 @@ def _day(text: str | None, moment: str | None, day_first: bool) -> date:
         raise ValueError("no date")
     day_part = value.strip().replace("T", " ").split()[0]
     try:
-        return parse_amazon_datetime(day_part, day_first=day_first).date()
+        return _calendar_day(day_part, day_first)
     except ValueError:
         raise ValueError(
             f"date {value!r} is not a date (MM/DD/YYYY, DD/MM/YYYY, DD.MM.YYYY, "
             "YYYY/MM/DD or YYYY-MM-DD)"
         ) from None
+
+
+@functools.lru_cache(maxsize=1024)
+def _calendar_day(text: str, day_first: bool) -> date:
+    """A date alone (a ledger's days repeat: each is parsed once)."""
+    return parse_amazon_datetime(text, day_first=day_first).date()
+
+
+@functools.lru_cache(maxsize=1024)
+def _aware(text: str) -> datetime:
+    return parse_amazon_datetime(text)
 
 
 def signed_quantity(text: str) -> int:
@@ -383,7 +396,7 @@ def _moment(text: str | None, line: int, problems) -> datetime | None:
     if not text:
         return None
     try:
-        return parse_amazon_datetime(text)
+        return _aware(text)
     except ValueError as error:
         problems.append((line, f"Date and Time: {error}, left empty"))
         return None
@@ -405,5 +418,8 @@ def _numbered(events: list[LedgerEvent]) -> tuple[LedgerEvent, ...]:
     for event in events:
         identity = _identity(event)
         seen[identity] += 1
-        numbered.append(replace(event, occurrence=seen[identity]))
+        occurrence = seen[identity]
+        numbered.append(
+            event if occurrence == 1 else replace(event, occurrence=occurrence)
+        )
     return tuple(numbered)
