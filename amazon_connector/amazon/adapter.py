@@ -476,6 +476,78 @@ class SpApiAdapter:
                 return
             params = {"nextToken": next_token}
 
+    def get_inventory_summaries(
+        self,
+        marketplace_id: str,
+        *,
+        seller_skus: Iterable[str] | None = None,
+        start_datetime: datetime | None = None,
+    ) -> Iterator[list[dict]]:
+        """Yield the pages of getInventorySummaries with details (each a list of
+        ``InventorySummary`` dicts) for one marketplace, following
+        ``pagination.nextToken`` (valid 30 seconds: read the pages one after the
+        other; the criteria are resent with it, as Amazon requires with
+        ``startDateTime``). ``seller_skus``: only those SKUs, asked 50 at a time
+        (Amazon's limit); ``start_datetime``: only the SKUs changed since then
+        (Amazon then ignores ``seller_skus``). A token Amazon no longer accepts
+        raises :class:`AmazonPaginationExpired`."""
+        marketplace_id = _required(marketplace_id, "marketplace_id")
+        skus = _list(seller_skus)
+        params = _drop_none(
+            {
+                "details": True,
+                "granularityType": "Marketplace",
+                "granularityId": marketplace_id,
+                "marketplaceIds": marketplace_id,
+                "startDateTime": _iso(start_datetime),
+            }
+        )
+        if not skus or start_datetime is not None:
+            return self._inventory_pages(params)
+        batches = [skus[i : i + 50] for i in range(0, len(skus), 50)]
+        return (
+            page
+            for batch in batches
+            for page in self._inventory_pages(dict(params, sellerSkus=",".join(batch)))
+        )
+
+    def _inventory_pages(self, params: dict) -> Iterator[list[dict]]:
+        client = self._client(compat.InventoriesClient)
+        token = None
+        while True:
+            page_params = dict(params, nextToken=token) if token else dict(params)
+            try:
+                payload = self._call(
+                    "getInventorySummaries",
+                    "GET",
+                    lambda p=page_params: client.get_inventory_summary_marketplace(**p),
+                )
+            except AmazonPermanentError as error:
+                if token and error.status == 400:
+                    raise AmazonPaginationExpired(
+                        f"{error.message} The pagination token was refused (it is "
+                        "valid 30 seconds): the summaries must be read again from "
+                        "their first page.",
+                        operation=error.operation,
+                        status=error.status,
+                        code=error.code,
+                        request_id=error.request_id,
+                    ) from error
+                raise
+            payload = self._expect(payload, dict, "getInventorySummaries")
+            result = self._expect(
+                payload.get("payload") or {}, dict, "getInventorySummaries"
+            )
+            yield self._expect(
+                result.get("inventorySummaries") or [], list, "getInventorySummaries"
+            )
+            pagination = payload.get("pagination")
+            token = (
+                pagination.get("nextToken") if isinstance(pagination, dict) else None
+            )
+            if not token:
+                return
+
     def create_report(
         self,
         report_type: str,

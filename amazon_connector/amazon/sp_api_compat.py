@@ -42,6 +42,7 @@ from urllib.parse import quote, urlsplit
 import httpx
 from sp_api.api import (
     FeedsV20210630,
+    Inventories,
     ListingsItemsV20210801,
     OrdersV0,
     OrdersV20260101,
@@ -331,6 +332,10 @@ class FeedsClient(CompatClient, FeedsV20210630):
             f"/feeds/2021-06-30/documents/{_quote(feed_document_id)}",
             add_marketplace=False,
         )
+
+
+class InventoriesClient(CompatClient, Inventories):
+    """FBA Inventory API v1 (getInventorySummaries)."""
 
 
 class ReportsClient(CompatClient, Reports):

@@ -31,6 +31,7 @@ RATE_LIMITS: dict[str, tuple[float, int]] = {
     "getReportDocument": (0.0167, 15),
     "patchListingsItem": (5.0, 5),
     "getListingsItem": (5.0, 10),
+    "getInventorySummaries": (2.0, 2),
 }
 
 
