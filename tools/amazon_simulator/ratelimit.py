@@ -38,6 +38,7 @@ PLAN_MODELS = (
     "feeds_2021-06-30.json",
     "reports_2021-06-30.json",
     "listingsItems_2021-08-01.json",
+    "fbaInventory.json",
 )
 #: The responses that carry x-amzn-RateLimit-Limit when the model cannot say: the
 #: success and 400/404, as every operation of the pinned models lists them.
@@ -59,6 +60,7 @@ FALLBACK_PLANS: dict[str, tuple[float, int]] = {
     "getReportDocument": (0.0167, 15),
     "getListingsItem": (5.0, 10),
     "patchListingsItem": (5.0, 5),
+    "getInventorySummaries": (2.0, 2),
 }
 
 _PLAN_TABLE = re.compile(
