@@ -32,6 +32,11 @@ stock. The events and their rows:
 - a transfer between centres: a ``WhseTransfers`` pair (-n, +n) that nets to
   zero.
 
+An FBA order shipped is written whatever the stock: a SKU never given stock
+goes below zero (no real Amazon would ship it). Give stock first
+(``SimulatorState.fba_seed``, ``generate_orders(fba_stock=...)``); the other
+events refuse to take away units a centre does not hold.
+
 Plain Python, no HTTP: ``SimulatorState`` holds one and takes its lock.
 """
 

@@ -403,3 +403,15 @@ def test_the_control_hooks_drive_the_fba_stock():
         assert shipped and all(
             sim.state.fba_stock.get(sku, {}).get("SELLABLE", 0) >= 2 for sku in shipped
         )
+
+
+def test_a_simulator_started_with_orders_can_give_them_fba_stock():
+    sim = AmazonSimulator(seed=8, orders=40, fba_stock=1)
+    ledger = sim.state.fba.ledger
+    assert {r.event_type for r in ledger} == {"Receipts", "Shipments"}
+    assert all(units.get("SELLABLE", 0) >= 1 for units in sim.state.fba_stock.values())
+    # without it the shipments are written all the same: below zero, as no real
+    # Amazon would have them (a test that reads the ledger gives stock first)
+    bare = AmazonSimulator(seed=8, orders=40).state
+    assert {r.event_type for r in bare.fba.ledger} == {"Shipments"}
+    assert all(units["SELLABLE"] < 0 for units in bare.fba_stock.values())
