@@ -183,6 +183,8 @@ class FbaInventory:
         self.shipped: Counter = Counter()
         #: (country, sku) -> when its stock or inbound last changed.
         self.changed: dict[tuple[str, str], datetime] = {}
+        #: (country, sku) -> its loss rows (reason M), oldest first.
+        self.losses: dict[tuple[str, str], list[LedgerRow]] = {}
         self._references = 0
 
     # -- what Amazon holds
@@ -200,11 +202,8 @@ class FbaInventory:
         }
 
     def researching(self, country: str, sku: str) -> int:
-        return sum(
-            row.unreconciled or 0
-            for row in self.ledger
-            if row.reason == "M" and row.sku == sku and row.country == country
-        )
+        """Units of ``sku`` lost in ``country`` and not found yet."""
+        return sum(row.unreconciled or 0 for row in self.losses.get((country, sku), ()))
 
     def inbound_of(self, country: str, sku: str) -> dict[str, int]:
         """Units of ``sku`` on their way to ``country``'s centres, by the status of
@@ -458,17 +457,16 @@ class FbaInventory:
             )
         if reason == "M":
             rows[0].reconciled, rows[0].unreconciled = 0, -quantity
+            self.losses.setdefault((rows[0].country, sku), []).append(rows[0])
         if reason == "F":
             self._reconcile_losses(rows[0].country, sku, quantity)
         return rows
 
     def _reconcile_losses(self, country: str, sku: str, found: int) -> None:
         """Units found reconcile the oldest losses of the SKU first."""
-        for row in self.ledger:
+        for row in self.losses.get((country, sku), ()):
             if found <= 0:
                 return
-            if row.reason != "M" or row.sku != sku or row.country != country:
-                continue
             taken = min(found, row.unreconciled or 0)
             row.unreconciled -= taken
             row.reconciled += taken

@@ -211,6 +211,9 @@ class FbaStateMixin:
             now = self.now()
             criteria = _summaries_criteria(params)
             marketplace_id = criteria["marketplaceId"]
+            reserved = fba_summaries.reserved_units(
+                self.orders.values(), marketplace_id
+            )
             token = _single(params, "nextToken")
             if token:
                 page = self._pages.pop(token, None)
@@ -225,9 +228,6 @@ class FbaStateMixin:
                     )
                 skus, offset = page["skus"], page["offset"]
             else:
-                reserved = fba_summaries.reserved_units(
-                    self.orders.values(), marketplace_id
-                )
                 skus = fba_summaries.chosen_skus(
                     self.fba,
                     reserved,
@@ -236,29 +236,10 @@ class FbaStateMixin:
                     since=criteria["since"],
                 )
                 offset = 0
-            reserved = fba_summaries.reserved_units(
-                self.orders.values(), marketplace_id
-            )
             size = fba_summaries.PAGE_SIZE
-            result = {
-                "payload": {
-                    "granularity": {
-                        "granularityType": "Marketplace",
-                        "granularityId": marketplace_id,
-                    },
-                    "inventorySummaries": [
-                        fba_summaries.summary(
-                            self.fba,
-                            sku,
-                            marketplace_id,
-                            reserved[sku],
-                            details=criteria["details"],
-                            now=now,
-                        )
-                        for sku in skus[offset : offset + size]
-                    ],
-                }
-            }
+            result = self._summaries_page(
+                skus[offset : offset + size], reserved, criteria, now
+            )
             if offset + size < len(skus):
                 token = secrets.token_urlsafe(24)
                 self._pages[token] = {
@@ -270,6 +251,30 @@ class FbaStateMixin:
                 }
                 result["pagination"] = {"nextToken": token}
             return result
+
+    def _summaries_page(self, skus, reserved, criteria, now) -> dict:
+        marketplace_id = criteria["marketplaceId"]
+        stock = self.fba.fba_stock(BY_ID[marketplace_id].country)
+        return {
+            "payload": {
+                "granularity": {
+                    "granularityType": "Marketplace",
+                    "granularityId": marketplace_id,
+                },
+                "inventorySummaries": [
+                    fba_summaries.summary(
+                        self.fba,
+                        sku,
+                        marketplace_id,
+                        reserved[sku],
+                        stock.get(sku, {}),
+                        details=criteria["details"],
+                        now=now,
+                    )
+                    for sku in skus
+                ],
+            }
+        }
 
 
 def _single(params, name: str) -> str | None:

@@ -61,13 +61,14 @@ def summary(
     sku: str,
     marketplace_id: str,
     reserved: int,
+    stock: dict[str, int],
     *,
     details: bool,
     now: datetime,
 ) -> dict:
-    """The ``InventorySummary`` of one SKU in one marketplace."""
+    """The ``InventorySummary`` of one SKU in one marketplace, ``stock`` its
+    units per disposition there."""
     country = BY_ID[marketplace_id].country
-    stock = fba.fba_stock(country).get(sku, {})
     inbound = fba.inbound_of(country, sku)
     researching = fba.researching(country, sku)
     unfulfillable = {
