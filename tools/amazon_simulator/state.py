@@ -181,7 +181,10 @@ class SimulatorState(FbaStateMixin):
     (column names Amazon appends, with empty values), ``listings_report_layouts``
     (the listings report's layout per marketplace code or id: "de-4140", "ja",
     "custom", "no-status"; reportOptions custom=true gives "custom"),
-    ``visibility_delay``. ``listings_item_requests`` records each getListingsItem.
+    ``visibility_delay``, ``ledger_report_style`` (the Inventory Ledger report's
+    variant, ``ledger_report.STYLES``; None: "api"), ``ledger_shipment_ids``
+    (False: Shipments rows without a Reference ID). ``listings_item_requests``
+    records each getListingsItem.
     """
 
     def __init__(
@@ -1792,6 +1795,8 @@ class SimulatorState(FbaStateMixin):
                 "feeds": len(self.feeds),
                 "reports": len(self.reports),
                 "returns": len(self.returns),
+                "fbaLedgerRows": len(self.fba.ledger),
+                "fbaStock": self.fba.fba_stock(),
                 "shipmentConfirmations": len(self.shipment_confirmations),
                 "listingsPatches": len(self.listings_patches),
                 "listings": {

@@ -6,12 +6,14 @@ input that is refused without changing anything."""
 
 import copy
 import csv
+import gzip
 import io
 from collections import Counter
 from datetime import datetime, timedelta, timezone
 
+import httpx
 import pytest
-from amazon_simulator import SimulatorState
+from amazon_simulator import AmazonSimulator, SimulatorState
 from amazon_simulator.fba_inventory import fnsku_of
 from amazon_simulator.ledger_report import COLUMNS, REPORT_TYPE, STYLES
 
@@ -288,3 +290,35 @@ def test_generated_fba_orders_come_with_their_stock(state):
     receipts = [r for r in state.fba.ledger if r.event_type == "Receipts"]
     assert all(r.moment.strftime("%Y-%m-%dT%H:%M:%SZ") < first_order for r in receipts)
     assert all(s.status == "CLOSED" for s in state.fba.inbound.values())
+
+
+def test_the_ledger_report_over_the_reports_api():
+    with AmazonSimulator(seed=4, clock=lambda: NOW) as sim:
+        sim.state.fba_seed({"SKU-0005": 2}, at=NOW - timedelta(days=1))
+        sim.state.result_compression = "always"
+        with sim.client() as http:
+            body = {
+                "reportType": REPORT_TYPE,
+                "marketplaceIds": [DE],
+                "dataStartTime": (NOW - timedelta(days=1)).isoformat(),
+                "dataEndTime": NOW.isoformat(),
+            }
+            report_id = http.post("/reports/2021-06-30/reports", json=body).json()[
+                "reportId"
+            ]
+            for _poll in range(5):
+                found = http.get(f"/reports/2021-06-30/reports/{report_id}").json()
+                if found["processingStatus"] == "DONE":
+                    break
+            assert found["processingStatus"] == "DONE"
+            document = http.get(
+                f"/reports/2021-06-30/documents/{found['reportDocumentId']}"
+            ).json()
+            assert document["compressionAlgorithm"] == "GZIP"
+            content = gzip.decompress(httpx.get(document["url"]).content)
+            assert http.get("/_sim/state").json()["fbaStock"] == {
+                "SKU-0005": {"SELLABLE": 2}
+            }
+    header, row = csv.reader(io.StringIO(content.decode()), delimiter="\t")
+    assert header == ENGLISH
+    assert row[3] == "SKU-0005" and row[5] == "Receipts" and row[7] == "2"
