@@ -2,12 +2,12 @@
 the Inventory Ledger of every movement of them.
 
 Stock is kept per fulfilment centre, SKU and disposition (``SELLABLE`` or one of
-the unsellable dispositions of :data:`UNSELLABLE`); each fulfilment centre is in
-one country (:data:`CENTRES`), and a country's centres are one pool: the ledger
-report and the inventory summaries of a marketplace are those of its country
-(the simulator has no Pan-European pooling).
+the unsellable dispositions of ``fba_ledger.UNSELLABLE``); each fulfilment centre
+is in one country (``fba_ledger.CENTRES``), and a country's centres are one pool:
+the ledger report and the inventory summaries of a marketplace are those of its
+country (the simulator has no Pan-European pooling).
 
-Every change of the stock is a ledger row (:class:`LedgerRow`), the columns of
+Every change of the stock is a ledger row (``fba_ledger.LedgerRow``), the columns of
 Amazon's ``GET_LEDGER_DETAIL_VIEW_DATA`` (SP-API.md, "FBA inventory"); nothing
 changes the stock but a row, so the ledger's sum per SKU and disposition is the
 stock. The events and their rows:
@@ -22,7 +22,7 @@ stock. The events and their rows:
   shows there is not documented);
 - an inbound shipment received: ``Receipts`` rows, Reference ID the shipment id
   (``FBA15…``); units not received stay inbound until the shipment is closed;
-- adjustments with Amazon's reason codes (:data:`REASONS`): ``M`` lost (the
+- adjustments with Amazon's reason codes (``fba_ledger.REASONS``): ``M`` lost (the
   units are *researching* until found), ``F`` found, ``E`` damaged in a centre
   (two rows: ``SELLABLE`` -n, ``WAREHOUSE_DAMAGED`` +n), ``D`` disposed; any
   other code (``G``, which nobody documents) is written as given;
@@ -43,112 +43,28 @@ Plain Python, no HTTP: ``SimulatorState`` holds one and takes its lock.
 from __future__ import annotations
 
 import hashlib
-import string
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
+from .fba_ledger import (
+    ADJUSTMENTS,
+    ALPHANUMERIC,
+    CENTRE_COUNTRY,
+    CUSTOMER_RETURNS,
+    DISPOSITIONS,
+    REASONS,
+    RECEIPTS,
+    SELLABLE,
+    SHIPMENTS,
+    VENDOR_RETURNS,
+    WHSE_TRANSFERS,
+    LedgerRow,
+    country_of,
+    default_centre,
+    fnsku_of,
+)
 from .generator import CATALOGUE
-from .marketplaces import BY_ID, MARKETPLACES
-
-SHIPMENTS = "Shipments"
-RECEIPTS = "Receipts"
-CUSTOMER_RETURNS = "CustomerReturns"
-VENDOR_RETURNS = "VendorReturns"
-WHSE_TRANSFERS = "WhseTransfers"
-ADJUSTMENTS = "Adjustments"
-
-SELLABLE = "SELLABLE"
-#: The unsellable dispositions and the unfulfillableQuantity figure of each.
-UNSELLABLE = {
-    "CUSTOMER_DAMAGED": "customerDamagedQuantity",
-    "WAREHOUSE_DAMAGED": "warehouseDamagedQuantity",
-    "DISTRIBUTOR_DAMAGED": "distributorDamagedQuantity",
-    "CARRIER_DAMAGED": "carrierDamagedQuantity",
-    "DEFECTIVE": "defectiveQuantity",
-    "EXPIRED": "expiredQuantity",
-}
-DISPOSITIONS = (SELLABLE, *UNSELLABLE)
-
-#: Amazon's adjustment reason codes the simulator writes, and the sign their
-#: quantity must have (Seller Central's Inventory Ledger help); any other code is
-#: written as given.
-REASONS = {"M": -1, "F": +1, "E": -1, "D": -1}
-
-#: The fulfilment centres of each marketplace's country, the first one the
-#: default (the returns report's centres first: returns.py).
-CENTRES = {
-    "US": ("LEX1", "PHX7"),
-    "UK": ("LTN4", "BHX4"),
-    "DE": ("LEJ1", "DTM2"),
-    "FR": ("ORY1", "LIL1"),
-    "IT": ("MXP5", "FCO1"),
-    "ES": ("MAD4", "BCN1"),
-    "JP": ("NRT5", "KIX2"),
-}
-#: Fulfilment centre -> country (GB, not UK: the ledger's Country column).
-CENTRE_COUNTRY = {
-    centre: MARKETPLACES[code].country
-    for code, centres in CENTRES.items()
-    for centre in centres
-}
-#: The fixed offset the ledger writes a country's times in (no daylight saving).
-UTC_OFFSETS = {"US": -7, "GB": 0, "JP": 9}
-DEFAULT_UTC_OFFSET = 1
-
-_ALPHANUMERIC = string.ascii_uppercase + string.digits
-
-
-def fnsku_of(sku: str) -> str:
-    """Amazon's fulfilment network SKU of a seller SKU: ``X00`` and 7 letters or
-    digits, the same for a SKU in every run."""
-    digest = int.from_bytes(hashlib.sha256(sku.encode()).digest()[:8], "big")
-    chars = []
-    for _ in range(7):
-        digest, index = divmod(digest, len(_ALPHANUMERIC))
-        chars.append(_ALPHANUMERIC[index])
-    return "X00" + "".join(chars)
-
-
-def country_of(marketplace_id: str) -> str:
-    return BY_ID[marketplace_id].country
-
-
-def default_centre(marketplace_id: str) -> str:
-    return CENTRES[BY_ID[marketplace_id].code][0]
-
-
-def local_time(moment: datetime, country: str) -> datetime:
-    """``moment`` in the country's ledger time (:data:`UTC_OFFSETS`)."""
-    offset = UTC_OFFSETS.get(country, DEFAULT_UTC_OFFSET)
-    return moment.astimezone(timezone(timedelta(hours=offset)))
-
-
-@dataclass
-class LedgerRow:
-    """One row of the ledger (one movement of units of one SKU)."""
-
-    moment: datetime  # when it happened (UTC)
-    fnsku: str
-    asin: str
-    sku: str
-    title: str
-    event_type: str
-    reference_id: str
-    quantity: int
-    centre: str
-    disposition: str
-    reason: str = ""
-    reconciled: int | None = None  # of a loss: units found since
-    unreconciled: int | None = None  # of a loss: units not found yet
-
-    @property
-    def country(self) -> str:
-        return CENTRE_COUNTRY.get(self.centre, "")
-
-    @property
-    def local_moment(self) -> datetime:
-        return local_time(self.moment, self.country)
 
 
 @dataclass
@@ -227,7 +143,7 @@ class FbaInventory:
         seed = hashlib.sha256(f"{prefix}{self._references}".encode()).digest()
         if size:
             return prefix + "".join(
-                _ALPHANUMERIC[b % len(_ALPHANUMERIC)] for b in seed[:size]
+                ALPHANUMERIC[b % len(ALPHANUMERIC)] for b in seed[:size]
             )
         return prefix + str(int.from_bytes(seed[:5], "big") % 10**10).zfill(10)
 

@@ -17,7 +17,8 @@ from datetime import datetime, timedelta
 
 from . import fba_summaries
 from .errors import invalid_input
-from .fba_inventory import CENTRE_COUNTRY, SELLABLE, check_units, default_centre
+from .fba_inventory import check_units
+from .fba_ledger import CENTRE_COUNTRY, SELLABLE, default_centre
 from .marketplaces import BY_ID, MARKETPLACES, by_code
 from .timeutil import parse_iso
 

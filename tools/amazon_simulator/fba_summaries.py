@@ -25,7 +25,8 @@ from __future__ import annotations
 from collections import Counter
 from datetime import datetime
 
-from .fba_inventory import SELLABLE, UNSELLABLE, FbaInventory, fnsku_of
+from .fba_inventory import FbaInventory
+from .fba_ledger import SELLABLE, UNSELLABLE, fnsku_of
 from .marketplaces import BY_ID
 from .timeutil import iso
 

@@ -41,7 +41,7 @@ import io
 from dataclasses import dataclass
 from datetime import datetime
 
-from .fba_inventory import SHIPMENTS, LedgerRow
+from .fba_ledger import SHIPMENTS, LedgerRow
 from .marketplaces import BY_ID
 
 REPORT_TYPE = "GET_LEDGER_DETAIL_VIEW_DATA"

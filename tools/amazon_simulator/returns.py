@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from .fba_inventory import fnsku_of
+from .fba_ledger import fnsku_of
 from .marketplaces import BY_ID
 from .money import local_format
 from .timeutil import iso, parse_iso

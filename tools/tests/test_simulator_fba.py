@@ -14,7 +14,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 from amazon_simulator import AmazonSimulator, SimulatorState, schemas
-from amazon_simulator.fba_inventory import UNSELLABLE
+from amazon_simulator.fba_ledger import UNSELLABLE
 from amazon_simulator.ledger_report import REPORT_TYPE
 
 DE, US = "A1PA6795UKMFR9", "ATVPDKIKX0DER"

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta, timezone
 import httpx
 import pytest
 from amazon_simulator import AmazonSimulator, SimulatorState
-from amazon_simulator.fba_inventory import fnsku_of
+from amazon_simulator.fba_ledger import fnsku_of
 from amazon_simulator.ledger_report import COLUMNS, REPORT_TYPE, STYLES
 
 NOW = datetime(2026, 12, 10, 12, 0, tzinfo=timezone.utc)
