@@ -72,11 +72,7 @@ def summary(
     country = BY_ID[marketplace_id].country
     inbound = fba.inbound_of(country, sku)
     researching = fba.researching(country, sku)
-    unfulfillable = {
-        figure: stock.get(disposition, 0) for disposition, figure in UNSELLABLE.items()
-    }
-    fulfillable = stock.get(SELLABLE, 0) - reserved
-    total_unfulfillable = sum(unfulfillable.values())
+    figures = inventory_details(stock, reserved, inbound, researching)
     asin, title = fba.product_info(sku)
     result = {
         "asin": asin,
@@ -85,39 +81,50 @@ def summary(
         "condition": "NewItem",
         "lastUpdatedTime": iso(fba.changed.get((country, sku), now)),
         "productName": title,
-        "totalQuantity": fulfillable
+        "totalQuantity": figures["fulfillableQuantity"]
         + reserved
         + researching
-        + total_unfulfillable
+        + figures["unfulfillableQuantity"]["totalUnfulfillableQuantity"]
         + sum(inbound.values()),
         "stores": [],
     }
     if details:
-        result["inventoryDetails"] = {
-            "fulfillableQuantity": fulfillable,
-            "inboundWorkingQuantity": inbound["WORKING"],
-            "inboundShippedQuantity": inbound["SHIPPED"],
-            "inboundReceivingQuantity": inbound["RECEIVING"],
-            "reservedQuantity": {
-                "totalReservedQuantity": reserved,
-                "pendingCustomerOrderQuantity": reserved,
-                "pendingTransshipmentQuantity": 0,
-                "fcProcessingQuantity": 0,
-            },
-            "researchingQuantity": {
-                "totalResearchingQuantity": researching,
-                "researchingQuantityBreakdown": [
-                    {"name": "researchingQuantityInShortTerm", "quantity": researching}
-                ]
-                if researching
-                else [],
-            },
-            "unfulfillableQuantity": {
-                "totalUnfulfillableQuantity": total_unfulfillable,
-                **unfulfillable,
-            },
-        }
+        result["inventoryDetails"] = figures
     return result
+
+
+def inventory_details(
+    stock: dict[str, int], reserved: int, inbound: Counter, researching: int
+) -> dict:
+    """``InventoryDetails`` of units per disposition, reserved, inbound (per
+    shipment status) and researching."""
+    unfulfillable = {
+        figure: stock.get(disposition, 0) for disposition, figure in UNSELLABLE.items()
+    }
+    return {
+        "fulfillableQuantity": stock.get(SELLABLE, 0) - reserved,
+        "inboundWorkingQuantity": inbound["WORKING"],
+        "inboundShippedQuantity": inbound["SHIPPED"],
+        "inboundReceivingQuantity": inbound["RECEIVING"],
+        "reservedQuantity": {
+            "totalReservedQuantity": reserved,
+            "pendingCustomerOrderQuantity": reserved,
+            "pendingTransshipmentQuantity": 0,
+            "fcProcessingQuantity": 0,
+        },
+        "researchingQuantity": {
+            "totalResearchingQuantity": researching,
+            "researchingQuantityBreakdown": [
+                {"name": "researchingQuantityInShortTerm", "quantity": researching}
+            ]
+            if researching
+            else [],
+        },
+        "unfulfillableQuantity": {
+            "totalUnfulfillableQuantity": sum(unfulfillable.values()),
+            **unfulfillable,
+        },
+    }
 
 
 def chosen_skus(
