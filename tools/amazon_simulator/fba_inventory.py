@@ -453,12 +453,13 @@ def check_units(items: dict[str, int]) -> None:
             raise ValueError(f"Units of {sku} must be a whole number >= 1.")
 
 
-def catalogue_info(listings: dict[str, dict]):
+def catalogue_info(listings_of):
     """The ``product_info`` of :class:`FbaInventory`: a SKU's ASIN and title from
-    the seller's listings, else the generator's catalogue, else made up."""
+    the seller's listings (``listings_of()``), else the generator's catalogue,
+    else made up."""
 
     def product_info(sku: str) -> tuple[str, str]:
-        listing = listings.get(sku) or {}
+        listing = listings_of().get(sku) or {}
         product = CATALOGUE.get(sku)
         asin = listing.get("asin") or (product.asin if product else "")
         title = listing.get("title") or (product.title if product else sku)

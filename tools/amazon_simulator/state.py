@@ -228,7 +228,7 @@ class SimulatorState(FbaStateMixin):
         self.returns_report_style: str | None = None
         #: FBA stock and ledger; the ledger report's variant (ledger_report.STYLES,
         #: None: "api") and whether its Shipments rows carry a shipment id.
-        self.fba = FbaInventory(catalogue_info(self.listings))
+        self.fba = FbaInventory(catalogue_info(lambda: self.listings))
         self.ledger_report_style: str | None = None
         self.ledger_shipment_ids = True
         # Amazon refuses a createdBefore/lastUpdatedBefore later than 2 min ago.
