@@ -207,7 +207,8 @@ class FbaStateMixin:
     # -- FBA Inventory API
     def get_inventory_summaries(self, params) -> dict:
         """getInventorySummaries (see ``fba_summaries``): 50 summaries a page, a
-        nextToken valid 30 seconds that must come with the same parameters."""
+        nextToken valid 30 seconds, for the same marketplace and startDateTime
+        (Amazon: "use both startDateTime and nextToken to get the next page")."""
         with self.lock:
             now = self.now()
             criteria = _summaries_criteria(params)
@@ -222,7 +223,7 @@ class FbaStateMixin:
                     page is None
                     or page["kind"] != "inventorySummaries"
                     or page["expires"] <= now
-                    or page["criteria"] != criteria
+                    or page["criteria"] != _page_key(criteria)
                 ):
                     raise invalid_input(
                         "Invalid nextToken: the token is expired or unknown."
@@ -247,7 +248,7 @@ class FbaStateMixin:
                     "kind": "inventorySummaries",
                     "skus": skus,
                     "offset": offset + size,
-                    "criteria": criteria,
+                    "criteria": _page_key(criteria),
                     "expires": now + SUMMARIES_TOKEN_TTL,
                 }
                 result["pagination"] = {"nextToken": token}
@@ -281,6 +282,11 @@ class FbaStateMixin:
 def _single(params, name: str) -> str | None:
     values = params.get(name)
     return values[-1] if values else None
+
+
+def _page_key(criteria: dict) -> tuple:
+    """What a next page must be asked with as its first page was."""
+    return criteria["marketplaceId"], criteria["since"]
 
 
 def _summaries_criteria(params) -> dict:

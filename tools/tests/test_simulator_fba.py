@@ -267,15 +267,21 @@ def test_the_summaries_come_fifty_a_page(seeded):
     )
 
 
-def test_a_next_token_lives_30_seconds_and_keeps_its_parameters(seeded):
+def test_a_next_token_lives_30_seconds_and_keeps_its_start_date(seeded):
     state, clock = seeded
-    token = state.get_inventory_summaries(summaries_params(DE))["pagination"][
-        "nextToken"
-    ]
-    other = summaries_params(DE, nextToken=token)
-    other["details"] = ["false"]
-    with pytest.raises(Exception, match="nextToken"):
-        state.get_inventory_summaries(other)
+    since = (clock.now - timedelta(days=1)).isoformat()
+    token = state.get_inventory_summaries(summaries_params(DE, startDateTime=since))[
+        "pagination"
+    ]["nextToken"]
+    with pytest.raises(Exception, match="nextToken"):  # without startDateTime
+        state.get_inventory_summaries(summaries_params(DE, nextToken=token))
+    token = state.get_inventory_summaries(summaries_params(DE, startDateTime=since))[
+        "pagination"
+    ]["nextToken"]
+    page = state.get_inventory_summaries(
+        summaries_params(DE, startDateTime=since, nextToken=token)
+    )
+    assert len(page["payload"]["inventorySummaries"]) == 50
     token = state.get_inventory_summaries(summaries_params(DE))["pagination"][
         "nextToken"
     ]
