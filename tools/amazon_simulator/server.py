@@ -406,7 +406,9 @@ class SimulatorHandler(BaseHTTPRequestHandler):
     def _control_generate(self) -> Response:
         body = self._json_body()
         stock = body.get("fbaStock")
-        if stock is not None and (not isinstance(stock, int) or stock < 0):
+        if stock is not None and (
+            not isinstance(stock, int) or isinstance(stock, bool) or stock < 0
+        ):
             raise invalid_input("fbaStock must be a whole number of units >= 0.")
         ids = self.server.state.generate_orders(
             int(body.get("count", 1)), fba_stock=stock
