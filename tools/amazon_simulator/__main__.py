@@ -19,6 +19,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--orders", type=int, default=40, help="orders to generate")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
+        "--fba-stock",
+        type=int,
+        default=None,
+        metavar="UNITS",
+        help="give the generated FBA orders' SKUs FBA stock, UNITS to spare each",
+    )
+    parser.add_argument(
         "--settlements",
         action="store_true",
         help="publish a settlement report per marketplace",
@@ -39,6 +46,7 @@ def main(argv: list[str] | None = None) -> int:
         port=args.port,
         unlimited_quota="--unlimited-quota" if args.unlimited_quota else None,
         orders=args.orders,
+        fba_stock=args.fba_stock,
     )
     sim.start()
     if args.settlements:

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from .fba_ledger import fnsku_of
 from .marketplaces import BY_ID
 from .money import local_format
 from .timeutil import iso, parse_iso
@@ -450,7 +451,7 @@ def _fba_rows(entry: dict) -> list[dict]:
             "order": entry["order_id"],
             "sku": items[unit["orderItemId"]]["sku"],
             "asin": items[unit["orderItemId"]]["asin"],
-            "fnsku": items[unit["orderItemId"]]["asin"],
+            "fnsku": fnsku_of(items[unit["orderItemId"]]["sku"]),
             "title": items[unit["orderItemId"]]["title"],
             "quantity": "1",
             "fc": entry["fulfillment_center"],

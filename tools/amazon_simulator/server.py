@@ -11,6 +11,14 @@ the listings compactly), ``POST /_sim/advance`` (``{orderId, status}``),
 included), ``POST /_sim/refund``
 (``{orderId}`` and ``refund``'s options: ``shape``, ``items``, ``amount``,
 ``restocking_fee``; the next settlement of the order's marketplace writes it).
+``POST /_sim/generate`` takes ``fbaStock`` too (``generate_orders``' ``fba_stock``).
+FBA stock (``fba_state``; ``at`` an ISO date-time, ``fulfillmentCenter`` or
+``marketplace`` where the units are): ``POST /_sim/fba/inbound`` (``{shipmentId,
+items: {sku: units}, received, shipped, close}`` or ``{seed: {sku: units}}``),
+``POST /_sim/fba/adjust`` (``{sku, quantity, reason, disposition}``), ``POST
+/_sim/fba/removal`` (``{orderId, items, disposition, disposal}``), ``POST
+/_sim/fba/transfer`` (``{sku, units, from, to}``); each answers the ledger rows
+it wrote and the SKUs' stock.
 """
 
 from __future__ import annotations
@@ -95,6 +103,16 @@ ROUTES = [
     ("POST", r"/_sim/listings", None, "_control_listings"),
     ("POST", r"/_sim/refund", None, "_control_refund"),
     ("POST", r"/_sim/returns", None, "_control_returns"),
+    (
+        "GET",
+        r"/fba/inventory/v1/summaries",
+        "getInventorySummaries",
+        "_get_inventory_summaries",
+    ),
+    ("POST", r"/_sim/fba/inbound", None, "_control_fba_inbound"),
+    ("POST", r"/_sim/fba/adjust", None, "_control_fba_adjust"),
+    ("POST", r"/_sim/fba/removal", None, "_control_fba_removal"),
+    ("POST", r"/_sim/fba/transfer", None, "_control_fba_transfer"),
 ]
 _COMPILED = [(m, re.compile(p + r"/?$"), op, h) for m, p, op, h in ROUTES]
 #: Operations that do not need an access token (LWA itself and presigned URLs).
@@ -353,6 +371,9 @@ class SimulatorHandler(BaseHTTPRequestHandler):
     def _get_report_document(self, doc_id) -> Response:
         return Response.json(200, self.server.state.get_report_document(doc_id))
 
+    def _get_inventory_summaries(self) -> Response:
+        return Response.json(200, self.server.state.get_inventory_summaries(self.query))
+
     def _get_listings_item(self, seller_id, sku) -> Response:
         return Response.json(
             200, self.server.state.get_listings_item(seller_id, sku, self.query)
@@ -384,7 +405,14 @@ class SimulatorHandler(BaseHTTPRequestHandler):
 
     def _control_generate(self) -> Response:
         body = self._json_body()
-        ids = self.server.state.generate_orders(int(body.get("count", 1)))
+        stock = body.get("fbaStock")
+        if stock is not None and (
+            not isinstance(stock, int) or isinstance(stock, bool) or stock < 0
+        ):
+            raise invalid_input("fbaStock must be a whole number of units >= 0.")
+        ids = self.server.state.generate_orders(
+            int(body.get("count", 1)), fba_stock=stock
+        )
         return Response.json(200, {"orderIds": ids})
 
     def _control_settlement(self) -> Response:
@@ -475,6 +503,110 @@ class SimulatorHandler(BaseHTTPRequestHandler):
         except (TypeError, ValueError) as error:
             raise invalid_input(str(error)) from None
         return Response.json(200, {"returns": made})
+
+    # -- FBA stock (fba_state)
+    def _fba_control(self, action) -> Response:
+        """Run ``action(state, body, at)`` on the JSON body; answer the ledger rows
+        it wrote and the stock of their SKUs."""
+        body = self._json_body()
+        state = self.server.state
+        if not isinstance(body, dict):
+            raise invalid_input("The body must be a JSON object.")
+        with state.lock:
+            try:
+                at = parse_iso(body["at"]) if body.get("at") else None
+                before = len(state.fba.ledger)
+                action(state, body, at)
+            except (KeyError, TypeError, ValueError) as error:
+                raise invalid_input(f"{type(error).__name__}: {error}") from None
+            rows = state.fba.ledger[before:]
+            stock = state.fba_stock
+        return Response.json(
+            200,
+            {
+                "rows": [_row_view(row) for row in rows],
+                "stock": {row.sku: stock.get(row.sku, {}) for row in rows},
+            },
+        )
+
+    def _control_fba_inbound(self) -> Response:
+        def action(state, body, at):
+            if "seed" in body:
+                marketplace = body.get("marketplace")
+                state.fba_seed(body["seed"], at=at, marketplace=marketplace)
+                return
+            state.fba_inbound_shipment(
+                body["shipmentId"],
+                body["items"],
+                received=body.get("received"),
+                shipped=bool(body.get("shipped", True)),
+                at=at,
+                **_centre(body),
+            )
+            if body.get("close"):
+                state.close_inbound_shipment(body["shipmentId"], at=at)
+
+        return self._fba_control(action)
+
+    def _control_fba_adjust(self) -> Response:
+        def action(state, body, at):
+            state.fba_adjust(
+                body["sku"],
+                body["quantity"],
+                body["reason"],
+                body.get("disposition", "SELLABLE"),
+                at=at,
+                reference_id=body.get("referenceId"),
+                **_centre(body),
+            )
+
+        return self._fba_control(action)
+
+    def _control_fba_removal(self) -> Response:
+        def action(state, body, at):
+            state.fba_removal(
+                body["orderId"],
+                body["items"],
+                body.get("disposition", "SELLABLE"),
+                disposal=bool(body.get("disposal", False)),
+                at=at,
+                **_centre(body),
+            )
+
+        return self._fba_control(action)
+
+    def _control_fba_transfer(self) -> Response:
+        def action(state, body, at):
+            state.fba_transfer(
+                body["sku"], body["units"], body["from"], body["to"], at=at
+            )
+
+        return self._fba_control(action)
+
+
+def _centre(body: dict) -> dict:
+    """The ``fulfillment_center`` / ``marketplace`` keywords a body gives."""
+    place = {}
+    if body.get("fulfillmentCenter"):
+        place["fulfillment_center"] = body["fulfillmentCenter"]
+    if body.get("marketplace"):
+        place["marketplace"] = body["marketplace"]
+    return place
+
+
+def _row_view(row) -> dict:
+    return {
+        "date": row.moment.isoformat(),
+        "sku": row.sku,
+        "fnsku": row.fnsku,
+        "eventType": row.event_type,
+        "referenceId": row.reference_id,
+        "quantity": row.quantity,
+        "fulfillmentCenter": row.centre,
+        "disposition": row.disposition,
+        "reason": row.reason,
+        "country": row.country,
+    }
 
 
 #: The JSON fields of ``POST /_sim/refund`` (besides orderId) and their types:

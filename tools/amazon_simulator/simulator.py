@@ -28,7 +28,9 @@ class AmazonSimulator:
     seconds; a ``ratelimit.QuotaClock`` lets a test move time forward instead of
     waiting). ``rate_limits`` replaces the plans of some operations;
     ``unlimited_quota`` (the reason, required to say so) serves without enforcing
-    any, still advertising Amazon's rates.
+    any, still advertising Amazon's rates. ``orders`` generated at the start;
+    ``fba_stock`` gives their FBA orders' SKUs the FBA stock they need and that
+    many units more (``SimulatorState.generate_orders``).
     """
 
     def __init__(
@@ -47,6 +49,7 @@ class AmazonSimulator:
         unlimited_quota: str | None = None,
         marketplaces: tuple[str, ...] = DEFAULT_CODES,
         orders: int = 0,
+        fba_stock: int | None = None,
     ):
         self.seller_id = seller_id
         self.host = host
@@ -61,7 +64,9 @@ class AmazonSimulator:
             seed=seed, seller_id=seller_id, marketplaces=marketplaces, clock=clock
         )
         if orders:
-            self.state.generate_orders(orders, marketplaces=marketplaces)
+            self.state.generate_orders(
+                orders, marketplaces=marketplaces, fba_stock=fba_stock
+            )
         self._server: SimulatorServer | None = None
         self._thread: threading.Thread | None = None
         self._stopping = threading.Event()

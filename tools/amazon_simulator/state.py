@@ -27,9 +27,11 @@ from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from . import feeds as feed_processing
-from . import listings, listings_report, returns
+from . import ledger_report, listings, listings_report, returns
 from .errors import SpApiError, invalid_input, not_found
 from .faults import FEED_FAULT_KINDS, REPORT_FAULT_KINDS, Fault, FaultBook
+from .fba_inventory import FbaInventory, catalogue_info
+from .fba_state import FbaStateMixin
 from .generator import CATALOGUE, OrderGenerator, apply_generated_status, ship_lines
 from .marketplaces import BY_ID, DEFAULT_CODES, MARKETPLACES, by_code
 from .orders import (
@@ -58,7 +60,7 @@ ADVANCE_STATUSES = ("UNSHIPPED", "PARTIALLY_SHIPPED", "SHIPPED", "CANCELLED")
 CONFIRMABLE_STATUSES = ("UNSHIPPED", "PARTIALLY_SHIPPED")
 #: The report types createReport serves.
 REQUESTABLE_REPORT_TYPES = frozenset(
-    {listings_report.REPORT_TYPE, *returns.REPORT_TYPES}
+    {listings_report.REPORT_TYPE, *returns.REPORT_TYPES, ledger_report.REPORT_TYPE}
 )
 #: Amazon produces these on its own schedule: createReport refuses them.
 SETTLEMENT_REPORT_TYPES = frozenset(
@@ -149,7 +151,7 @@ def _int(params: Params, name: str, default: int, low: int, high: int) -> int:
     return number
 
 
-class SimulatorState:
+class SimulatorState(FbaStateMixin):
     """All of the simulated seller's data. Attributes other code may read:
 
     ``orders`` (shipped packages in ``order["packages"]``), ``calls``,
@@ -161,7 +163,10 @@ class SimulatorState:
     and patches; a listed SKU also its ``asin``, ``title``, ``product_type``,
     ``status``, ``fulfillment_channel``, ``marketplace_ids``, ``listing_id``,
     ``open_date``), ``reports`` (settlement reports and those of createReport),
-    ``returns`` (customer returns, ``add_return``: the returns reports hold them).
+    ``returns`` (customer returns, ``add_return``: the returns reports hold them),
+    ``fba`` (the FBA stock and its Inventory Ledger, ``fba_inventory``; FBA orders
+    shipped and FBA returns write their rows, ``fba_state`` moves the rest;
+    ``fba_stock`` sku -> disposition -> units).
 
     Listings: ``add_listing`` (a listed SKU is known to the feeds and patches, its
     product type checked), ``reject_sku(sku, code=..., message=...)`` (every later
@@ -176,7 +181,10 @@ class SimulatorState:
     (column names Amazon appends, with empty values), ``listings_report_layouts``
     (the listings report's layout per marketplace code or id: "de-4140", "ja",
     "custom", "no-status"; reportOptions custom=true gives "custom"),
-    ``visibility_delay``. ``listings_item_requests`` records each getListingsItem.
+    ``visibility_delay``, ``ledger_report_style`` (the Inventory Ledger report's
+    variant, ``ledger_report.STYLES``; None: "api"), ``ledger_shipment_ids``
+    (False: Shipments rows without a Reference ID). ``listings_item_requests``
+    records each getListingsItem.
     """
 
     def __init__(
@@ -218,6 +226,11 @@ class SimulatorState:
         #: None (Japan "jp", elsewhere "en"), "en", "de" or "jp" (returns.STYLES).
         self.returns: list[dict] = []
         self.returns_report_style: str | None = None
+        #: FBA stock and ledger; the ledger report's variant (ledger_report.STYLES,
+        #: None: "api") and whether its Shipments rows carry a shipment id.
+        self.fba = FbaInventory(catalogue_info(lambda: self.listings))
+        self.ledger_report_style: str | None = None
+        self.ledger_shipment_ids = True
         # Amazon refuses a createdBefore/lastUpdatedBefore later than 2 min ago.
         self.visibility_delay = timedelta(minutes=2)
         self._withheld: dict[str, dict] = {}
@@ -257,8 +270,12 @@ class SimulatorState:
         now: datetime | None = None,
         marketplaces: tuple[str, ...] = DEFAULT_CODES,
         seed: int | None = None,
+        fba_stock: int | None = None,
     ) -> list[str]:
-        """Add ``count`` generated orders spread over the marketplaces; their ids."""
+        """Add ``count`` generated orders spread over the marketplaces; their ids.
+        ``fba_stock``: the FBA orders' SKUs first receive the units they need and
+        that many more (an inbound shipment a country, received 8 days before
+        ``now``, before any generated order)."""
         with self.lock:
             if seed is None:
                 seed = self.seed * 1000 + next(self._generations)
@@ -267,8 +284,14 @@ class SimulatorState:
             codes = [by_code(c) for c in marketplaces]
             now = now or self.now()
             ids = []
-            for index in range(count):
-                generated = generator.order(codes[index % len(codes)], now)
+            made = [generator.order(codes[i % len(codes)], now) for i in range(count)]
+            if fba_stock is not None:
+                self._seed_for_orders(
+                    [g.order for g in made if g.order["orderId"] not in self.orders],
+                    now - timedelta(days=8),
+                    fba_stock,
+                )
+            for generated in made:
                 order_id = generated.order["orderId"]
                 if order_id in self.orders:
                     continue
@@ -300,6 +323,8 @@ class SimulatorState:
             self._replacements = {
                 key for key in self._replacements if key[0] != order["orderId"]
             }
+            stored = self.orders[order["orderId"]]
+            self.fba.sync_order(stored, parse_iso(stored["lastUpdatedTime"]))
             return order["orderId"]
 
     def advance(self, order_id: str, status: str, at: datetime | None = None) -> dict:
@@ -327,6 +352,7 @@ class SimulatorState:
                     raise ValueError("a single-unit order cannot be partially shipped")
                 apply_generated_status(order, status, at)
             order["lastUpdatedTime"] = iso(at)
+            self.fba.sync_order(order, at)
             return copy.deepcopy(order)
 
     def _reveal(self, order: dict) -> None:
@@ -1443,7 +1469,16 @@ class SimulatorState:
                     f"{', '.join(sorted(REQUESTABLE_REPORT_TYPES))}."
                 )
             refusal = returns.window_error(report_type, start, end)
-            if report_type in returns.REPORT_TYPES:
+            if report_type == ledger_report.REPORT_TYPE:
+                built = ledger_report.build_ledger_report(
+                    self.fba.ledger,
+                    list(dict.fromkeys(marketplace_ids)),
+                    start,
+                    end,
+                    self.ledger_report_style,
+                    shipment_ids=self.ledger_shipment_ids,
+                )
+            elif report_type in returns.REPORT_TYPES:
                 built = returns.build_returns_report(
                     report_type,
                     self.returns,
@@ -1593,6 +1628,7 @@ class SimulatorState:
                 **opts,
             )
             self.returns.append(entry)
+            self.fba.customer_return(entry)
             return copy.deepcopy(entry)
 
     def generate_returns(
@@ -1759,6 +1795,8 @@ class SimulatorState:
                 "feeds": len(self.feeds),
                 "reports": len(self.reports),
                 "returns": len(self.returns),
+                "fbaLedgerRows": len(self.fba.ledger),
+                "fbaStock": self.fba.fba_stock(),
                 "shipmentConfirmations": len(self.shipment_confirmations),
                 "listingsPatches": len(self.listings_patches),
                 "listings": {
