@@ -1,0 +1,162 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0.html)
+"""Sending stock to Amazon: a Send to Amazon transfer carries its account and
+Amazon's inbound shipment id (none: it cannot be validated), compares the units
+it sent with the units the ledger's receipts brought into Amazon's stock, and
+once Amazon has closed the shipment (the seller's button, or Amazon's inventory
+summaries showing none of its units inbound any more) flags the units never
+received.
+
+The summaries are ``FbaSummary`` values as the reader of ``getInventorySummaries``
+hands them over (fulfillable, inbound working/shipped/receiving… per SKU, the
+``inventoryDetails`` of Amazon's FBA Inventory API model in
+amzn/selling-partner-api-models)."""
+
+from odoo.exceptions import UserError
+from odoo.tests import Form, tagged
+
+from ..amazon.fba_inventory import FbaSummary
+from .common_fba_inbound import AmazonFbaInboundCommon
+
+
+def summary(sku, fulfillable=0, **values):
+    return FbaSummary(
+        sku=sku,
+        fnsku=f"X00{sku[:7]}",
+        asin="B000TEST01",
+        fulfillable=fulfillable,
+        **values,
+    )
+
+
+@tagged("post_install", "-at_install")
+class TestFbaInbound(AmazonFbaInboundCommon):
+    def test_the_account_button_opens_a_transfer_of_its_send_type(self):
+        action = self.account.action_amazon_fba_send()
+        self.assertEqual(action["res_model"], "stock.picking")
+        form = Form(self.env["stock.picking"].with_context(**action["context"]))
+        form.amazon_inbound_shipment_id = "FBA15FORM001"
+        with form.move_ids_without_package.new() as move:
+            move.product_id = self.mug
+            move.product_uom_qty = 4
+        picking = form.save()
+        self.assertEqual(picking.picking_type_id, self.send_type)
+        self.assertEqual(picking.amazon_fba_account_id, self.account)
+        self.assertEqual(picking.location_dest_id, self.account.fba_transit_location_id)
+        self.assertEqual(picking.amazon_inbound_status, "waiting")
+        # Another transfer of the warehouse is no account's.
+        other = self.env["stock.picking"].create(
+            {
+                "picking_type_id": self.warehouse.int_type_id.id,
+                "location_id": self.warehouse.lot_stock_id.id,
+                "location_dest_id": self.warehouse.lot_stock_id.id,
+            }
+        )
+        self.assertFalse(other.amazon_fba_account_id)
+        self.assertFalse(other.amazon_inbound_status)
+
+    def test_a_transfer_without_shipment_id_cannot_be_validated(self):
+        picking = self.send((self.mug, 3), shipment=False, validate=False)
+        picking.action_confirm()
+        picking.action_assign()
+        with self.assertRaisesRegex(UserError, "Enter Amazon's shipment ID"):
+            picking.button_validate()
+        self.assertNotEqual(picking.state, "done")
+        self.assertEqual(
+            self.env["stock.quant"]._get_available_quantity(
+                self.mug, self.account.fba_transit_location_id
+            ),
+            0,
+            "nothing moved",
+        )
+        picking.amazon_inbound_shipment_id = "FBA15LATE001"
+        self.validate(picking)
+        self.assertEqual(picking.amazon_fba_units_sent, 3)
+
+    def test_units_sent_received_and_missing(self):
+        picking = self.send((self.mug, 10), (self.lamp, 5))
+        self.assertEqual(
+            (picking.amazon_fba_units_sent, picking.amazon_inbound_status),
+            (15, "waiting"),
+        )
+        self.receipt(picking, self.mug, 6)
+        self.receipt(picking, self.mug, 4)
+        self.receipt(picking, self.lamp, 3)
+        self.assertEqual(picking.amazon_fba_units_received, 13)
+        self.assertEqual(picking.amazon_fba_units_missing, 2)
+        self.assertEqual(picking.amazon_inbound_status, "receiving")
+        # More of one product received does not hide another's missing units.
+        self.receipt(picking, self.mug, 1)
+        self.assertEqual(picking.amazon_fba_units_missing, 2)
+        # The seller says Amazon closed the shipment.
+        picking.action_amazon_inbound_close()
+        self.assertEqual(picking.amazon_inbound_status, "missing")
+        self.assertEqual(
+            self.env["stock.picking"].search(
+                [("amazon_inbound_status", "=", "missing")]
+            ),
+            picking,
+            "listed by the Missing at Amazon filter",
+        )
+        # Amazon was still receiving after all: the last units arrive.
+        picking.action_amazon_inbound_reopen()
+        self.assertEqual(picking.amazon_inbound_status, "receiving")
+        self.receipt(picking, self.lamp, 2)
+        self.assertEqual(picking.amazon_inbound_status, "received")
+        self.assertEqual(picking.amazon_fba_units_missing, 0)
+
+    def test_only_a_validated_send_transfer_is_closed(self):
+        picking = self.send((self.mug, 2), validate=False)
+        with self.assertRaisesRegex(UserError, "Only a validated Send to Amazon"):
+            picking.action_amazon_inbound_close()
+        self.assertFalse(picking.amazon_inbound_closed)
+
+    def test_a_closed_shipment_with_nothing_received_misses_every_unit(self):
+        picking = self.send((self.mug, 4))
+        picking.action_amazon_inbound_close()
+        self.assertEqual(
+            (picking.amazon_inbound_status, picking.amazon_fba_units_missing),
+            ("missing", 4),
+        )
+
+    def test_amazons_summaries_close_shipments_it_no_longer_receives(self):
+        closing = self.send((self.mug, 10), shipment="FBA15OLD0001", days_ago=5)
+        self.receipt(closing, self.mug, 8)
+        recent = self.send((self.mug, 3), shipment="FBA15NEW0001", days_ago=1)
+        self.receipt(recent, self.mug, 1)
+        still_inbound = self.send((self.lamp, 6), shipment="FBA15OLD0002", days_ago=5)
+        self.receipt(still_inbound, self.lamp, 2)
+        nothing_received = self.send((self.mug, 2), shipment="FBA15OLD0003", days_ago=5)
+        summaries = [
+            summary("MUG", fulfillable=9),
+            summary("LAMP", fulfillable=2, inbound_receiving=4),
+        ]
+        pickings = self.env["stock.picking"]
+        # No summaries: nothing concluded.
+        self.assertFalse(pickings._amazon_fba_inbound_check(self.account, []))
+        closed = pickings._amazon_fba_inbound_check(self.account, summaries)
+        self.assertEqual(closed, closing)
+        self.assertEqual(closing.amazon_inbound_status, "missing")
+        self.assertEqual(closing.amazon_fba_units_missing, 2)
+        self.assertIn("2 unit(s) never received", closing.message_ids[:1].body)
+        self.assertEqual(recent.amazon_inbound_status, "receiving")
+        self.assertEqual(still_inbound.amazon_inbound_status, "receiving")
+        self.assertEqual(nothing_received.amazon_inbound_status, "waiting")
+        # The next comparison changes nothing.
+        self.assertFalse(pickings._amazon_fba_inbound_check(self.account, summaries))
+        # Once the lamps are no longer inbound, that shipment closes too.
+        closed = pickings._amazon_fba_inbound_check(
+            self.account, [summary("LAMP", fulfillable=6)]
+        )
+        self.assertEqual(closed, still_inbound)
+        self.assertEqual(still_inbound.amazon_fba_units_missing, 4)
+
+    def test_the_transfer_form_shows_the_missing_units(self):
+        picking = self.send((self.mug, 3))
+        self.receipt(picking, self.mug, 1)
+        picking.action_amazon_inbound_close()
+        view = self.env["stock.picking"].get_view(
+            self.env.ref("stock.view_picking_form").id, "form"
+        )
+        self.assertIn("unit(s) never received by Amazon", view["arch"])
+        self.assertIn("amazon_inbound_status != 'missing'", view["arch"])
+        self.assertEqual(picking.amazon_fba_units_missing, 2)
