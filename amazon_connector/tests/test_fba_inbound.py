@@ -11,8 +11,11 @@ hands them over (fulfillable, inbound working/shipped/receiving… per SKU, the
 ``inventoryDetails`` of Amazon's FBA Inventory API model in
 amzn/selling-partner-api-models)."""
 
+from lxml import etree
+
 from odoo.exceptions import UserError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, new_test_user, tagged
+from odoo.tools.safe_eval import safe_eval
 
 from ..amazon.fba_inventory import FbaSummary
 from .common_fba_inbound import AmazonFbaInboundCommon
@@ -150,13 +153,44 @@ class TestFbaInbound(AmazonFbaInboundCommon):
         self.assertEqual(closed, still_inbound)
         self.assertEqual(still_inbound.amazon_fba_units_missing, 4)
 
-    def test_the_transfer_form_shows_the_missing_units(self):
+    def test_a_warehouse_user_works_send_transfers(self):
+        """A warehouse user without Amazon rights sees the transfer's banner,
+        its shipment id and Amazon's receipts, and closes it."""
+        user = new_test_user(
+            self.env, login="fba_stock_user", groups="stock.group_stock_user"
+        )
         picking = self.send((self.mug, 3))
         self.receipt(picking, self.mug, 1)
+        picking = picking.with_user(user)
         picking.action_amazon_inbound_close()
-        view = self.env["stock.picking"].get_view(
-            self.env.ref("stock.view_picking_form").id, "form"
+        self.assertEqual(picking.amazon_inbound_status, "missing")
+        self.assertEqual(picking.amazon_fba_event_ids.quantity, 1)
+        arch = etree.fromstring(
+            self.env["stock.picking"]
+            .with_user(user)
+            .get_view(self.env.ref("stock.view_picking_form").id, "form")["arch"]
         )
-        self.assertIn("unit(s) never received by Amazon", view["arch"])
-        self.assertIn("amazon_inbound_status != 'missing'", view["arch"])
-        self.assertEqual(picking.amazon_fba_units_missing, 2)
+        banner = arch.xpath(
+            "//div[hasclass('alert')][.//field[@name='amazon_fba_units_missing']]"
+        )
+        self.assertEqual(
+            banner[0].get("invisible"), "amazon_inbound_status != 'missing'"
+        )
+        self.assertIn("never received by Amazon", "".join(banner[0].itertext()))
+        self.assertTrue(arch.xpath("//field[@name='amazon_inbound_shipment_id']"))
+        self.assertTrue(arch.xpath("//button[@name='action_amazon_inbound_close']"))
+        self.assertFalse(arch.xpath("//field[@name='amazon_fba_reimbursement_ids']"))
+        search = etree.fromstring(
+            self.env["stock.picking"]
+            .with_user(user)
+            .get_view(self.env.ref("stock.view_picking_internal_search").id, "search")[
+                "arch"
+            ]
+        )
+        missing_filter = search.xpath("//filter[@name='amazon_inbound_missing']")
+        self.assertEqual(
+            self.env["stock.picking"].search(
+                safe_eval(missing_filter[0].get("domain"))
+            ),
+            picking,
+        )

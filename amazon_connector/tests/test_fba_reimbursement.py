@@ -10,8 +10,10 @@ pay for; and the account's losses and reimbursements per month."""
 from datetime import date
 
 from amazon_simulator.settlement import COLUMNS
+from lxml import etree
 
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
+from odoo.tools.safe_eval import safe_eval
 
 from ..amazon.fba_reimbursements import reimbursed_loss
 from .common_fba_inbound import AmazonFbaInboundCommon
@@ -285,3 +287,45 @@ class TestFbaReimbursement(AmazonFbaInboundCommon):
         self.assertEqual(
             self.env["amazon.fba.loss.report"].search(action["domain"]), rows
         )
+
+    def test_amazon_users_and_accountants_read_the_losses(self):
+        # A loss paid in the same month and currency: one row of the report.
+        self.settlement.currency_id = self.company.currency_id
+        self.adjustment("lost", "MUG", -1, date(2026, 11, 2), "M")
+        self.reimbursement("WAREHOUSE_LOST", "MUG", 1, 12.30)
+        self.link()
+        accountant = new_test_user(
+            self.env, login="fba_accountant", groups="account.group_account_invoice"
+        )
+        for user in (self.salesman, accountant):
+            env = self.env(user=user)
+            for xmlid, modes in (
+                ("action_amazon_fba_loss_report", ["pivot", "list", "graph"]),
+                ("action_amazon_fba_reimbursements", ["list"]),
+            ):
+                with self.subTest(user=user.login, action=xmlid):
+                    action = env["ir.actions.act_window"]._for_xml_id(
+                        f"amazon_connector.{xmlid}"
+                    )
+                    views = [*action["views"], (action["search_view_id"][0], "search")]
+                    result = env[action["res_model"]].get_views(views)
+                    self.assertEqual(set(result["views"]), {*modes, "search"})
+                    records = env[action["res_model"]].search(
+                        safe_eval(action.get("domain") or "[]")
+                    )
+                    self.assertEqual(len(records), 1)
+            visible = env["ir.ui.menu"]._visible_menu_ids()
+            menu = (
+                "amazon_connector.menu_finance_amazon_fba_losses"
+                if user == accountant
+                else "amazon_connector.menu_amazon_fba_loss_report"
+            )
+            self.assertIn(self.env.ref(menu).id, visible)
+        form = etree.fromstring(
+            self.env["amazon.account"]
+            .with_user(self.salesman)
+            .get_view(self.env.ref("amazon_connector.amazon_account_view_form").id)[
+                "arch"
+            ]
+        )
+        self.assertTrue(form.xpath("//button[@name='action_amazon_fba_losses']"))
