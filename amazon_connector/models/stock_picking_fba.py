@@ -137,7 +137,7 @@ class StockPicking(models.Model):
     )
     def _compute_amazon_inbound(self):
         for picking in self:
-            if not picking._amazon_is_fba_send():
+            if picking.state == "cancel" or not picking._amazon_is_fba_send():
                 picking.update(
                     {
                         "amazon_fba_units_sent": 0,
@@ -244,7 +244,8 @@ class StockPicking(models.Model):
         closed now."""
         if not summaries or not account.fba_send_picking_type_id:
             return self.browse()
-        open_transfers = self.search(
+        # The FBA run's job: whoever queued it, the transfers are checked.
+        open_transfers = self.sudo().search(
             [
                 ("picking_type_id", "=", account.fba_send_picking_type_id.id),
                 ("amazon_fba_account_id", "=", account.id),
@@ -275,7 +276,7 @@ class StockPicking(models.Model):
                     missing=picking.amazon_fba_units_missing,
                 )
             )
-        return closed
+        return closed.with_env(self.env)
 
     @api.model
     def _amazon_inbound_by_product(self, account, summaries):
