@@ -86,6 +86,10 @@ class TestFbaInbound(AmazonFbaInboundCommon):
         self.receipt(picking, self.lamp, 3)
         self.assertEqual(picking.amazon_fba_units_received, 13)
         self.assertEqual(picking.amazon_fba_units_missing, 2)
+        self.assertEqual(
+            {m.product_id: m.amazon_fba_received_qty for m in picking.move_ids},
+            {self.mug: 10, self.lamp: 3},
+        )
         self.assertEqual(picking.amazon_inbound_status, "receiving")
         # More of one product received does not hide another's missing units.
         self.receipt(picking, self.mug, 1)
@@ -179,6 +183,7 @@ class TestFbaInbound(AmazonFbaInboundCommon):
         self.assertIn("never received by Amazon", "".join(banner[0].itertext()))
         self.assertTrue(arch.xpath("//field[@name='amazon_inbound_shipment_id']"))
         self.assertTrue(arch.xpath("//button[@name='action_amazon_inbound_close']"))
+        self.assertTrue(arch.xpath("//field[@name='amazon_fba_received_qty']"))
         self.assertFalse(arch.xpath("//field[@name='amazon_fba_reimbursement_ids']"))
         search = etree.fromstring(
             self.env["stock.picking"]
