@@ -137,8 +137,13 @@ class TestFbaReimbursement(AmazonFbaInboundCommon):
                 "picking_type_id": self.warehouse.in_type_id.id,
                 "location_id": self.account._amazon_fba_transit_location().id,
                 "location_dest_id": self.warehouse.lot_stock_id.id,
+                "amazon_fba_account_id": self.account.id,
+                "amazon_removal_order_id": "RMVL-20261104-01",
             }
         )
+        # A removal's receipt keeps the account it is given; it sends nothing.
+        self.assertEqual(receipt.amazon_fba_account_id, self.account)
+        self.assertFalse(receipt.amazon_inbound_status)
         removal = self.event(
             "VendorReturns",
             "LAMP",
