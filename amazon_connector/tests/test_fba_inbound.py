@@ -11,6 +11,9 @@ hands them over (fulfillable, inbound working/shipped/receiving… per SKU, the
 ``inventoryDetails`` of Amazon's FBA Inventory API model in
 amzn/selling-partner-api-models)."""
 
+import importlib.util
+from pathlib import Path
+
 from lxml import etree
 
 from odoo.exceptions import UserError
@@ -19,6 +22,8 @@ from odoo.tools.safe_eval import safe_eval
 
 from ..amazon.fba_inventory import FbaSummary
 from .common_fba_inbound import AmazonFbaInboundCommon
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 
 def summary(sku, fulfillable=0, **values):
@@ -199,3 +204,35 @@ class TestFbaInbound(AmazonFbaInboundCommon):
             ),
             picking,
         )
+
+    def test_the_upgrade_creates_the_transfers_new_columns_empty(self):
+        """The 18.0.1.4.0 pre-script: columns created NULL (what the computation
+        gives a transfer of a database without Send to Amazon types), so the
+        upgrade computes nothing; run twice, it changes nothing."""
+        spec = importlib.util.spec_from_file_location(
+            "amazon_connector_migration_18_0_1_4_0_fba_inbound",
+            MIGRATIONS / "18.0.1.4.0" / "pre-fba-inbound.py",
+        )
+        migration = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(migration)
+        picking = self.env["stock.picking"].create(
+            {
+                "picking_type_id": self.warehouse.int_type_id.id,
+                "location_id": self.warehouse.lot_stock_id.id,
+                "location_dest_id": self.warehouse.lot_stock_id.id,
+            }
+        )
+        self.env.flush_all()
+        cr = self.env.cr
+        cr.execute(
+            "ALTER TABLE stock_picking DROP COLUMN amazon_inbound_status, "
+            "DROP COLUMN amazon_fba_units_missing"
+        )
+        migration.migrate(cr, "18.0.1.3.0")
+        migration.migrate(cr, "18.0.1.3.0")
+        cr.execute(
+            "SELECT amazon_inbound_status, amazon_fba_units_missing, "
+            "amazon_fba_account_id FROM stock_picking WHERE id = %s",
+            [picking.id],
+        )
+        self.assertEqual(cr.fetchone(), (None, None, None))
