@@ -45,6 +45,8 @@
         "views/sale_order_returns_views.xml",
         "views/amazon_account_returns_views.xml",
         "views/amazon_menus.xml",
+        "views/stock_picking_fba_views.xml",
+        "views/amazon_fba_loss_report_views.xml",
         "views/amazon_order_cancellation_views.xml",
         "views/amazon_report_views.xml",
         "wizards/res_config_settings_views.xml",

@@ -66,3 +66,8 @@ from . import amazon_account_fba
 from . import stock_move_ledger
 from . import stock_picking_fba
 from . import amazon_offer_fba
+from . import amazon_settlement_line_fba
+from . import amazon_fba_reimbursement
+from . import amazon_fba_loss_report
+from . import amazon_account_fba_send
+from . import stock_move_fba_inbound

@@ -72,9 +72,7 @@ class AmazonFbaEvent(models.Model):
     sale_order_id = fields.Many2one(
         "sale.order", readonly=True, index="btree_not_null", check_company=True
     )
-    return_id = fields.Many2one(
-        "amazon.return", readonly=True, index="btree_not_null"
-    )
+    return_id = fields.Many2one("amazon.return", readonly=True, index="btree_not_null")
     picking_id = fields.Many2one(
         "stock.picking",
         string="Transfer",
@@ -106,10 +104,3 @@ class AmazonFbaEvent(models.Model):
                 f"{event.date} {event.event_type} {event.sku or event.fnsku} "
                 f"{event.quantity:+d}"
             )
-
-    def _amazon_link_reimbursements(self, account):
-        """Link the settlement's FBA Inventory Reimbursement lines of ``account``
-        to the ledger's losses of the same SKU and reason (and MISSING_FROM_INBOUND
-        to the Send to Amazon transfer it pays for). Called after each ledger
-        report and each settlement import; idempotent."""
-        raise NotImplementedError("issue 22: reimbursements")

@@ -55,6 +55,8 @@ class AmazonSettlement(models.Model):
             settlement, report.lines
         )
         settlement._amazon_post_imported(report, data, report_ref)
+        # Its FBA Inventory Reimbursements meet the ledger's losses.
+        self.env["amazon.fba.event"].sudo()._amazon_link_reimbursements(account)
         if not settlement.blocked and account.settlement_auto_post:
             settlement._amazon_book_quietly()
         return settlement.with_env(self.env)
