@@ -66,3 +66,4 @@ from . import amazon_account_fba
 from . import stock_move_ledger
 from . import stock_picking_fba
 from . import amazon_offer_fba
+from . import amazon_account_fba_differences
