@@ -37,6 +37,13 @@ RECONCILE_GROUPS = (
 )
 
 
+#: The summary's figures a negative value of makes a kind's quantity suspect.
+NEGATIVE_FIGURES = {
+    "sellable": ("fulfillable", "reserved", "researching"),
+    "unsellable": ("unfulfillable",),
+}
+
+
 @dataclass
 class AmazonFigures:
     """What Amazon's summaries say of one product (its SKUs added up)."""
@@ -45,7 +52,8 @@ class AmazonFigures:
     sellable: int = 0
     unfulfillable: int = 0
     researching: int = 0
-    negative: list = field(default_factory=list)  # "SKU: figure -2"
+    # kind: ["SKU: figure -2"], the figures behind that kind's quantity
+    negative: dict = field(default_factory=lambda: defaultdict(list))
 
 
 class AmazonFbaDifference(models.Model):
@@ -198,11 +206,12 @@ class AmazonFbaDifference(models.Model):
             amazon.sellable += summary.sellable
             amazon.unfulfillable += summary.unfulfillable
             amazon.researching += summary.researching
-            amazon.negative += [
-                f"{summary.sku}: {name} {getattr(summary, name)}"
-                for name in ("fulfillable", "reserved", "unfulfillable", "researching")
-                if getattr(summary, name) < 0
-            ]
+            for kind, names in NEGATIVE_FIGURES.items():
+                amazon.negative[kind] += [
+                    f"{summary.sku}: {name} {getattr(summary, name)}"
+                    for name in names
+                    if getattr(summary, name) < 0
+                ]
         return figures, unbound
 
     @api.model
@@ -252,20 +261,21 @@ class AmazonFbaDifference(models.Model):
         """The values of the difference of ``product`` in ``kind``, or None when
         Odoo's quantity is Amazon's (and Amazon's figures make sense)."""
         amazon_qty = amazon.sellable if kind == "sellable" else amazon.unfulfillable
+        negative = amazon.negative[kind]
         rounding = product.uom_id.rounding
         if (
             float_compare(odoo_qty, amazon_qty, precision_rounding=rounding) == 0
-            and not amazon.negative
+            and not negative
         ):
             return None
         _ = self.env._
         explanation = []
-        if amazon.negative:
+        if negative:
             explanation.append(
                 _(
                     "Amazon's summary gives a negative figure (%s): check it in "
                     "Seller Central",
-                    ", ".join(amazon.negative),
+                    ", ".join(negative),
                 )
             )
         if float_compare(odoo_qty, 0, precision_rounding=rounding) < 0:
