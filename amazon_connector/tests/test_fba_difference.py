@@ -305,6 +305,9 @@ class TestFbaDifference(AmazonOfferCommon):
         cron = self.env.ref("amazon_connector.ir_cron_amazon_fba_sync")
         self.assertEqual(cron.code, "model._cron_fba_sync()")
         self.assertEqual((cron.interval_number, cron.interval_type), (1, "days"))
+        job_function = self.env.ref("amazon_connector.queue_job_function_fba_compare")
+        self.assertEqual(job_function.channel_id.name, "amazon")
+        self.assertEqual(self.account.overview_fba_differences, 1)
 
     # ------------------------------------------------ end to end, the simulator
 
