@@ -67,3 +67,4 @@ from . import stock_move_ledger
 from . import stock_picking_fba
 from . import amazon_offer_fba
 from . import amazon_account_fba_differences
+from . import amazon_fba_difference_explanation

@@ -12,22 +12,10 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import float_compare, float_is_zero
 
 from ..amazon.fba_inventory import read_inventory_summaries
-from ..amazon.ledger_vocabulary import (
-    ADJUSTMENTS,
-    CUSTOMER_RETURNS,
-    RECEIPTS,
-    SHIPMENTS,
-    VENDOR_RETURNS,
-    WHSE_TRANSFERS,
-    is_sellable_disposition,
-)
+from ..amazon.fulfillment import AMAZON
 from .amazon_job import amazon_job
 
 LOCATION_KINDS = [("sellable", "Sellable"), ("unsellable", "Unsellable")]
-#: The ledger events that explain a difference: nothing moved for them.
-UNSETTLED_EVENT_STATES = ("unbound", "waiting", "flagged")
-#: How many ledger events an explanation names before "…".
-_NAMED_EVENTS = 3
 #: How many SKUs without offer the run's summary names before "…".
 _NAMED_SKUS = 20
 #: Who may reconcile: Odoo's stock managers and the connector's managers.
@@ -35,8 +23,6 @@ RECONCILE_GROUPS = (
     "stock.group_stock_manager",
     "amazon_connector.group_amazon_manager",
 )
-
-
 #: The summary's figures a negative value of makes a kind's quantity suspect.
 NEGATIVE_FIGURES = {
     "sellable": ("fulfillable", "reserved", "researching"),
@@ -148,7 +134,7 @@ class AmazonFbaDifference(models.Model):
         now = fields.Datetime.now()
         offers = self._amazon_summary_offers(account, summaries)
         figures, unbound = self._amazon_figures(summaries, offers)
-        self._amazon_update_offers(summaries, offers, now)
+        self._amazon_update_offers(account, summaries, offers, now)
         odoo = self._amazon_odoo_quantities(account)
         products = self.env["product.product"].browse(
             {product_id for product_id, _kind in odoo} | set(figures)
@@ -215,8 +201,25 @@ class AmazonFbaDifference(models.Model):
         return figures, unbound
 
     @api.model
-    def _amazon_update_offers(self, summaries, offers, now):
-        """The offers of each SKU get its summary's figures and FNSKU."""
+    def _amazon_update_offers(self, account, summaries, offers, now):
+        """The offers of each SKU get its summary's figures and FNSKU; the FBA
+        offers of the account Amazon has no summary of hold nothing at Amazon."""
+        self.env["amazon.offer"].search(
+            [
+                ("account_id", "=", account.id),
+                ("fulfillment_channel", "=", AMAZON),
+                ("sku", "not in", [summary.sku for summary in summaries]),
+            ]
+        ).write(
+            {
+                "fba_fulfillable_qty": 0,
+                "fba_reserved_qty": 0,
+                "fba_inbound_qty": 0,
+                "fba_unfulfillable_qty": 0,
+                "fba_researching_qty": 0,
+                "fba_quantities_at": now,
+            }
+        )
         for summary in summaries:
             values = {
                 "fba_fulfillable_qty": summary.fulfillable,
@@ -298,76 +301,6 @@ class AmazonFbaDifference(models.Model):
             "amazon_qty": amazon_qty,
             "explanation": "; ".join(explanation) or False,
         }
-
-    @api.model
-    def _amazon_event_explanations(self, account, products):
-        """{(product id, kind): [what a ledger event that moved nothing says]}:
-        the events of ``products`` (or of one of their SKUs, for events no
-        product was bound to) left unbound, waiting or flagged."""
-        skus = defaultdict(set)
-        for offer in (
-            self.env["amazon.offer"]
-            .with_context(active_test=False)
-            .search(
-                [("account_id", "=", account.id), ("product_id", "in", products.ids)]
-            )
-        ):
-            skus[offer.sku].add(offer.product_id.id)
-        events = self.env["amazon.fba.event"].search(
-            [
-                ("account_id", "=", account.id),
-                ("state", "in", UNSETTLED_EVENT_STATES),
-                "|",
-                ("product_id", "in", products.ids),
-                ("sku", "in", list(skus)),
-            ],
-            order="date desc, id desc",
-        )
-        explanations = defaultdict(list)
-        for event in events:
-            kind = (
-                "sellable"
-                if is_sellable_disposition(event.disposition)
-                else "unsellable"
-            )
-            product_ids = {event.product_id.id} if event.product_id else skus[event.sku]
-            for product_id in product_ids:
-                notes = explanations[(product_id, kind)]
-                if len(notes) < _NAMED_EVENTS:
-                    notes.append(self._amazon_event_explanation(event))
-                elif len(notes) == _NAMED_EVENTS:
-                    notes.append("…")
-        return explanations
-
-    @api.model
-    def _amazon_event_explanation(self, event):
-        """One ledger event that moved nothing, in a seller's words."""
-        _ = self.env._
-        done = {
-            SHIPMENTS: _("shipped by Amazon"),
-            RECEIPTS: _("received by Amazon"),
-            CUSTOMER_RETURNS: _("returned by customers"),
-            VENDOR_RETURNS: _("removed by Amazon"),
-            WHSE_TRANSFERS: _("moved between fulfilment centres"),
-            ADJUSTMENTS: _("adjusted by Amazon"),
-        }.get(event.event_type, event.event_type)
-        if event.event_type == ADJUSTMENTS and (event.reason or event.reason_code):
-            done = f"{done} ({event.reason or event.reason_code})"
-        if event.state == "waiting":
-            why = _("with no imported order yet")
-        elif event.state == "unbound":
-            why = _("with no product for SKU %s", event.sku or event.fnsku or "?")
-        else:
-            why = event.note or _("with nothing moved in Odoo")
-            if event.event_type == SHIPMENTS and not event.note:
-                why = _("with no imported order")
-        return _(
-            "%(units)s unit(s) %(done)s %(why)s (%(date)s)",
-            units=abs(event.quantity),
-            done=done,
-            why=why,
-            date=event.date,
-        )
 
     @api.model
     def _amazon_compare_summary(self, summaries, differences, unbound, untracked):

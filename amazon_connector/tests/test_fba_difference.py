@@ -96,6 +96,13 @@ class TestFbaDifference(AmazonOfferCommon):
         self.assertEqual(vase.fba_unfulfillable_qty, 2)
         self.assertTrue(lamp.fba_quantities_at)
         self.assertFalse(self.Difference.search([("product_id", "=", extra.id)]).sku)
+        # Amazon no longer has FD-1: its offer holds nothing there.
+        self.compare(summary("FD-3", unfulfillable=2))
+        self.assertEqual(
+            (lamp.fba_fulfillable_qty, lamp.fba_reserved_qty, lamp.fba_inbound_qty),
+            (0, 0, 0),
+        )
+        self.assertEqual(vase.fba_unfulfillable_qty, 2)
 
     def test_the_open_list_is_the_last_comparison_reconciled_stay(self):
         lamp = self.fba_offer("FD-5", 4)
