@@ -19,7 +19,7 @@ class AmazonAccount(models.Model):
         readonly=True,
     )
     fba_open_difference_count = fields.Integer(
-        string="FBA Differences", compute="_compute_fba_counts"
+        string="Open FBA Differences Count", compute="_compute_fba_counts"
     )
     fba_event_count = fields.Integer(
         string="FBA Ledger Events", compute="_compute_fba_counts"

@@ -87,7 +87,7 @@ class AmazonAccountOverview(models.AbstractModel):
         string="Offers Sold Out", compute="_compute_overview"
     )
     overview_fba_differences = fields.Integer(
-        string="FBA Differences",
+        string="FBA Quantities Differing",
         compute="_compute_overview",
         help="Products whose FBA quantity in Odoo differs from Amazon's, as the "
         "last comparison found them.",

@@ -324,7 +324,10 @@ class TestFbaDifference(AmazonOfferCommon):
         shipment of 5 units Amazon received)."""
         lamp = self.fba_offer("FD-19", 3)
         self.simulator.state.fba_inbound_shipment(
-            "FBA15TEST0019", {"FD-19": 5}, received={"FD-19": 5}
+            "FBA15TEST0019",
+            {"FD-19": 5},
+            received={"FD-19": 5},
+            marketplace=self.account.marketplace_ids[:1].code,
         )
         before = fields.Datetime.now()
         message = self.Difference._amazon_compare(self.account)
