@@ -114,9 +114,11 @@ class AmazonFbaDifference(models.Model):
 
     @api.model
     def _amazon_fetch_summaries(self, account):
-        """Amazon's inventory summaries (``FbaSummary``) of ``account``: FBA
-        stock is pooled per region, so those of the account's first marketplace
-        are the account's."""
+        """Amazon's inventory summaries (``FbaSummary``) of ``account``: those
+        of its first marketplace. FBA stock is pooled per region: with Pan-EU
+        each EU marketplace answers the same EU-wide figures
+        (amzn/selling-partner-api-models#452), so adding marketplaces up would
+        count the units several times."""
         marketplace = account.marketplace_ids[:1]
         with account._amazon_job_session() as adapter:
             return read_inventory_summaries(
