@@ -49,6 +49,9 @@
         "views/amazon_fba_loss_report_views.xml",
         "views/amazon_order_cancellation_views.xml",
         "views/amazon_report_views.xml",
+        "views/amazon_fba_difference_views.xml",
+        "views/amazon_account_fba_views.xml",
+        "views/amazon_offer_fba_views.xml",
         "wizards/res_config_settings_views.xml",
     ],
     "assets": {

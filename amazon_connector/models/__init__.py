@@ -71,3 +71,5 @@ from . import amazon_fba_reimbursement
 from . import amazon_fba_loss_report
 from . import amazon_account_fba_send
 from . import stock_move_fba_inbound
+from . import amazon_account_fba_differences
+from . import amazon_fba_difference_explanation

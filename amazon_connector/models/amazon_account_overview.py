@@ -33,6 +33,7 @@ FIGURES = {
     "shipments_failed": ("stock.picking", "amazon_account_id"),
     "offers_error": ("amazon.offer", "account_id"),
     "offers_sold_out": ("amazon.offer", "account_id"),
+    "fba_differences": ("amazon.fba.difference", "account_id"),
 }
 #: figure -> (action, search filter of that action's search view it switches on)
 FIGURE_ACTIONS = {
@@ -47,6 +48,7 @@ FIGURE_ACTIONS = {
     "shipments_failed": ("amazon_connector.action_amazon_shipments", "amazon_error"),
     "offers_error": ("amazon_connector.action_amazon_offer", "in_error"),
     "offers_sold_out": ("amazon_connector.action_amazon_offer", "sold_out"),
+    "fba_differences": ("amazon_connector.action_amazon_fba_difference", "open"),
 }
 
 
@@ -83,6 +85,12 @@ class AmazonAccountOverview(models.AbstractModel):
     )
     overview_offers_sold_out = fields.Integer(
         string="Offers Sold Out", compute="_compute_overview"
+    )
+    overview_fba_differences = fields.Integer(
+        string="FBA Quantities Differing",
+        compute="_compute_overview",
+        help="Products whose FBA quantity in Odoo differs from Amazon's, as the "
+        "last comparison found them.",
     )
     overview_last_settlement_id = fields.Many2one(
         "amazon.settlement", string="Last Settlement", compute="_compute_overview"
@@ -133,6 +141,7 @@ class AmazonAccountOverview(models.AbstractModel):
                 ("last_sent_qty_date", "!=", False),
                 ("last_sent_qty", "=", 0),
             ],
+            "fba_differences": [("state", "=", "open")],
         }
 
     def _compute_overview(self):

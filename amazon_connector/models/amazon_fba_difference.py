@@ -1,8 +1,45 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0.html)
+"""Odoo's FBA quantities against Amazon's: after each FBA run, the account's
+FBA (sellable) and FBA Unsellable quantities of every product are compared with
+Amazon's inventory summaries (FBA Inventory API); each product whose figures
+differ is listed, with what Odoo knows of why, until Reconcile closes it."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
 
 from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import float_compare, float_is_zero
+
+from ..amazon.fba_inventory import read_inventory_summaries
+from ..amazon.fulfillment import AMAZON
+from .amazon_job import amazon_job
 
 LOCATION_KINDS = [("sellable", "Sellable"), ("unsellable", "Unsellable")]
+#: How many SKUs without offer the run's summary names before "…".
+_NAMED_SKUS = 20
+#: Who may reconcile: Odoo's stock managers and the connector's managers.
+RECONCILE_GROUPS = (
+    "stock.group_stock_manager",
+    "amazon_connector.group_amazon_manager",
+)
+#: The summary's figures a negative value of makes a kind's quantity suspect.
+NEGATIVE_FIGURES = {
+    "sellable": ("fulfillable", "reserved", "researching"),
+    "unsellable": ("unfulfillable",),
+}
+
+
+@dataclass
+class AmazonFigures:
+    """What Amazon's summaries say of one product (its SKUs added up)."""
+
+    skus: list = field(default_factory=list)
+    sellable: int = 0
+    unfulfillable: int = 0
+    researching: int = 0
+    # kind: ["SKU: figure -2"], the figures behind that kind's quantity
+    negative: dict = field(default_factory=lambda: defaultdict(list))
 
 
 class AmazonFbaDifference(models.Model):
@@ -55,13 +92,340 @@ class AmazonFbaDifference(models.Model):
         for difference in self:
             difference.difference = difference.amazon_qty - difference.odoo_qty
 
-    def action_reconcile(self):
-        """Make the inventory adjustment that gives Odoo Amazon's quantity, with
-        the reason."""
-        raise NotImplementedError("issue 22: reconcile")
+    # --------------------------------------------------------------- comparison
 
+    @api.model
+    @amazon_job
     def _amazon_compare(self, account):
         """Job (issue 22, point 3): compare Odoo's FBA quantities of ``account``
         with Amazon's inventory summaries, list every difference, update the FBA
-        offers' Amazon quantities. Called when the ledger run has been applied."""
-        raise NotImplementedError("issue 22: the comparison")
+        offers' Amazon quantities, then let the Send to Amazon transfers check
+        their shipments. Called when the ledger run has been applied; idempotent
+        (the open differences are always the last comparison's)."""
+        account = account.sudo()
+        if not account.marketplace_ids:
+            return self.env._(
+                "%s has no marketplace to ask Amazon's FBA stock of.", account.name
+            )
+        summaries = self._amazon_fetch_summaries(account)
+        message = self._amazon_compare_summaries(account, summaries)
+        self.env["stock.picking"].sudo()._amazon_fba_inbound_check(account, summaries)
+        return account._amazon_listings_message(message)
+
+    @api.model
+    def _amazon_fetch_summaries(self, account):
+        """Amazon's inventory summaries (``FbaSummary``) of ``account``: those
+        of its first marketplace. FBA stock is pooled per region: with Pan-EU
+        each EU marketplace answers the same EU-wide figures
+        (amzn/selling-partner-api-models#452), so adding marketplaces up would
+        count the units several times."""
+        marketplace = account.marketplace_ids[:1]
+        with account._amazon_job_session() as adapter:
+            return read_inventory_summaries(
+                adapter.get_inventory_summaries(marketplace.marketplace_id)
+            )
+
+    @api.model
+    def _amazon_compare_summaries(self, account, summaries):
+        """Compare ``account``'s FBA quantities with ``summaries`` (a list of
+        ``FbaSummary``): the open differences of the account replaced by this
+        comparison's, the offers' Amazon figures and FNSKU updated. Return the
+        outcome in a seller's words."""
+        self = self.sudo().with_company(account.company_id)
+        account = account.sudo()
+        now = fields.Datetime.now()
+        offers = self._amazon_summary_offers(account, summaries)
+        figures, unbound = self._amazon_figures(summaries, offers)
+        self._amazon_update_offers(account, summaries, offers, now)
+        odoo = self._amazon_odoo_quantities(account)
+        products = self.env["product.product"].browse(
+            {product_id for product_id, _kind in odoo} | set(figures)
+        )
+        untracked = products.filtered(lambda p: not p.is_storable)
+        products -= untracked
+        explanations = self._amazon_event_explanations(account, products)
+        self.search([("account_id", "=", account.id), ("state", "=", "open")]).unlink()
+        values = []
+        for product in products:
+            amazon = figures.get(product.id) or AmazonFigures()
+            for kind in ("sellable", "unsellable"):
+                value = self._amazon_difference_values(
+                    product, kind, odoo[(product.id, kind)], amazon, explanations
+                )
+                if value:
+                    values.append(
+                        {**value, "account_id": account.id, "compared_at": now}
+                    )
+        differences = self.create(values)
+        account.fba_synced_at = now
+        return self._amazon_compare_summary(summaries, differences, unbound, untracked)
+
+    @api.model
+    def _amazon_summary_offers(self, account, summaries):
+        """{SKU: the account's offers of it} for the SKUs of ``summaries``."""
+        offers = defaultdict(lambda: self.env["amazon.offer"])
+        for offer in (
+            self.env["amazon.offer"]
+            .with_context(active_test=False)
+            .search(
+                [
+                    ("account_id", "=", account.id),
+                    ("sku", "in", [summary.sku for summary in summaries]),
+                ],
+                order="active desc, id",
+            )
+        ):
+            offers[offer.sku] |= offer
+        return offers
+
+    @api.model
+    def _amazon_figures(self, summaries, offers):
+        """({product id: AmazonFigures}, [SKU with no product]): Amazon's
+        figures added up per product, through the offers of each SKU."""
+        figures = defaultdict(AmazonFigures)
+        unbound = []
+        for summary in summaries:
+            product = offers[summary.sku].product_id[:1]
+            if not product:
+                unbound.append(summary.sku)
+                continue
+            amazon = figures[product.id]
+            amazon.skus.append(summary.sku)
+            amazon.sellable += summary.sellable
+            amazon.unfulfillable += summary.unfulfillable
+            amazon.researching += summary.researching
+            for kind, names in NEGATIVE_FIGURES.items():
+                amazon.negative[kind] += [
+                    f"{summary.sku}: {name} {getattr(summary, name)}"
+                    for name in names
+                    if getattr(summary, name) < 0
+                ]
+        return figures, unbound
+
+    @api.model
+    def _amazon_update_offers(self, account, summaries, offers, now):
+        """The offers of each SKU get its summary's figures and FNSKU; the FBA
+        offers of the account Amazon has no summary of hold nothing at Amazon."""
+        self.env["amazon.offer"].search(
+            [
+                ("account_id", "=", account.id),
+                ("fulfillment_channel", "=", AMAZON),
+                ("sku", "not in", [summary.sku for summary in summaries]),
+            ]
+        ).write(
+            {
+                "fba_fulfillable_qty": 0,
+                "fba_reserved_qty": 0,
+                "fba_inbound_qty": 0,
+                "fba_unfulfillable_qty": 0,
+                "fba_researching_qty": 0,
+                "fba_quantities_at": now,
+            }
+        )
+        for summary in summaries:
+            values = {
+                "fba_fulfillable_qty": summary.fulfillable,
+                "fba_reserved_qty": summary.reserved,
+                "fba_inbound_qty": summary.inbound,
+                "fba_unfulfillable_qty": summary.unfulfillable,
+                "fba_researching_qty": summary.researching,
+                "fba_quantities_at": now,
+            }
+            if summary.fnsku:
+                values["fnsku"] = summary.fnsku
+            offers[summary.sku].write(values)
+
+    @api.model
+    def _amazon_odoo_quantities(self, account, products=None):
+        """{(product id, kind): Odoo's quantity} in the account's FBA location
+        (``sellable``; its children, not the unsellable location, included) and
+        its FBA Unsellable location (``unsellable``), of ``products`` or all."""
+        sellable = account._amazon_fba_location()
+        unsellable = account._amazon_fba_unsellable_location()
+        domains = {
+            "sellable": [
+                ("location_id", "child_of", sellable.id),
+                "!",
+                ("location_id", "child_of", unsellable.id),
+            ],
+            "unsellable": [("location_id", "child_of", unsellable.id)],
+        }
+        quantities = defaultdict(float)
+        Quant = self.env["stock.quant"].sudo()
+        for kind, domain in domains.items():
+            if products is not None:
+                domain = [*domain, ("product_id", "in", products.ids)]
+            for product, quantity in Quant._read_group(
+                domain, ["product_id"], ["quantity:sum"]
+            ):
+                quantities[(product.id, kind)] += quantity
+        return quantities
+
+    @api.model
+    def _amazon_difference_values(self, product, kind, odoo_qty, amazon, notes):
+        """The values of the difference of ``product`` in ``kind``, or None when
+        Odoo's quantity is Amazon's (and Amazon's figures make sense)."""
+        amazon_qty = amazon.sellable if kind == "sellable" else amazon.unfulfillable
+        negative = amazon.negative[kind]
+        rounding = product.uom_id.rounding
+        if (
+            float_compare(odoo_qty, amazon_qty, precision_rounding=rounding) == 0
+            and not negative
+        ):
+            return None
+        _ = self.env._
+        explanation = []
+        if negative:
+            explanation.append(
+                _(
+                    "Amazon's summary gives a negative figure (%s): check it in "
+                    "Seller Central",
+                    ", ".join(negative),
+                )
+            )
+        if float_compare(odoo_qty, 0, precision_rounding=rounding) < 0:
+            explanation.append(
+                _(
+                    "Odoo's quantity is negative: an FBA order delivered units "
+                    "Odoo never received at Amazon"
+                )
+            )
+        if kind == "sellable" and amazon.researching:
+            explanation.append(
+                _("Amazon is researching %s unit(s)", amazon.researching)
+            )
+        explanation += notes.get((product.id, kind), [])
+        return {
+            "product_id": product.id,
+            "sku": ", ".join(amazon.skus) or False,
+            "location_kind": kind,
+            "odoo_qty": odoo_qty,
+            "amazon_qty": amazon_qty,
+            "explanation": "; ".join(explanation) or False,
+        }
+
+    @api.model
+    def _amazon_compare_summary(self, summaries, differences, unbound, untracked):
+        """What the comparison found, in a seller's words."""
+        _ = self.env._
+        message = _(
+            "%(skus)s SKU(s) compared with Amazon's FBA inventory, "
+            "%(count)s differ(s).",
+            skus=len(summaries),
+            count=len(differences),
+        )
+        if unbound:
+            named = ", ".join(unbound[:_NAMED_SKUS])
+            if len(unbound) > _NAMED_SKUS:
+                named += ", …"
+            message += " " + _(
+                "%(count)s SKU(s) at Amazon with no product in Odoo (no offer "
+                "binds them): %(skus)s.",
+                count=len(unbound),
+                skus=named,
+            )
+        if untracked:
+            message += " " + _(
+                "%(count)s product(s) not tracked in stock, not compared: "
+                "%(products)s.",
+                count=len(untracked),
+                products=", ".join(untracked[:_NAMED_SKUS].mapped("display_name")),
+            )
+        return message
+
+    # ---------------------------------------------------------------- reconcile
+
+    def action_reconcile(self):
+        """Make the inventory adjustment that gives Odoo Amazon's quantity, with
+        the reason: a done move between the FBA (or FBA Unsellable) location and
+        the account's Amazon Inventory Loss location. Reconciled differences are
+        left as they are; one whose Odoo quantity moved since the comparison is
+        refused (compare again)."""
+        if not any(self.env.user.has_group(group) for group in RECONCILE_GROUPS):
+            raise AccessError(
+                self.env._(
+                    "Only stock managers and Amazon managers reconcile FBA "
+                    "quantities with Amazon's."
+                )
+            )
+        for difference in self.sudo().filtered(lambda d: d.state == "open"):
+            difference._amazon_reconcile()
+        return True
+
+    def _amazon_reconcile(self):
+        """The adjustment of one open difference."""
+        self.ensure_one()
+        account = self.account_id
+        product = self.product_id
+        rounding = product.uom_id.rounding
+        now_qty = self._amazon_odoo_quantities(account, product)[
+            (product.id, self.location_kind)
+        ]
+        if float_compare(now_qty, self.odoo_qty, precision_rounding=rounding):
+            raise UserError(
+                self.env._(
+                    "%(product)s: Odoo's FBA quantity changed since the comparison "
+                    "(%(then)s then, %(now)s now). Compare again (Sync FBA "
+                    "Inventory) before reconciling.",
+                    product=product.display_name,
+                    then=f"{self.odoo_qty:g}",
+                    now=f"{now_qty:g}",
+                )
+            )
+        if float_compare(self.amazon_qty, 0, precision_rounding=rounding) < 0:
+            raise UserError(
+                self.env._(
+                    "%s: Amazon's figure is negative; Odoo cannot hold it. Check "
+                    "the summary in Seller Central.",
+                    product.display_name,
+                )
+            )
+        if float_is_zero(self.difference, precision_rounding=rounding):
+            self.state = "reconciled"
+            return
+        self.write({"state": "reconciled", "move_id": self._amazon_adjust().id})
+
+    def _amazon_adjust(self):
+        """The done inventory move of the difference: units Amazon has more
+        come from the loss location, units it has less go there."""
+        account = self.account_id.with_company(self.company_id)
+        fba = (
+            account._amazon_fba_location()
+            if self.location_kind == "sellable"
+            else account._amazon_fba_unsellable_location()
+        )
+        loss = account._amazon_fba_loss_location()
+        source, destination = (loss, fba) if self.difference > 0 else (fba, loss)
+        reason = self.env._(
+            "Reconciled with Amazon's inventory summary (Amazon %(amazon)s, Odoo "
+            "%(odoo)s)",
+            amazon=f"{self.amazon_qty:g}",
+            odoo=f"{self.odoo_qty:g}",
+        )
+        if self.explanation:
+            reason = f"{reason}: {self.explanation}"
+        quantity = abs(self.difference)
+        move = (
+            self.env["stock.move"]
+            .with_company(self.company_id)
+            .create(
+                {
+                    "name": reason[:256],
+                    "origin": account.name,
+                    "product_id": self.product_id.id,
+                    "product_uom": self.product_id.uom_id.id,
+                    "product_uom_qty": quantity,
+                    "location_id": source.id,
+                    "location_dest_id": destination.id,
+                    "company_id": self.company_id.id,
+                    "is_inventory": True,
+                    "amazon_ledger_account_id": account.id,
+                    "amazon_ledger_reason": reason,
+                }
+            )
+        )
+        move._action_confirm()
+        move.quantity = quantity
+        move.picked = True
+        move._action_done()
+        return move

@@ -49,3 +49,4 @@ from . import test_upgrade
 from . import test_returns_fba
 from . import test_fba_inbound
 from . import test_fba_reimbursement
+from . import test_fba_difference

@@ -130,6 +130,27 @@ class TestOverview(AmazonCommon):
         # The error offer that was also sent 0 counts in both.
         cls.expected["offers_sold_out"] |= cls.expected["offers_error"][0]
 
+        product = cls.env["product.product"].create(
+            {"name": "FBA Lamp", "is_storable": True}
+        )
+        for account, state in (
+            (cls.account, "open"),
+            (cls.account, "reconciled"),
+            (cls.other, "open"),
+        ):
+            difference = cls.env["amazon.fba.difference"].create(
+                {
+                    "account_id": account.id,
+                    "product_id": product.id,
+                    "location_kind": "sellable",
+                    "odoo_qty": 3,
+                    "amazon_qty": 2,
+                    "state": state,
+                }
+            )
+            if account == cls.account and state == "open":
+                cls.expected["fba_differences"] |= difference
+
     @classmethod
     def order(cls, account=None, **values):
         account = account or cls.account
