@@ -66,3 +66,7 @@ from . import amazon_account_fba
 from . import stock_move_ledger
 from . import stock_picking_fba
 from . import amazon_offer_fba
+from . import amazon_fba_ledger_fetch
+from . import amazon_fba_ledger_apply
+from . import amazon_fba_ledger_match
+from . import amazon_fba_ledger_moves

@@ -47,3 +47,5 @@ from . import test_tour_checks
 from . import test_tours
 from . import test_upgrade
 from . import test_returns_fba
+from . import test_fba_ledger
+from . import test_fba_ledger_fetch
