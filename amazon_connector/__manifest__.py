@@ -47,6 +47,7 @@
         "views/amazon_menus.xml",
         "views/amazon_order_cancellation_views.xml",
         "views/amazon_report_views.xml",
+        "views/amazon_fba_event_views.xml",
         "wizards/res_config_settings_views.xml",
     ],
     "assets": {
