@@ -172,40 +172,58 @@ class AmazonFbaLedgerMoves(models.Model):
     @api.model
     def _amazon_removal_receipts(self, batch, moves):
         """A receipt in the warehouse per removal order, from In Transit to
-        Amazon, for staff to validate when the parcel arrives."""
+        Amazon, for staff to validate when the parcel arrives: the removal
+        order's receipt still open when Amazon ships more of it over days."""
         if not batch.removals:
             return
         warehouse = batch.account._amazon_fba_warehouse()
         moves_by_id = {move.id: move for move in moves}
-        for order, outs in batch.removals.items():
-            picking = self.env["stock.picking"].create(
-                {
-                    "picking_type_id": warehouse.in_type_id.id,
-                    "location_id": batch.transit.id,
-                    "location_dest_id": warehouse.lot_stock_id.id,
-                    "origin": order or False,
-                    "amazon_removal_order_id": order or False,
-                    "amazon_fba_account_id": batch.account.id,
-                    "company_id": batch.account.company_id.id,
-                    "move_ids": [
-                        Command.create(
-                            {
-                                "name": moves_by_id[out["move_id"]].name,
-                                "product_id": moves_by_id[out["move_id"]].product_id.id,
-                                "product_uom": moves_by_id[
-                                    out["move_id"]
-                                ].product_uom.id,
-                                "product_uom_qty": moves_by_id[out["move_id"]].quantity,
-                                "location_id": batch.transit.id,
-                                "location_dest_id": warehouse.lot_stock_id.id,
-                                "company_id": batch.account.company_id.id,
-                            }
-                        )
-                        for out in outs
-                    ],
-                }
+        Picking = self.env["stock.picking"]
+        open_receipts = {
+            picking.amazon_removal_order_id: picking
+            for picking in Picking.search(
+                [
+                    ("amazon_fba_account_id", "=", batch.account.id),
+                    ("amazon_removal_order_id", "in", list(batch.removals)),
+                    ("state", "not in", ("done", "cancel")),
+                ],
+                order="id",
             )
-            picking.action_confirm()
-            picking.action_assign()
+        }
+        receipts = Picking
+        for order, outs in batch.removals.items():
+            lines = [
+                Command.create(
+                    {
+                        "name": moves_by_id[out["move_id"]].name,
+                        "product_id": moves_by_id[out["move_id"]].product_id.id,
+                        "product_uom": moves_by_id[out["move_id"]].product_uom.id,
+                        "product_uom_qty": moves_by_id[out["move_id"]].quantity,
+                        "location_id": batch.transit.id,
+                        "location_dest_id": warehouse.lot_stock_id.id,
+                        "company_id": batch.account.company_id.id,
+                    }
+                )
+                for out in outs
+            ]
+            picking = open_receipts.get(order)
+            if picking:
+                picking.move_ids = lines
+            else:
+                picking = Picking.create(
+                    {
+                        "picking_type_id": warehouse.in_type_id.id,
+                        "location_id": batch.transit.id,
+                        "location_dest_id": warehouse.lot_stock_id.id,
+                        "origin": order or False,
+                        "amazon_removal_order_id": order or False,
+                        "amazon_fba_account_id": batch.account.id,
+                        "company_id": batch.account.company_id.id,
+                        "move_ids": lines,
+                    }
+                )
+            receipts |= picking
             for out in outs:
                 out["picking_id"] = picking.id
+        receipts.action_confirm()
+        receipts.action_assign()

@@ -213,6 +213,67 @@ class TestFbaLedger(FbaLedgerCommon):
         self.assertEqual(self.at(self.product_b, self.unsellable), 1)
         self.assertIn("2 movement(s) read, 0 already known; 2 moved", summary)
 
+    def test_queries_grow_with_the_moves_only_not_the_skus(self):
+        """A report of 12 SKUs costs what 2 cost plus what Odoo itself spends
+        on the 10 more moves it creates and validates (the bare ORM)."""
+        products = [self.storable(f"LED-{n:02d}") for n in range(24)]
+        for product in products:
+            self.fba_offer(product, product.default_code)
+
+        def ledger_run(day, batch):
+            self.apply(*(row("Receipts", p.default_code, 1, day=day) for p in batch))
+
+        def bare_run(batch):
+            moves = self.env["stock.move"].create(
+                [
+                    {
+                        "name": "bare",
+                        "product_id": p.id,
+                        "product_uom": p.uom_id.id,
+                        "product_uom_qty": 1,
+                        "location_id": self.transit.id,
+                        "location_dest_id": self.fba.id,
+                        "picked": True,
+                        "move_line_ids": [
+                            (
+                                0,
+                                0,
+                                {
+                                    "product_id": p.id,
+                                    "product_uom_id": p.uom_id.id,
+                                    "quantity": 1,
+                                    "location_id": self.transit.id,
+                                    "location_dest_id": self.fba.id,
+                                },
+                            )
+                        ],
+                    }
+                    for p in batch
+                ]
+            )
+            moves._action_done()
+
+        ledger_small = self.queries(lambda: ledger_run(date(2026, 12, 2), products[:2]))
+        ledger_large = self.queries(
+            lambda: ledger_run(date(2026, 12, 3), products[:12])
+        )
+        bare_small = self.queries(lambda: bare_run(products[12:14]))
+        bare_large = self.queries(lambda: bare_run(products[12:24]))
+        self.assertEqual(self.at(products[11], self.fba), 1)
+        self.assertLessEqual(
+            ledger_large - ledger_small,
+            bare_large - bare_small + 2,
+            "the ledger's own queries grow with the SKUs",
+        )
+
+    def queries(self, function):
+        self.env.flush_all()
+        self.env.invalidate_all()
+        before = self.cr.sql_log_count
+        function()
+        self.env.flush_all()
+        return self.cr.sql_log_count - before
+
     def test_a_receipt_without_transfer_is_noted(self):
         self.apply(row("Receipts", "SKU-B", 2, reference_id="FBA15NOTOURS"))
         event = self.events()
@@ -260,6 +321,24 @@ class TestFbaLedger(FbaLedgerCommon):
         self.assertRecordValues(
             event, [{"state": "matched", "sale_order_id": order.id, "note": False}]
         )
+
+    def test_a_shipment_waits_while_the_same_run_reads_another_report(self):
+        """A run asks a report per marketplace: a shipment of the first is
+        not flagged by the second's retry, only by the next run's."""
+        Report = self.env["amazon.report"]
+        first, second = (
+            Report._amazon_create(
+                self.account, "GET_LEDGER_DETAIL_VIEW_DATA", self.Event
+            )
+            for _n in range(2)
+        )
+        self.apply(row("Shipments", "SKU-B", -1), report=first)
+        self.apply(report=second)
+        event = self.events()
+        self.assertEqual(event.state, "waiting")
+        self.assertEqual(event.report_id, first)
+        self.apply()  # the next run
+        self.assertEqual(event.state, "flagged")
 
     def test_shipped_units_are_matched_once(self):
         order = self.fba_order(quantity=1)
@@ -348,6 +427,22 @@ class TestFbaLedger(FbaLedgerCommon):
             ],
         )
         self.assertEqual(sum(receipt.move_ids.mapped("product_uom_qty")), 3)
+
+    def test_a_removal_shipped_over_two_days_has_one_receipt(self):
+        self.apply(row("VendorReturns", "SKU-B", -1, reference_id="RMV0003"))
+        self.apply(
+            row(
+                "VendorReturns",
+                "SKU-B",
+                -2,
+                reference_id="RMV0003",
+                day=date(2026, 12, 2),
+            )
+        )
+        first, second = self.events()
+        self.assertEqual(first.picking_id, second.picking_id)
+        self.assertEqual(sum(first.picking_id.move_ids.mapped("product_uom_qty")), 3)
+        self.assertEqual(first.picking_id.state, "assigned")
 
     def test_a_disposal_goes_to_the_loss_location(self):
         self.apply(
