@@ -159,8 +159,10 @@ class AmazonFbaLedgerApply(models.Model):
             picking.amazon_inbound_shipment_id: picking
             for picking in self.env["stock.picking"].search(
                 [
-                    ("company_id", "=", account.company_id.id),
                     ("amazon_inbound_shipment_id", "in", [r for r in refs if r]),
+                    "|",
+                    ("amazon_fba_account_id", "=", account.id),
+                    ("picking_type_id", "=", account.fba_send_picking_type_id.id),
                 ],
                 order="id",
             )

@@ -115,6 +115,18 @@ class AmazonFbaLedgerFetch(models.Model):
                 account.fba_ledger_fetched_until = last
 
     @api.model
+    def _amazon_ledger_unread(self, report):
+        """The days of ``report`` could not be read: the account's ledger is
+        read up to the day before its first at most, for the next run to ask
+        them again (in every marketplace: the days other marketplaces' reports
+        read again move nothing twice)."""
+        account = report.account_id.sudo()
+        if report.data_start and account.fba_ledger_fetched_until:
+            before = report.data_start.date() - timedelta(days=1)
+            if account.fba_ledger_fetched_until > before:
+                account.fba_ledger_fetched_until = before
+
+    @api.model
     def _amazon_ledger_followups(self, account):
         """Once no ledger report of ``account`` is under way: compare Odoo's FBA
         quantities with Amazon's (a job) and link the settlement's
@@ -166,6 +178,7 @@ class AmazonFbaLedgerFetch(models.Model):
             last=report.data_end and report.data_end.date(),
             reason=reason,
         )
+        self.sudo()._amazon_ledger_unread(report)
         account = report.account_id
         account._amazon_record_run("fba", message, failed=True)
         return account._amazon_listings_message(message)

@@ -205,6 +205,21 @@ class TestFbaLedgerFetch(AmazonCommon):
         self.assertEqual(self.account.fba_ledger_fetched_until, date(2026, 11, 30))
         self.assertFalse(self.Event.search([("account_id", "=", self.account.id)]))
 
+    def test_a_failed_marketplace_has_its_days_asked_again(self):
+        """Germany's report is read, France's fails: the next run asks the
+        days again (Germany's read again, moving nothing twice)."""
+        self.account.fba_ledger_fetched_until = date(2026, 11, 30)
+        germany = self.report(date(2026, 12, 1), date(2026, 12, 5))
+        france = self.report(
+            date(2026, 12, 1), date(2026, 12, 5), marketplace=self.marketplace_fr
+        )
+        self.deliver(germany)
+        self.assertEqual(self.account.fba_ledger_fetched_until, date(2026, 12, 5))
+        france._amazon_ended("FATAL", None)
+        self.assertEqual(france.state, "fatal")
+        self.assertEqual(self.account.fba_ledger_fetched_until, date(2026, 11, 30))
+        self.assertEqual(self.last_run().state, "failed")
+
     def test_a_report_amazon_cancelled_means_no_movement(self):
         report = self.report(date(2026, 12, 1), date(2026, 12, 2))
         with (
