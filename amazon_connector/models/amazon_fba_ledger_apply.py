@@ -155,6 +155,9 @@ class AmazonFbaLedgerApply(models.Model):
             if offer.fnsku:
                 by_fnsku.setdefault(offer.fnsku, offer)
         refs = {e.reference_id for _k, e in fresh if e.event_type == RECEIPTS}
+        refs |= set(
+            retry.filtered(lambda e: e.event_type == RECEIPTS).mapped("reference_id")
+        )
         inbound = {
             picking.amazon_inbound_shipment_id: picking
             for picking in self.env["stock.picking"].search(

@@ -547,6 +547,12 @@ class TestFbaLedger(FbaLedgerCommon):
 class TestFbaLedgerBadInput(FbaLedgerCommon):
     def test_a_row_without_product_is_listed_then_bound_by_its_offer(self):
         lamp = self.storable("LAMP-9")
+        picking = self.env["stock.picking"].create(
+            {
+                "picking_type_id": self.account._amazon_fba_send_picking_type().id,
+                "amazon_inbound_shipment_id": "FBA15X",
+            }
+        )
         summary = self.apply(row("Receipts", "LAMP-9", 4, reference_id="FBA15X"))
         event = self.events()
         self.assertRecordValues(
@@ -557,6 +563,7 @@ class TestFbaLedgerBadInput(FbaLedgerCommon):
         self.apply()
         self.assertEqual(event.state, "moved")
         self.assertEqual(event.product_id, lamp)
+        self.assertEqual(event.picking_id, picking)
         self.assertEqual(self.at(lamp, self.fba), 4)
         # The ledger taught the offer its FNSKU.
         self.assertEqual(offer.fnsku, "X00LAMP901")
