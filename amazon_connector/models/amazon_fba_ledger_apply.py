@@ -158,18 +158,7 @@ class AmazonFbaLedgerApply(models.Model):
         refs |= set(
             retry.filtered(lambda e: e.event_type == RECEIPTS).mapped("reference_id")
         )
-        inbound = {
-            picking.amazon_inbound_shipment_id: picking
-            for picking in self.env["stock.picking"].search(
-                [
-                    ("amazon_inbound_shipment_id", "in", [r for r in refs if r]),
-                    "|",
-                    ("amazon_fba_account_id", "=", account.id),
-                    ("picking_type_id", "=", account.fba_send_picking_type_id.id),
-                ],
-                order="id",
-            )
-        }
+        inbound = self._amazon_ledger_inbound(account, refs)
         products = offers.product_id | retry.product_id
         batch = LedgerBatch(
             account=account,
@@ -186,6 +175,22 @@ class AmazonFbaLedgerApply(models.Model):
         batch.shipped = self._amazon_ledger_shipped(account, products)
         batch.returned = self._amazon_ledger_returned(batch, products)
         return batch
+
+    @api.model
+    def _amazon_ledger_inbound(self, account, refs):
+        """{shipment id: the account's Send to Amazon transfer of it}."""
+        return {
+            picking.amazon_inbound_shipment_id: picking
+            for picking in self.env["stock.picking"].search(
+                [
+                    ("amazon_inbound_shipment_id", "in", [r for r in refs if r]),
+                    "|",
+                    ("amazon_fba_account_id", "=", account.id),
+                    ("picking_type_id", "=", account.fba_send_picking_type_id.id),
+                ],
+                order="id",
+            )
+        }
 
     @api.model
     def _amazon_ledger_product(self, batch, sku, fnsku):
