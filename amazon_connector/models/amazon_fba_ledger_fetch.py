@@ -13,7 +13,6 @@ from odoo.addons.queue_job.job import identity_exact
 
 from ..amazon.inventory_ledger import REPORT_TYPE, read_inventory_ledger
 from .amazon_job import amazon_job
-from .amazon_return_fetch import MONTH_FIRST_MARKETPLACES
 
 #: The first fetch of an account reads this many days before today.
 FIRST_FETCH_DAYS = 7
@@ -142,12 +141,12 @@ class AmazonFbaLedgerFetch(models.Model):
 
     @api.model
     def _amazon_day_first(self, report):
-        """Whether the report's dates like 02/11/2026 are day first: yes but
-        for the marketplaces that write month first (the United States,
-        Canada)."""
-        return not any(
-            m.marketplace_id in MONTH_FIRST_MARKETPLACES for m in report.marketplace_ids
-        )
+        """Whether the report's dates like 02/11/2026 are day first: never.
+        Unlike the returns reports, the ledger's ``Date`` is month first
+        (MM/DD/YYYY) in every marketplace, in the API's report as in Seller
+        Central's download (the reader's documented form). Read day first, a
+        German ledger's December 13th (12/13/2026) would be refused."""
+        return False
 
     # ------------------------------------------------ the report owner's contract
 
@@ -196,5 +195,15 @@ class AmazonFbaLedgerFetch(models.Model):
         self = self.sudo()
         self._amazon_ledger_read(report)
         self._amazon_ledger_followups(report.account_id)
-        report.account_id._amazon_record_run("fba", message)
+        # A marketplace with no movement does not hide what its run's other
+        # reports did.
+        if not self.env["amazon.report"].search_count(
+            [
+                ("account_id", "=", report.account_id.id),
+                ("res_model", "=", self._name),
+                ("create_date", "=", report.create_date),
+                ("state", "=", "done"),
+            ]
+        ):
+            report.account_id._amazon_record_run("fba", message)
         return message

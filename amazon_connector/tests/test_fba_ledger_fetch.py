@@ -164,8 +164,8 @@ class TestFbaLedgerFetch(AmazonCommon):
             date(2026, 12, 1), date(2026, 12, 5), marketplace=self.marketplace_fr
         )
         self.deliver(first)
-        # Germany writes 02/11/2026 day first.
-        self.read.assert_called_once_with(b"tsv", "windows-1252", day_first=True)
+        # The ledger writes its dates month first, in Germany too.
+        self.read.assert_called_once_with(b"tsv", "windows-1252", day_first=False)
         self.assertEqual(first.state, "done")
         self.assertIn("Inventory ledger: 0 movement(s) read", first.result)
         self.assertEqual(self.account.fba_ledger_fetched_until, date(2026, 12, 5))
@@ -183,11 +183,6 @@ class TestFbaLedgerFetch(AmazonCommon):
         self.account.fba_ledger_fetched_until = date(2026, 12, 6)
         self.deliver(self.report(date(2026, 12, 1), date(2026, 12, 3)))
         self.assertEqual(self.account.fba_ledger_fetched_until, date(2026, 12, 6))
-
-    def test_dates_are_read_in_the_marketplaces_order(self):
-        us = self.env.ref("amazon_connector.marketplace_us")
-        self.deliver(self.report(date(2026, 12, 1), date(2026, 12, 1), marketplace=us))
-        self.read.assert_called_once_with(b"tsv", "windows-1252", day_first=False)
 
     def test_a_report_that_cannot_be_read_is_a_failed_run_asked_again(self):
         self.account.fba_ledger_fetched_until = date(2026, 11, 30)
@@ -234,3 +229,16 @@ class TestFbaLedgerFetch(AmazonCommon):
         self.assertEqual(self.account.fba_ledger_fetched_until, date(2026, 12, 2))
         self.assertIn("No FBA inventory movement", self.last_run().summary)
         self.assertEqual(len(self.compare_jobs()), 1)
+
+    def test_a_marketplace_without_movement_keeps_the_runs_summary(self):
+        germany = self.report(date(2026, 12, 1), date(2026, 12, 2))
+        france = self.report(
+            date(2026, 12, 1), date(2026, 12, 2), marketplace=self.marketplace_fr
+        )
+        self.deliver(germany)
+        with patch.object(
+            type(self.Event), "_amazon_link_reimbursements", autospec=True
+        ):
+            france._amazon_ended("CANCELLED", None)
+        self.assertEqual(france.state, "cancelled")
+        self.assertEqual(self.last_run().summary, germany.result)
