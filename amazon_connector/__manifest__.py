@@ -49,6 +49,7 @@
         "views/amazon_fba_loss_report_views.xml",
         "views/amazon_order_cancellation_views.xml",
         "views/amazon_report_views.xml",
+        "views/amazon_fba_event_views.xml",
         "views/amazon_fba_difference_views.xml",
         "views/amazon_account_fba_views.xml",
         "views/amazon_offer_fba_views.xml",

@@ -351,6 +351,7 @@ class ReportsClient(CompatClient, Reports):
         report_type: str,
         marketplace_ids: list[str],
         data_start_time: str | None = None,
+        data_end_time: str | None = None,
     ) -> SpApiResponse:
         data = {
             "method": "POST",
@@ -359,6 +360,8 @@ class ReportsClient(CompatClient, Reports):
         }
         if data_start_time:
             data["dataStartTime"] = data_start_time
+        if data_end_time:
+            data["dataEndTime"] = data_end_time
         return self._request(
             "/reports/2021-06-30/reports", data=data, add_marketplace=False
         )

@@ -73,3 +73,7 @@ from . import amazon_account_fba_send
 from . import stock_move_fba_inbound
 from . import amazon_account_fba_differences
 from . import amazon_fba_difference_explanation
+from . import amazon_fba_ledger_fetch
+from . import amazon_fba_ledger_apply
+from . import amazon_fba_ledger_match
+from . import amazon_fba_ledger_moves

@@ -88,6 +88,14 @@ class AmazonFbaEvent(models.Model):
         help="The settlement's FBA Inventory Reimbursement for this loss.",
     )
     note = fields.Char(readonly=True)
+    report_id = fields.Many2one(
+        "amazon.report",
+        string="Ledger Report",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="set null",
+        help="The ledger report that brought the row first.",
+    )
 
     _sql_constraints = [
         (

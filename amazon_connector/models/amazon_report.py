@@ -256,6 +256,7 @@ class AmazonReport(models.Model):
                     self.report_type,
                     marketplace_ids=self.marketplace_ids.mapped("marketplace_id"),
                     data_start_time=_aware(self.data_start),
+                    data_end_time=_aware(self.data_end),
                 )
         except AmazonPermanentError as error:
             return self._fail(_("Amazon refused the report: %s", error))

@@ -356,6 +356,11 @@ class AmazonReturn(models.Model):
                 and not (li.sale_line_id and is_kit_line(li.sale_line_id))
             )
         ):
+            if self.env["amazon.fba.event"]._amazon_take_ledger_return(
+                self, line, location
+            ):
+                outcome.units[location] += line.quantity
+                continue
             shipped = self._amazon_fba_shipped_moves(self.order_id, line.product_id)
             origin = ((shipped & line.sale_line_id.move_ids) or shipped).sorted("id")[
                 -1:

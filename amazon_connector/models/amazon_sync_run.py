@@ -16,6 +16,7 @@ SYNC_RUN_KINDS = [
     ("prices", "Prices"),
     ("settlements", "Settlements"),
     ("returns", "Returns"),
+    ("fba", "FBA Inventory"),
 ]
 
 

@@ -50,3 +50,5 @@ from . import test_returns_fba
 from . import test_fba_inbound
 from . import test_fba_reimbursement
 from . import test_fba_difference
+from . import test_fba_ledger
+from . import test_fba_ledger_fetch
