@@ -9,6 +9,20 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+#: The countries of Pan-European FBA: one stock, and each of their marketplaces
+#: answers getInventorySummaries with the same EU-wide figures
+#: (amzn/selling-partner-api-models#452, "a sum of inventory quantities from all
+#: the EU marketplaces (except the UK…)").
+PAN_EU_COUNTRIES = frozenset({"DE", "FR", "IT", "ES", "NL", "PL", "SE", "BE"})
+
+
+def inventory_pool(country_code: str) -> str:
+    """The stock a marketplace of ``country_code`` (ISO) answers for: ``EU``
+    for Pan-European FBA, else its own country's. Ask one marketplace per pool:
+    asking two of one pool counts its units twice."""
+    code = (country_code or "").upper()
+    return "EU" if code in PAN_EU_COUNTRIES else code
+
 
 @dataclass(frozen=True)
 class FbaSummary:

@@ -11,7 +11,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import float_compare, float_is_zero
 
-from ..amazon.fba_inventory import read_inventory_summaries
+from ..amazon.fba_inventory import inventory_pool, read_inventory_summaries
 from ..amazon.fulfillment import AMAZON
 from .amazon_job import amazon_job
 
@@ -115,15 +115,21 @@ class AmazonFbaDifference(models.Model):
     @api.model
     def _amazon_fetch_summaries(self, account):
         """Amazon's inventory summaries (``FbaSummary``) of ``account``: those
-        of its first marketplace. FBA stock is pooled per region: with Pan-EU
-        each EU marketplace answers the same EU-wide figures
-        (amzn/selling-partner-api-models#452), so adding marketplaces up would
-        count the units several times."""
-        marketplace = account.marketplace_ids[:1]
+        of one marketplace per stock pool (``inventory_pool``). With Pan-EU,
+        each continental EU marketplace answers the same EU-wide figures
+        (amzn/selling-partner-api-models#452): asking two of them would count
+        the units twice; the UK, the Americas and the others each have their
+        own stock."""
+        pools = {}
+        for marketplace in account.marketplace_ids:
+            pools.setdefault(inventory_pool(marketplace.country_id.code), marketplace)
+        summaries = []
         with account._amazon_job_session() as adapter:
-            return read_inventory_summaries(
-                adapter.get_inventory_summaries(marketplace.marketplace_id)
-            )
+            for marketplace in pools.values():
+                summaries += read_inventory_summaries(
+                    adapter.get_inventory_summaries(marketplace.marketplace_id)
+                )
+        return summaries
 
     @api.model
     def _amazon_compare_summaries(self, account, summaries):

@@ -40,6 +40,16 @@ def ledger_windows(fetched_until, today):
     return windows
 
 
+def _in_window(reading, report):
+    """Whether every day ``reading`` read, and every row, is in the days of
+    ``report`` (a day of slack each side: Amazon writes its local day)."""
+    first = report.data_start.date() - timedelta(days=1)
+    last = report.data_end.date() + timedelta(days=1)
+    return not reading.problems and all(
+        first <= event.day <= last for event in reading.events
+    )
+
+
 class AmazonFbaLedgerFetch(models.Model):
     _name = "amazon.fba.event"
     _inherit = ["amazon.fba.event", "amazon.report.owner"]
@@ -140,13 +150,22 @@ class AmazonFbaLedgerFetch(models.Model):
         self._amazon_link_reimbursements(account)
 
     @api.model
-    def _amazon_day_first(self, report):
-        """Whether the report's dates like 02/11/2026 are day first: never.
-        Unlike the returns reports, the ledger's ``Date`` is month first
-        (MM/DD/YYYY) in every marketplace, in the API's report as in Seller
-        Central's download (the reader's documented form). Read day first, a
-        German ledger's December 13th (12/13/2026) would be refused."""
-        return False
+    def _amazon_read_ledger(self, report, document):
+        """The reading of a ledger report's document. Its ``Date`` is month
+        first (MM/DD/YYYY) in the API's report and Seller Central's download,
+        in every marketplace; a ledger written day first (as British and
+        European downloads are) is read day first when only that reading puts
+        every day in the report's own window (a ledger of December 1st to 12th
+        has no day 12/06 to read as June 12th)."""
+        month_first = read_inventory_ledger(document.content, document.charset)
+        if not (report.data_start and report.data_end) or _in_window(
+            month_first, report
+        ):
+            return month_first
+        day_first = read_inventory_ledger(
+            document.content, document.charset, day_first=True
+        )
+        return day_first if _in_window(day_first, report) else month_first
 
     # ------------------------------------------------ the report owner's contract
 
@@ -157,11 +176,7 @@ class AmazonFbaLedgerFetch(models.Model):
         raises ``ValueError``: refused whole, nothing applied."""
         self = self.sudo()
         account = report.account_id
-        reading = read_inventory_ledger(
-            document.content,
-            document.charset,
-            day_first=self._amazon_day_first(report),
-        )
+        reading = self._amazon_read_ledger(report, document)
         summary = self._amazon_apply_ledger(account, reading, report=report)
         self._amazon_ledger_read(report)
         self._amazon_ledger_followups(account)

@@ -52,3 +52,4 @@ from . import test_fba_reimbursement
 from . import test_fba_difference
 from . import test_fba_ledger
 from . import test_fba_ledger_fetch
+from . import test_fba_month

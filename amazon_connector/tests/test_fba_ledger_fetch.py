@@ -164,8 +164,8 @@ class TestFbaLedgerFetch(AmazonCommon):
             date(2026, 12, 1), date(2026, 12, 5), marketplace=self.marketplace_fr
         )
         self.deliver(first)
-        # The ledger writes its dates month first, in Germany too.
-        self.read.assert_called_once_with(b"tsv", "windows-1252", day_first=False)
+        # The ledger writes its dates month first, in Germany too: one reading.
+        self.read.assert_called_once_with(b"tsv", "windows-1252")
         self.assertEqual(first.state, "done")
         self.assertIn("Inventory ledger: 0 movement(s) read", first.result)
         self.assertEqual(self.account.fba_ledger_fetched_until, date(2026, 12, 5))
@@ -242,3 +242,35 @@ class TestFbaLedgerFetch(AmazonCommon):
             france._amazon_ended("CANCELLED", None)
         self.assertEqual(france.state, "cancelled")
         self.assertEqual(self.last_run().summary, germany.result)
+
+    def test_a_ledger_written_day_first_is_read_by_its_window(self):
+        """Month first, 06/12/2026 would be June 12th, outside a report of
+        December 1st to 12th; 13/12/2026 no date at all: the report is read day
+        first (a British download's form), every day in its window."""
+        header = "\t".join(
+            [
+                *("Date", "FNSKU", "MSKU", "Event Type", "Reference ID"),
+                *("Quantity", "Fulfillment Center", "Disposition", "Reason"),
+                "Country",
+            ]
+        )
+        rows = [
+            "06/12/2026 X00UK00001 UK-1 Adjustments 1 -1 LTN4 SELLABLE M GB".split(),
+            "12/12/2026 X00UK00001 UK-1 Adjustments 2 1 LTN4 SELLABLE F GB".split(),
+        ]
+        content = "\n".join([header, *("\t".join(row) for row in rows)]).encode()
+        report = self.report(date(2026, 12, 1), date(2026, 12, 12))
+        reading = self.Event._amazon_read_ledger(
+            report, ReportDocument(content, "utf-8")
+        )
+        self.assertEqual(
+            [event.day for event in reading.events],
+            [date(2026, 12, 6), date(2026, 12, 12)],
+        )
+        # The same rows month first in a report of June read month first.
+        june = self.report(date(2026, 6, 1), date(2026, 6, 30))
+        reading = self.Event._amazon_read_ledger(june, ReportDocument(content, "utf-8"))
+        self.assertEqual(
+            [event.day for event in reading.events],
+            [date(2026, 6, 12), date(2026, 12, 12)],
+        )

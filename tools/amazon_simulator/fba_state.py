@@ -256,7 +256,10 @@ class FbaStateMixin:
 
     def _summaries_page(self, skus, reserved, criteria, now) -> dict:
         marketplace_id = criteria["marketplaceId"]
-        stock = self.fba.fba_stock(BY_ID[marketplace_id].country)
+        stock: dict[str, Counter] = {}
+        for country in fba_summaries.pool_countries(marketplace_id):
+            for sku, units in self.fba.fba_stock(country).items():
+                stock.setdefault(sku, Counter()).update(units)
         return {
             "payload": {
                 "granularity": {

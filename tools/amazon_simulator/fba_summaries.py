@@ -18,6 +18,12 @@ The figures of a SKU in a marketplace (its country's centres,
 
 ``totalQuantity`` is the sum of all of them. Without ``details=true`` a summary
 has no ``inventoryDetails``.
+
+A marketplace answers for its pool: with Pan-European FBA every continental EU
+marketplace answers the same EU-wide figures, the sum of the Pan-EU countries'
+centres (amzn/selling-partner-api-models#452: "returns the same values for
+each EU marketplace - a sum of inventory quantities from all the EU
+marketplaces (except the UK…)"); every other marketplace its own country's.
 """
 
 from __future__ import annotations
@@ -32,18 +38,29 @@ from .timeutil import iso
 
 #: Summaries per page, Amazon's page size.
 PAGE_SIZE = 50
+#: The countries of Pan-European FBA: their marketplaces share one stock.
+PAN_EU = frozenset({"DE", "FR", "IT", "ES", "NL", "PL", "SE", "BE"})
 #: Order statuses whose unshipped units Amazon reserves.
 RESERVING_STATUSES = frozenset({"PENDING", "UNSHIPPED", "PARTIALLY_SHIPPED"})
 
 
+def pool_countries(marketplace_id: str) -> frozenset[str]:
+    """The countries whose centres a marketplace's summaries add up."""
+    country = BY_ID[marketplace_id].country
+    return PAN_EU if country in PAN_EU else frozenset({country})
+
+
 def reserved_units(orders, marketplace_id: str) -> Counter:
-    """sku -> units of the marketplace's FBA orders waiting to be shipped."""
+    """sku -> units of the FBA orders of the marketplace's pool waiting to be
+    shipped."""
+    countries = pool_countries(marketplace_id)
     reserved: Counter = Counter()
     for order in orders:
         fulfillment = order.get("fulfillment", {})
         if fulfillment.get("fulfilledBy") != "AMAZON":
             continue
-        if order["salesChannel"].get("marketplaceId") != marketplace_id:
+        market = BY_ID.get(order["salesChannel"].get("marketplaceId"))
+        if market is None or market.country not in countries:
             continue
         if fulfillment.get("fulfillmentStatus") not in RESERVING_STATUSES:
             continue
@@ -69,9 +86,12 @@ def summary(
 ) -> dict:
     """The ``InventorySummary`` of one SKU in one marketplace, ``stock`` its
     units per disposition there."""
-    country = BY_ID[marketplace_id].country
-    inbound = fba.inbound_of(country, sku)
-    researching = fba.researching(country, sku)
+    countries = sorted(pool_countries(marketplace_id))
+    inbound = sum((fba.inbound_of(c, sku) for c in countries), Counter())
+    for status in ("WORKING", "SHIPPED", "RECEIVING"):
+        inbound.setdefault(status, 0)
+    researching = sum(fba.researching(c, sku) for c in countries)
+    changed = [fba.changed[(c, sku)] for c in countries if (c, sku) in fba.changed]
     figures = inventory_details(stock, reserved, inbound, researching)
     asin, title = fba.product_info(sku)
     result = {
@@ -79,7 +99,7 @@ def summary(
         "fnSku": fnsku_of(sku),
         "sellerSku": sku,
         "condition": "NewItem",
-        "lastUpdatedTime": iso(fba.changed.get((country, sku), now)),
+        "lastUpdatedTime": iso(max(changed, default=now)),
         "productName": title,
         "totalQuantity": figures["fulfillableQuantity"]
         + reserved
@@ -138,13 +158,13 @@ def chosen_skus(
     """The SKUs a request asks the summaries of, sorted: with ``since``, those
     changed after it (``skus`` ignored, as Amazon does); else ``skus``, or every
     SKU the marketplace's pool has had anything of."""
-    country = BY_ID[marketplace_id].country
-    known = fba.skus(country) | set(reserved)
+    countries = pool_countries(marketplace_id)
+    known = set().union(*(fba.skus(c) for c in countries)) | set(reserved)
     if since is not None:
         return sorted(
             sku
             for sku in known
-            if (country, sku) in fba.changed and fba.changed[(country, sku)] > since
+            if any(fba.changed.get((c, sku), since) > since for c in countries)
         )
     if skus:
         return sorted(sku for sku in set(skus) if sku in known)
