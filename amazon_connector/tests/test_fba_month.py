@@ -252,3 +252,33 @@ class TestFbaMonth(AmazonOfferCommon):
         self.assertEqual(removal.picking_id.state, "assigned")
         # The unit of MONTH-B Amazon never received is flagged on the transfer.
         self.assertEqual(picking.amazon_inbound_status, "missing")
+
+    def test_each_stock_pool_is_asked_once(self):
+        """Amazon.de and Amazon.fr share the Pan-European stock (each answers
+        the EU-wide figures, amzn/selling-partner-api-models#452); Amazon.co.uk
+        has its own. The comparison asks one marketplace per pool and adds the
+        pools up: 3 units in Germany, 2 in France and 4 in the UK are 9."""
+        state = self.simulator.state
+        product = self.storable("POOL-D")
+        self.offer(product, fulfillment_channel="amazon")
+        state.fba_seed({"POOL-D": 3}, marketplace="DE")
+        state.fba_seed({"POOL-D": 2}, marketplace="FR")
+        state.fba_seed({"POOL-D": 4}, marketplace="UK")
+        fba = self.account._amazon_fba_location()
+        self.put(product, 9, fba)
+        self.assertEqual(
+            sorted(self.account.marketplace_ids.country_id.mapped("code")),
+            ["DE", "FR", "GB"],
+        )
+        self.env["amazon.fba.difference"]._amazon_compare(self.account)
+        self.assertFalse(
+            self.account.fba_difference_ids.filtered(
+                lambda d: d.state == "open" and d.product_id == product
+            )
+        )
+        asked = [
+            log
+            for log in self.committed_api_logs()
+            if log["operation"] == "getInventorySummaries"
+        ]
+        self.assertEqual(len(asked), 2)
