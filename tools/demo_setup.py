@@ -381,6 +381,65 @@ def returned_order(env, returned):
     return result
 
 
+def get_simulator(sim, path):
+    """GET a control endpoint of the simulator: its JSON answer."""
+    with urllib.request.urlopen(sim["url"] + path, timeout=30) as response:
+        return json.load(response)
+
+
+def fba_inventory(env, accounts):
+    """The European demo account's FBA stock from Amazon's Inventory Ledger:
+    each SKU the simulator holds at Amazon bound by an FBA offer (a product of
+    the catalogue, or one made for it), the ledger read from 30 days back (the
+    simulator's stock arrived 8 days before its orders), then compared with
+    Amazon's inventory summaries: no difference is left."""
+    account = accounts[:1]
+    if not hasattr(type(account), "action_amazon_fba_sync"):
+        say("FBA inventory: not available yet (no action_amazon_fba_sync)")
+        return {"status": "skipped"}
+    if account.state != "connected":
+        return {"status": "failed", "error": f"account {account.state}"}
+    sim = {"url": account.api_endpoint}
+    skus = sorted(get_simulator(sim, "/_sim/state").get("fbaStock") or {})
+    Product = env["product.product"]
+    Offer = env["amazon.offer"]
+    home = account.marketplace_ids[:1]
+    for sku in skus:
+        product = Product.search([("default_code", "=", sku)], limit=1) or (
+            Product.create({"name": sku, "default_code": sku, "is_storable": True})
+        )
+        offer = Offer.search(
+            [("account_id", "=", account.id), ("sku", "=", sku)], limit=1
+        )
+        values = {"product_id": product.id, "fulfillment_channel": "amazon"}
+        if offer:
+            offer.write(values)
+        else:
+            Offer.create(
+                {"account_id": account.id, "marketplace_id": home.id, "sku": sku}
+                | values
+            )
+    account.fba_ledger_fetched_until = fields.Date.today() - timedelta(days=30)
+    account.with_context(queue_job__no_delay=True).action_amazon_fba_sync()
+    differences = account.fba_difference_ids.filtered(lambda d: d.state == "open")
+    events = len(account.fba_event_ids)
+    say(
+        f"FBA inventory: {len(skus)} SKU(s) at Amazon, {events} ledger row(s) read, "
+        f"{len(differences)} difference(s) with Amazon's summaries"
+    )
+    return {
+        "status": "done" if skus and events and not differences else "failed",
+        "account": account.name,
+        "skus": len(skus),
+        "events": events,
+        "differences": [
+            f"{d.product_id.display_name} {d.location_kind}: Odoo {d.odoo_qty:g}, "
+            f"Amazon {d.amazon_qty:g}"
+            for d in differences
+        ],
+    }
+
+
 # The demo's Amazon.de listings: (catalogue index, units on hand, reserve rule).
 DEMO_LISTINGS = [(1, 25, None), (2, 12, "10:PERCENT"), (3, 0, None), (4, 40, "5:FIXED")]
 DEMO_LISTINGS += [(n, 8 + n, None) for n in range(5, 13)]
@@ -519,6 +578,8 @@ def setup(env, sim):
     returned = returned_order(env, returned)
     offers = publish_offers(env, accounts, sim)
     env.cr.commit()
+    fba = fba_inventory(env, accounts)
+    env.cr.commit()
     return {
         "accounts": states,
         "import": imported,
@@ -526,6 +587,7 @@ def setup(env, sim):
         "settlement": settled,
         "return": returned,
         "offers": offers,
+        "fba": fba,
         "menus": amazon_menus(env),
     }
 

@@ -43,6 +43,7 @@ LOGIN = PASSWORD = "admin"
 OVERVIEW_ACTION = "amazon_connector.action_amazon_overview"
 SIM_ORDERS = 40
 SIM_SEED = 1
+SIM_FBA_STOCK = 3
 READY_TIMEOUT = 180  # seconds for Odoo to answer /web/login
 SETTINGS_BLOCK_ID = "amazon_connector_setting_container"
 SETUP_SCRIPT = devenv.REPO / "tools" / "demo_setup.py"
@@ -143,6 +144,8 @@ def simulator(env_path: Path, port: int, log_path: Path):
         # No --settlements: a report published now would settle the orders before
         # the demo ships one; demo_setup.py publishes the settlement after it.
         *("--orders", SIM_ORDERS, "--seed", SIM_SEED),
+        # The FBA orders' SKUs get their stock at Amazon (and 3 units more).
+        *("--fba-stock", SIM_FBA_STOCK),
     ]
     with log_path.open("w") as log_file:
         proc = subprocess.Popen(
@@ -445,6 +448,39 @@ def run_checks(base_url, db_name, setup_result, sim_url) -> bool:
             f"{published['feed']}; the simulator holds {with_quantity} quantity(ies)",
         )
 
+    def fba():
+        result = setup_result.get("fba") or {}
+        if result.get("status") != "done":
+            return False, json.dumps(result)
+        [account] = rpc.call_kw(
+            "amazon.account",
+            "search_read",
+            [[("name", "=", result["account"])]],
+            fields=["fba_location_id"],
+        )
+        differences = rpc.call_kw(
+            "amazon.fba.difference",
+            "search_count",
+            [[("account_id.name", "=", result["account"]), ("state", "=", "open")]],
+        )
+        quants = rpc.call_kw(
+            "stock.quant",
+            "read_group",
+            [
+                [("location_id", "=", account["fba_location_id"][0])],
+                ["quantity:sum"],
+                [],
+            ],
+            lazy=False,
+        )
+        units = quants[0]["quantity"] if quants else 0
+        return (
+            differences == 0 and units > 0,
+            f"{result['account']}: {result['skus']} SKU(s) at Amazon, "
+            f"{result['events']} ledger row(s), {units:g} unit(s) in "
+            f"{account['fba_location_id'][1]}, {differences} difference(s)",
+        )
+
     def settlement():
         settled = setup_result.get("settlement") or {}
         if settled.get("status") != "done":
@@ -558,6 +594,7 @@ def run_checks(base_url, db_name, setup_result, sim_url) -> bool:
         returned,
     )
     check("offers imported from Amazon's listings, stock and prices sent", offers)
+    check("an FBA account's Odoo quantities equal Amazon's", fba)
     passed = all(results)
     print(f"{'PASS' if passed else 'FAIL'}: {sum(results)}/{len(results)} checks")
     return passed
