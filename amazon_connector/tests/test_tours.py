@@ -8,7 +8,7 @@ would a moment later. What a tour did is then checked here, in the test's own
 transaction (the server's requests share it).
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 from odoo import fields
 from odoo.tests import new_test_user, tagged
@@ -217,6 +217,36 @@ class TestTours(AmazonTourCase, AmazonOfferCommon, AmazonSettlementCommon):
         self.assertEqual(ret.picking_id.state, "done")
         self.assertEqual(ret.state, "received")
         self.assertIn("return received", order.amazon_last_action)
+
+    def test_seller_reads_the_fba_ledger_and_differences(self):
+        """Sales > Amazon > FBA Ledger: a receipt Amazon's ledger reports,
+        moved into the FBA location; FBA Differences: a product Odoo holds one
+        more of than Amazon; the account's FBA page and its locations."""
+        product = self.storable("FBA-TOUR")
+        self.offer(product, fulfillment_channel="amazon")
+        self.simulator.state.fba_inbound_shipment(
+            "FBA15TOUR001",
+            {"FBA-TOUR": 5},
+            received={"FBA-TOUR": 5},
+            at=datetime.now(timezone.utc) - timedelta(days=3),
+            marketplace="DE",
+        )
+        self.account.fba_ledger_fetched_until = fields.Date.today() - timedelta(days=7)
+        with run_jobs(retry=True):
+            self.account.action_amazon_fba_sync()
+        fba = self.account.fba_location_id
+        self.assertEqual(product.with_context(location=fba.id).qty_available, 5)
+        self.put(product, 1, fba)
+        self.env["amazon.fba.difference"]._amazon_compare(self.account)
+        self.tour(
+            "amazon_fba",
+            "/odoo/sales",
+            "stock",
+            sku="FBA-TOUR",
+            product=product.display_name,
+            account=self.account.name,
+            location=fba.name,
+        )
 
     def test_stock_offer_explains_and_sends_its_quantity(self):
         """Sales > Amazon > Offers: the offer's form explains its available-to-sell
