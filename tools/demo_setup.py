@@ -389,10 +389,11 @@ def get_simulator(sim, path):
 
 def fba_inventory(env, accounts):
     """The European demo account's FBA stock from Amazon's Inventory Ledger:
-    each SKU the simulator holds at Amazon bound by an FBA offer (a product of
-    the catalogue, or one made for it), the ledger read from 30 days back (the
+    each SKU the simulator holds at Amazon bound by an FBA offer to the
+    catalogue's product, the ledger read from 30 days back (the
     simulator's stock arrived 8 days before its orders), then compared with
-    Amazon's inventory summaries: no difference is left."""
+    Amazon's inventory summaries: no difference is left. SKUs with no product
+    in the catalogue (the simulator's unknown ones) are left unbound."""
     account = accounts[:1]
     if not hasattr(type(account), "action_amazon_fba_sync"):
         say("FBA inventory: not available yet (no action_amazon_fba_sync)")
@@ -405,9 +406,11 @@ def fba_inventory(env, accounts):
     Offer = env["amazon.offer"]
     home = account.marketplace_ids[:1]
     for sku in skus:
-        product = Product.search([("default_code", "=", sku)], limit=1) or (
-            Product.create({"name": sku, "default_code": sku, "is_storable": True})
-        )
+        # The simulator's unknown SKUs stay unknown (their orders took the
+        # Amazon Generic Product): their ledger rows wait for a product.
+        product = Product.search([("default_code", "=", sku)], limit=1)
+        if not product:
+            continue
         offer = Offer.search(
             [("account_id", "=", account.id), ("sku", "=", sku)], limit=1
         )
