@@ -280,14 +280,10 @@ class SpApiAdapter:
             )
         except AmazonPermanentError as error:
             if pagination_token and error.status == 400:
-                raise AmazonPaginationExpired(
-                    f"{error.message} The pagination token was refused (it is valid "
-                    "24 hours and only once): the list must be read again from its "
-                    "first page.",
-                    operation=error.operation,
-                    status=error.status,
-                    code=error.code,
-                    request_id=error.request_id,
+                raise _token_refused(
+                    error,
+                    "it is valid 24 hours and only once): the list must be read "
+                    "again from its first page.",
                 ) from error
             raise
         payload = self._expect(payload, dict, "searchOrders")
@@ -524,14 +520,10 @@ class SpApiAdapter:
                 )
             except AmazonPermanentError as error:
                 if token and error.status == 400:
-                    raise AmazonPaginationExpired(
-                        f"{error.message} The pagination token was refused (it is "
-                        "valid 30 seconds): the summaries must be read again from "
-                        "their first page.",
-                        operation=error.operation,
-                        status=error.status,
-                        code=error.code,
-                        request_id=error.request_id,
+                    raise _token_refused(
+                        error,
+                        "it is valid 30 seconds): the summaries must be read again "
+                        "from their first page.",
                     ) from error
                 raise
             payload = self._expect(payload, dict, "getInventorySummaries")
@@ -973,6 +965,18 @@ def _search_orders_params(
             "maxResultsPerPage": int(max_results_per_page),
             "paginationToken": pagination_token or None,
         }
+    )
+
+
+def _token_refused(error: AmazonPermanentError, why: str) -> AmazonPaginationExpired:
+    """Amazon refused a next page's token (a 400): the list is to be read again
+    from its first page; ``why`` ends the message (the token's lifetime)."""
+    return AmazonPaginationExpired(
+        f"{error.message} The pagination token was refused ({why}",
+        operation=error.operation,
+        status=error.status,
+        code=error.code,
+        request_id=error.request_id,
     )
 
 

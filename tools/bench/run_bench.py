@@ -65,66 +65,46 @@ def time_setup_from_empty_cache():
         return time.monotonic() - started if code == 0 else None
 
 
-def run_settlements():
-    """bench_settlements.py on a database of its own (its 5,520 invoices and their
-    payments stay out of the others' figures); its exit code, 1 on a timeout."""
-    with devenv.fresh_database("amazon_connector_bench_settlements") as database:
+def run_alone(script, database_name, timeout):
+    """``script`` on a database of its own (its records stay out of the
+    others' figures); its exit code, 1 on a timeout."""
+    with devenv.fresh_database(database_name) as database:
         try:
             return subprocess.call(
                 [
                     database.python(),
-                    HERE / "bench_settlements.py",
+                    HERE / script,
                     *("-c", database.config, "-d", database.name),
                 ],
                 cwd=devenv.REPO,
-                timeout=SETTLEMENTS_TIMEOUT,
+                timeout=timeout,
             )
         except subprocess.TimeoutExpired:
-            print(
-                f"bench_settlements: killed after {SETTLEMENTS_TIMEOUT}s",
-                file=sys.stderr,
-            )
+            print(f"{script}: killed after {timeout}s", file=sys.stderr)
             return 1
+
+
+def run_settlements():
+    """bench_settlements.py (5,520 invoices and their payments) alone."""
+    return run_alone(
+        "bench_settlements.py",
+        "amazon_connector_bench_settlements",
+        SETTLEMENTS_TIMEOUT,
+    )
 
 
 def run_refunds():
-    """bench_refunds.py on a database of its own; its exit code, 1 on a timeout."""
-    with devenv.fresh_database("amazon_connector_bench_refunds") as database:
-        try:
-            return subprocess.call(
-                [
-                    database.python(),
-                    HERE / "bench_refunds.py",
-                    *("-c", database.config, "-d", database.name),
-                ],
-                cwd=devenv.REPO,
-                timeout=REFUNDS_TIMEOUT,
-            )
-        except subprocess.TimeoutExpired:
-            print(f"bench_refunds: killed after {REFUNDS_TIMEOUT}s", file=sys.stderr)
-            return 1
+    """bench_refunds.py alone."""
+    return run_alone(
+        "bench_refunds.py", "amazon_connector_bench_refunds", REFUNDS_TIMEOUT
+    )
 
 
 def run_fba_ledger():
-    """bench_fba_ledger.py on a database of its own; its exit code, 1 on a
-    timeout."""
-    with devenv.fresh_database("amazon_connector_bench_fba") as database:
-        try:
-            return subprocess.call(
-                [
-                    database.python(),
-                    HERE / "bench_fba_ledger.py",
-                    *("-c", database.config, "-d", database.name),
-                ],
-                cwd=devenv.REPO,
-                timeout=FBA_LEDGER_TIMEOUT,
-            )
-        except subprocess.TimeoutExpired:
-            print(
-                f"bench_fba_ledger: killed after {FBA_LEDGER_TIMEOUT}s",
-                file=sys.stderr,
-            )
-            return 1
+    """bench_fba_ledger.py alone."""
+    return run_alone(
+        "bench_fba_ledger.py", "amazon_connector_bench_fba", FBA_LEDGER_TIMEOUT
+    )
 
 
 def main(args):
