@@ -4,6 +4,7 @@ FBA (sellable) and FBA Unsellable quantities of every product are compared with
 Amazon's inventory summaries (FBA Inventory API); each product whose figures
 differ is listed, with what Odoo knows of why, until Reconcile closes it."""
 
+import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -16,6 +17,8 @@ from ..amazon.errors import AmazonPaginationExpired
 from ..amazon.fba_inventory import inventory_pool, read_inventory_summaries
 from ..amazon.fulfillment import AMAZON
 from .amazon_job import amazon_job
+
+_logger = logging.getLogger(__name__)
 
 LOCATION_KINDS = [("sellable", "Sellable"), ("unsellable", "Unsellable")]
 #: How many SKUs without offer the run's summary names before "…".
@@ -162,8 +165,12 @@ class AmazonFbaDifference(models.Model):
             return read_inventory_summaries(
                 adapter.get_inventory_summaries(marketplace.marketplace_id)
             )
-        except AmazonPaginationExpired:
-            pass
+        except AmazonPaginationExpired as error:
+            _logger.info(
+                "FBA summaries of %s read again from their first page: %s",
+                marketplace.code,
+                error,
+            )
         try:
             return read_inventory_summaries(
                 adapter.get_inventory_summaries(marketplace.marketplace_id)

@@ -458,9 +458,9 @@ class TestFbaDifference(AmazonOfferCommon):
         original = SpApiAdapter.get_inventory_summaries
         readings = []
 
-        def expired():
+        def expired():  # a generator, as the adapter's
+            yield from ()
             raise AmazonPaginationExpired("Invalid nextToken.", status=400)
-            yield  # a generator, as the adapter's
 
         def get_inventory_summaries(adapter, marketplace_id, **options):
             readings.append(marketplace_id)
