@@ -39,7 +39,11 @@ class AmazonAccount(models.Model):
         check_company=True,
         copy=False,
         help="Where units Amazon lost, damaged or disposed of go (and units it "
-        "found come from): their value is an inventory loss.",
+        "found come from): their value is an inventory loss. With automated "
+        "valuation it is booked to this location's Stock Valuation Accounts "
+        "(Incoming/Outgoing, on the location); without them, as Odoo's own "
+        "inventory adjustments are, to the product category's Stock Interim "
+        "accounts. Set the location's accounts for a dedicated expense account.",
     )
     fba_send_picking_type_id = fields.Many2one(
         "stock.picking.type",

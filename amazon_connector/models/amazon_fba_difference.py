@@ -4,25 +4,28 @@ FBA (sellable) and FBA Unsellable quantities of every product are compared with
 Amazon's inventory summaries (FBA Inventory API); each product whose figures
 differ is listed, with what Odoo knows of why, until Reconcile closes it."""
 
+import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
-from odoo.tools import float_compare, float_is_zero
+from odoo.tools import float_compare
 
+from odoo.addons.queue_job.exception import RetryableJobError
+
+from ..amazon.errors import AmazonPaginationExpired
 from ..amazon.fba_inventory import inventory_pool, read_inventory_summaries
 from ..amazon.fulfillment import AMAZON
 from .amazon_job import amazon_job
 
+_logger = logging.getLogger(__name__)
+
 LOCATION_KINDS = [("sellable", "Sellable"), ("unsellable", "Unsellable")]
 #: How many SKUs without offer the run's summary names before "…".
 _NAMED_SKUS = 20
-#: Who may reconcile: Odoo's stock managers and the connector's managers.
-RECONCILE_GROUPS = (
-    "stock.group_stock_manager",
-    "amazon_connector.group_amazon_manager",
-)
+#: When Amazon refused the summaries' page token twice in a row, read them
+#: again from their first page this many seconds later.
+_EXPIRED_RETRY_SECONDS = 60
 #: The summary's figures a negative value of makes a kind's quantity suspect.
 NEGATIVE_FIGURES = {
     "sellable": ("fulfillable", "reserved", "researching"),
@@ -77,6 +80,19 @@ class AmazonFbaDifference(models.Model):
         readonly=True, help="What the ledger says about it, where it says something."
     )
     compared_at = fields.Datetime(readonly=True)
+    first_seen_at = fields.Datetime(
+        readonly=True,
+        help="When the comparisons first found this difference (same product, "
+        "location and amount since; a new amount starts again).",
+    )
+    reconcilable = fields.Boolean(
+        compute="_compute_reconcilable",
+        store=True,
+        help="Amazon's ledger is read past the day the difference was first "
+        "seen: a movement of that day would already be in Odoo. Amazon's "
+        "summaries are live, the ledger is read up to yesterday: a difference "
+        "of today may be a movement the next run brings.",
+    )
     state = fields.Selection(
         [("open", "Open"), ("reconciled", "Reconciled")],
         default="open",
@@ -92,10 +108,21 @@ class AmazonFbaDifference(models.Model):
         for difference in self:
             difference.difference = difference.amazon_qty - difference.odoo_qty
 
+    @api.depends("state", "first_seen_at", "account_id.fba_ledger_fetched_until")
+    def _compute_reconcilable(self):
+        for difference in self:
+            read_until = difference.account_id.fba_ledger_fetched_until
+            difference.reconcilable = bool(
+                difference.state == "open"
+                and difference.first_seen_at
+                and read_until
+                and difference.first_seen_at.date() <= read_until
+            )
+
     # --------------------------------------------------------------- comparison
 
     @api.model
-    @amazon_job
+    @amazon_job(kind="fba")
     def _amazon_compare(self, account):
         """Job (issue 22, point 3): compare Odoo's FBA quantities of ``account``
         with Amazon's inventory summaries, list every difference, update the FBA
@@ -126,10 +153,32 @@ class AmazonFbaDifference(models.Model):
         summaries = []
         with account._amazon_job_session() as adapter:
             for marketplace in pools.values():
-                summaries += read_inventory_summaries(
-                    adapter.get_inventory_summaries(marketplace.marketplace_id)
-                )
+                summaries += self._amazon_marketplace_summaries(adapter, marketplace)
         return summaries
+
+    @api.model
+    def _amazon_marketplace_summaries(self, adapter, marketplace):
+        """The summaries of one marketplace, read again from the first page
+        once when Amazon refuses a page token (valid 30 seconds); refused twice,
+        the job is retried later (queue_job), not failed."""
+        try:
+            return read_inventory_summaries(
+                adapter.get_inventory_summaries(marketplace.marketplace_id)
+            )
+        except AmazonPaginationExpired as error:
+            _logger.info(
+                "FBA summaries of %s read again from their first page: %s",
+                marketplace.code,
+                error,
+            )
+        try:
+            return read_inventory_summaries(
+                adapter.get_inventory_summaries(marketplace.marketplace_id)
+            )
+        except AmazonPaginationExpired as error:
+            raise RetryableJobError(
+                str(error), seconds=_EXPIRED_RETRY_SECONDS
+            ) from error
 
     @api.model
     def _amazon_compare_summaries(self, account, summaries):
@@ -150,7 +199,14 @@ class AmazonFbaDifference(models.Model):
         untracked = products.filtered(lambda p: not p.is_storable)
         products -= untracked
         explanations = self._amazon_event_explanations(account, products)
-        self.search([("account_id", "=", account.id), ("state", "=", "open")]).unlink()
+        previous = self.search(
+            [("account_id", "=", account.id), ("state", "=", "open")]
+        )
+        seen = {
+            (old.product_id.id, old.location_kind): (old.difference, old.first_seen_at)
+            for old in previous
+        }
+        previous.unlink()
         values = []
         for product in products:
             amazon = figures.get(product.id) or AmazonFigures()
@@ -160,11 +216,38 @@ class AmazonFbaDifference(models.Model):
                 )
                 if value:
                     values.append(
-                        {**value, "account_id": account.id, "compared_at": now}
+                        {
+                            **value,
+                            "account_id": account.id,
+                            "compared_at": now,
+                            "first_seen_at": self._amazon_first_seen(
+                                product, value, seen, now
+                            ),
+                        }
                     )
         differences = self.create(values)
         account.fba_synced_at = now
         return self._amazon_compare_summary(summaries, differences, unbound, untracked)
+
+    @api.model
+    def _amazon_first_seen(self, product, value, seen, now):
+        """When the difference of ``value`` was first seen: the previous
+        comparison's time for the same product and kind differing by the same
+        amount, else ``now``."""
+        amount, first_seen_at = seen.get(
+            (product.id, value["location_kind"]), (None, None)
+        )
+        if (
+            first_seen_at
+            and float_compare(
+                amount,
+                value["amazon_qty"] - value["odoo_qty"],
+                precision_rounding=product.uom_id.rounding,
+            )
+            == 0
+        ):
+            return first_seen_at
+        return now
 
     @api.model
     def _amazon_summary_offers(self, account, summaries):
@@ -338,100 +421,3 @@ class AmazonFbaDifference(models.Model):
                 products=", ".join(untracked[:_NAMED_SKUS].mapped("display_name")),
             )
         return message
-
-    # ---------------------------------------------------------------- reconcile
-
-    def action_reconcile(self):
-        """Make the inventory adjustment that gives Odoo Amazon's quantity, with
-        the reason: a done move between the FBA (or FBA Unsellable) location and
-        the account's Amazon Inventory Loss location. Reconciled differences are
-        left as they are; one whose Odoo quantity moved since the comparison is
-        refused (compare again)."""
-        if not any(self.env.user.has_group(group) for group in RECONCILE_GROUPS):
-            raise AccessError(
-                self.env._(
-                    "Only stock managers and Amazon managers reconcile FBA "
-                    "quantities with Amazon's."
-                )
-            )
-        for difference in self.sudo().filtered(lambda d: d.state == "open"):
-            difference._amazon_reconcile()
-        return True
-
-    def _amazon_reconcile(self):
-        """The adjustment of one open difference."""
-        self.ensure_one()
-        account = self.account_id
-        product = self.product_id
-        rounding = product.uom_id.rounding
-        now_qty = self._amazon_odoo_quantities(account, product)[
-            (product.id, self.location_kind)
-        ]
-        if float_compare(now_qty, self.odoo_qty, precision_rounding=rounding):
-            raise UserError(
-                self.env._(
-                    "%(product)s: Odoo's FBA quantity changed since the comparison "
-                    "(%(then)s then, %(now)s now). Compare again (Sync FBA "
-                    "Inventory) before reconciling.",
-                    product=product.display_name,
-                    then=f"{self.odoo_qty:g}",
-                    now=f"{now_qty:g}",
-                )
-            )
-        if float_compare(self.amazon_qty, 0, precision_rounding=rounding) < 0:
-            raise UserError(
-                self.env._(
-                    "%s: Amazon's figure is negative; Odoo cannot hold it. Check "
-                    "the summary in Seller Central.",
-                    product.display_name,
-                )
-            )
-        if float_is_zero(self.difference, precision_rounding=rounding):
-            self.state = "reconciled"
-            return
-        self.write({"state": "reconciled", "move_id": self._amazon_adjust().id})
-
-    def _amazon_adjust(self):
-        """The done inventory move of the difference: units Amazon has more
-        come from the loss location, units it has less go there."""
-        account = self.account_id.with_company(self.company_id)
-        fba = (
-            account._amazon_fba_location()
-            if self.location_kind == "sellable"
-            else account._amazon_fba_unsellable_location()
-        )
-        loss = account._amazon_fba_loss_location()
-        source, destination = (loss, fba) if self.difference > 0 else (fba, loss)
-        reason = self.env._(
-            "Reconciled with Amazon's inventory summary (Amazon %(amazon)s, Odoo "
-            "%(odoo)s)",
-            amazon=f"{self.amazon_qty:g}",
-            odoo=f"{self.odoo_qty:g}",
-        )
-        if self.explanation:
-            reason = f"{reason}: {self.explanation}"
-        quantity = abs(self.difference)
-        move = (
-            self.env["stock.move"]
-            .with_company(self.company_id)
-            .create(
-                {
-                    "name": reason[:256],
-                    "origin": account.name,
-                    "product_id": self.product_id.id,
-                    "product_uom": self.product_id.uom_id.id,
-                    "product_uom_qty": quantity,
-                    "location_id": source.id,
-                    "location_dest_id": destination.id,
-                    "company_id": self.company_id.id,
-                    "is_inventory": True,
-                    "amazon_ledger_account_id": account.id,
-                    "amazon_ledger_reason": reason,
-                }
-            )
-        )
-        move._action_confirm()
-        move.quantity = quantity
-        move.picked = True
-        move._action_done()
-        return move

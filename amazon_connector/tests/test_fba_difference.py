@@ -12,12 +12,20 @@ unfulfillableQuantity) as Amazon's FBA Inventory API model (fbaInventory.json)
 defines them; FNSKUs are shaped like Amazon's (``X00…``). The last test asks the
 simulator's getInventorySummaries through the adapter, as the FBA run does."""
 
+from datetime import timedelta
+from unittest.mock import patch
+
 from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
+from odoo.addons.queue_job.exception import RetryableJobError
+
+from ..amazon.adapter import SpApiAdapter
+from ..amazon.errors import AmazonPaginationExpired
 from ..amazon.fba_inventory import FbaSummary
 from .common_offers import AmazonOfferCommon
+from .test_fba_ledger import FbaLedgerCommon, row
 
 
 def summary(sku, fulfillable=0, **figures):
@@ -35,6 +43,9 @@ class TestFbaDifference(AmazonOfferCommon):
         cls.unsellable = cls.account._amazon_fba_unsellable_location()
         cls.loss = cls.account._amazon_fba_loss_location()
         cls.Difference = cls.env["amazon.fba.difference"]
+        # As on the day after: the ledger is read past today, the day these
+        # tests' differences are first seen (see the reconcilable tests).
+        cls.account.fba_ledger_fetched_until = fields.Date.today()
 
     def fba_offer(self, code, odoo=0.0, sku=None):
         """An FBA offer of a new storable product with ``odoo`` units in FBA."""
@@ -314,6 +325,15 @@ class TestFbaDifference(AmazonOfferCommon):
         self.assertEqual((cron.interval_number, cron.interval_type), (1, "days"))
         job_function = self.env.ref("amazon_connector.queue_job_function_fba_compare")
         self.assertEqual(job_function.channel_id.name, "amazon")
+        fetch = self.env.ref("amazon_connector.queue_job_function_fba_ledger_fetch")
+        self.assertEqual(
+            (fetch.model_id.model, fetch.method, fetch.channel_id.name),
+            ("amazon.fba.event", "_amazon_fetch", "amazon"),
+        )
+        self.assertEqual(
+            {int(count): wait for count, wait in fetch.retry_pattern.items()},
+            {1: 60, 5: 300, 10: 1800},
+        )
         self.assertEqual(self.account.overview_fba_differences, 1)
 
     # ------------------------------------------------ end to end, the simulator
@@ -337,3 +357,186 @@ class TestFbaDifference(AmazonOfferCommon):
         self.assertEqual(lamp.fba_fulfillable_qty, 5)
         self.assertTrue(lamp.fnsku)
         self.assertGreaterEqual(self.account.fba_synced_at, before)
+
+    def test_the_loss_location_says_where_its_value_goes(self):
+        """Odoo books the loss location's moves as its own inventory
+        adjustments unless the location has its own valuation accounts; the
+        FBA page says so, and no account is set for the seller."""
+        self.assertFalse(self.loss.valuation_in_account_id)
+        self.assertFalse(self.loss.valuation_out_account_id)
+        help_text = self.env["amazon.account"]._fields["fba_loss_location_id"].help
+        self.assertIn("Stock Valuation Accounts", help_text)
+        self.assertIn("Stock Interim", help_text)
+        arch = self.env["amazon.account"].get_view(
+            self.env.ref("amazon_connector.amazon_account_view_form").id
+        )["arch"]
+        self.assertIn('name="fba_loss_valuation"', arch)
+
+    # ------------------------------------- reconcilable: the ledger read past
+
+    def test_a_difference_keeps_its_first_day_while_its_amount_stays(self):
+        lamp = self.fba_offer("FD-20", 5)
+        self.compare(summary("FD-20", 4))
+        yesterday = fields.Datetime.now() - timedelta(days=1)
+        self.open_differences().first_seen_at = yesterday
+        self.account.fba_ledger_fetched_until = yesterday.date()
+        self.compare(summary("FD-20", 4))
+        same = self.open_differences()
+        self.assertEqual(same.first_seen_at, yesterday)
+        self.assertTrue(same.reconcilable)
+        self.assertEqual(
+            self.Difference.search(
+                [("reconcilable", "=", True), ("account_id", "=", self.account.id)]
+            ),
+            same,
+        )
+        # A new amount: seen today, the ledger is not read past today.
+        self.compare(summary("FD-20", 3))
+        new = self.open_differences()
+        self.assertGreater(new.first_seen_at, yesterday)
+        self.assertFalse(new.reconcilable)
+        with self.assertRaisesRegex(
+            UserError,
+            r"ledger may not show this movement yet: it is read up to "
+            + str(yesterday.date()),
+        ):
+            new.action_reconcile()
+        self.assertEqual(new.state, "open")
+        self.assertEqual(self.qty(lamp.product_id, self.fba), 5)
+
+    # ------------------------------------------------------------ companies
+
+    def test_a_stock_manager_reconciles_only_in_his_companies(self):
+        other = self.env["res.company"].create({"name": "Other FBA Co"})
+        foreign = (
+            self.env["amazon.account"]
+            .with_company(other)
+            .create(
+                {"name": "Foreign FBA", "seller_id": "A1FOREIGNFBA", "region": "eu"}
+            )
+        )
+        foreign.fba_ledger_fetched_until = fields.Date.today()
+        product = self.storable("FD-22", 0)
+        difference = self.Difference.create(
+            {
+                "account_id": foreign.id,
+                "product_id": product.id,
+                "location_kind": "sellable",
+                "odoo_qty": 0,
+                "amazon_qty": 2,
+                "first_seen_at": fields.Datetime.now() - timedelta(days=2),
+            }
+        )
+        self.assertTrue(difference.reconcilable)
+        manager = new_test_user(
+            self.env,
+            login="fba_stock_manager_a",
+            groups="stock.group_stock_manager",
+            company_id=self.company.id,
+            company_ids=[(6, 0, self.company.ids)],
+        )
+        with self.assertRaises(AccessError):
+            difference.with_user(manager).action_reconcile()
+        self.assertEqual(difference.state, "open")
+        self.assertFalse(difference.move_id)
+
+    # ------------------------------------------------------------ the job
+
+    def test_a_refused_comparison_is_a_failed_fba_run(self):
+        self.fba_offer("FD-23", 1)
+        self.simulator.state.inject_fault("getInventorySummaries", "malformed_json")
+        message = self.Difference._amazon_compare(self.account)
+        self.assertIn("Amazon refused", message)
+        run = self.env["amazon.sync.run"].search(
+            [("account_id", "=", self.account.id), ("kind", "=", "fba")]
+        )
+        self.assertEqual((run.state, run.summary), ("failed", message))
+
+    def expiring(self, times):
+        """Patch the adapter's summaries: their first ``times`` readings end
+        with a page token Amazon refuses (valid 30 seconds); the readings."""
+        original = SpApiAdapter.get_inventory_summaries
+        readings = []
+
+        def expired():  # a generator, as the adapter's
+            yield from ()
+            raise AmazonPaginationExpired("Invalid nextToken.", status=400)
+
+        def get_inventory_summaries(adapter, marketplace_id, **options):
+            readings.append(marketplace_id)
+            if len(readings) <= times:
+                return expired()
+            return original(adapter, marketplace_id, **options)
+
+        patcher = patch.object(
+            SpApiAdapter,
+            "get_inventory_summaries",
+            autospec=True,
+            side_effect=get_inventory_summaries,
+        )
+        patcher.start()
+        self.addCleanup(patcher.stop)
+        return readings
+
+    def test_an_expired_page_token_reads_the_summaries_again(self):
+        self.fba_offer("FD-24", 3)
+        self.simulator.state.fba_inbound_shipment(
+            "FBA15TEST0024",
+            {"FD-24": 5},
+            received={"FD-24": 5},
+            marketplace=self.account.marketplace_ids[:1].code,
+        )
+        readings = self.expiring(1)
+        self.Difference._amazon_compare(self.account)
+        # The first marketplace read again from its first page, then the others.
+        self.assertEqual(readings[0], readings[1])
+        self.assertEqual(len(readings), len(set(readings)) + 1)
+        difference = self.open_differences()
+        self.assertEqual((difference.odoo_qty, difference.amazon_qty), (3.0, 5.0))
+
+    def test_a_token_expired_twice_retries_the_job_later(self):
+        self.fba_offer("FD-25", 3)
+        self.expiring(2)
+        with self.assertRaises(RetryableJobError):
+            self.Difference._amazon_compare(self.account)
+        self.assertFalse(
+            self.env["amazon.sync.run"].search(
+                [("account_id", "=", self.account.id), ("kind", "=", "fba")]
+            ),
+            "a job retried records no run",
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestFbaDifferenceLedger(FbaLedgerCommon):
+    """Amazon's summaries are live, its ledger is read up to yesterday: a unit
+    Amazon lost today is a difference today, and tomorrow's ledger row moves
+    it. Reconcile must wait for the ledger, or the unit leaves twice."""
+
+    def test_a_movement_of_today_moves_once_with_the_next_ledger(self):
+        Difference = self.env["amazon.fba.difference"]
+        today = fields.Date.today()
+        self.account.fba_ledger_fetched_until = today - timedelta(days=1)
+        self.apply(row("Receipts", "SKU-B", 10, reference_id="FBA15X"))
+        fba = self.at(self.product_b, self.fba)
+        # Today Amazon lost a unit: its summary shows it, the ledger not yet.
+        lost = FbaSummary(sku="SKU-B", fnsku=None, asin=None, fulfillable=int(fba) - 1)
+        Difference._amazon_compare_summaries(self.account, [lost])
+        domain = [
+            ("account_id", "=", self.account.id),
+            ("product_id", "=", self.product_b.id),
+            ("location_kind", "=", "sellable"),
+            ("state", "=", "open"),
+        ]
+        difference = Difference.search(domain)
+        self.assertEqual(difference.difference, -1)
+        self.assertFalse(difference.reconcilable)
+        with self.assertRaisesRegex(UserError, "reconcile after the next run"):
+            difference.action_reconcile()
+        self.assertEqual(self.at(self.product_b, self.fba), fba)
+        # Tomorrow's run reads today's ledger: the loss moves the unit, once.
+        self.apply(row("Adjustments", "SKU-B", -1, reason="M", day=today))
+        self.account.fba_ledger_fetched_until = today
+        Difference._amazon_compare_summaries(self.account, [lost])
+        self.assertEqual(self.at(self.product_b, self.fba), fba - 1)
+        self.assertFalse(Difference.search(domain))
