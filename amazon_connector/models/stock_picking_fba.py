@@ -11,6 +11,10 @@ from ..amazon.ledger_vocabulary import RECEIPTS
 #: Days after its validation before a transfer whose units Amazon no longer
 #: shows inbound counts as closed by Amazon: the summaries lag the ledger.
 INBOUND_CLOSE_DAYS = 2
+#: The same for a transfer Amazon has received nothing of yet: the parcels
+#: travel, then Amazon's receiving takes days (a week or two at busy times),
+#: so only a transfer validated more than two weeks ago counts as closed.
+INBOUND_NOTHING_RECEIVED_CLOSE_DAYS = 14
 
 INBOUND_STATUSES = [
     ("waiting", "Waiting"),  # not sent yet, or Amazon received nothing yet
@@ -236,14 +240,17 @@ class StockPicking(models.Model):
         ``FbaSummary``) with units never received. Called after each
         comparison.
 
-        A transfer counts as closed when it was validated more than
-        ``INBOUND_CLOSE_DAYS`` days ago, Amazon received at least one unit of it,
-        and none of its products shows units inbound: Amazon's inbound figure
-        is per SKU, so another shipment of the same product on its way keeps
-        it open. Without summaries nothing is concluded. Returns the transfers
+        A transfer counts as closed when none of its products shows units
+        inbound and it was validated more than ``INBOUND_CLOSE_DAYS`` days ago
+        with at least one unit received, or more than
+        ``INBOUND_NOTHING_RECEIVED_CLOSE_DAYS`` days ago with none received
+        (then every unit it sent is missing). Amazon's inbound figure is per
+        SKU, so another shipment of the same product on its way keeps it
+        open. Without summaries nothing is concluded. Returns the transfers
         closed now."""
         if not summaries or not account.fba_send_picking_type_id:
             return self.browse()
+        now = fields.Datetime.now()
         # The FBA run's job: whoever queued it, the transfers are checked.
         open_transfers = self.sudo().search(
             [
@@ -251,11 +258,16 @@ class StockPicking(models.Model):
                 ("amazon_fba_account_id", "=", account.id),
                 ("state", "=", "done"),
                 ("amazon_inbound_closed", "=", False),
+                "|",
+                "&",
                 ("amazon_inbound_status", "=", "receiving"),
+                ("date_done", "<", now - timedelta(INBOUND_CLOSE_DAYS)),
+                "&",
+                ("amazon_inbound_status", "=", "waiting"),
                 (
                     "date_done",
                     "<",
-                    fields.Datetime.now() - timedelta(INBOUND_CLOSE_DAYS),
+                    now - timedelta(INBOUND_NOTHING_RECEIVED_CLOSE_DAYS),
                 ),
             ]
         )
