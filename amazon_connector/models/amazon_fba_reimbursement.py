@@ -68,7 +68,7 @@ class AmazonFbaEvent(models.Model):
                     "Amazon names no SKU: the loss it pays for cannot be found."
                 ),
             }
-        units = abs(line.quantity) or 1
+        units = reimbursement.reimbursed_units(line.quantity)
         if kind == reimbursement.INBOUND:
             return self._amazon_link_inbound(line, units)
         linked = sum(abs(q) for q in line.amazon_fba_event_ids.mapped("quantity"))
@@ -156,7 +156,7 @@ class AmazonFbaEvent(models.Model):
             paid = settlement_lines.search(
                 [("amazon_fba_picking_id", "=", transfer.id), ("sku", "=", line.sku)]
             )
-            if sum(abs(paid_line.quantity) or 1 for paid_line in paid) < missing:
+            if sum(reimbursement.reimbursed_units(p.quantity) for p in paid) < missing:
                 line.amazon_fba_picking_id = transfer
                 return {"amazon_fba_link": "linked", "amazon_fba_note": False}
         return {

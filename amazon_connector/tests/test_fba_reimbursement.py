@@ -293,6 +293,26 @@ class TestFbaReimbursement(AmazonFbaInboundCommon):
             self.env["amazon.fba.loss.report"].search(action["domain"]), rows
         )
 
+    def test_the_losses_count_only_reimbursements_of_losses(self):
+        """A reason that pays for no loss (a customer's return) is not a loss
+        reimbursed; a line without a quantity pays for one unit, as in the
+        linking."""
+        self.settlement.currency_id = self.company.currency_id
+        lost = self.adjustment("lost", "MUG", -1, date(2026, 11, 2), "M")
+        self.reimbursement("CUSTOMER_RETURN", "MUG", 2, 19.98)
+        self.reimbursement("FREE_REPLACEMENT_REFUND_ITEMS", "LAMP", 1, 9.00)
+        without_quantity = self.reimbursement("WAREHOUSE_LOST", "MUG", 0, 12.30)
+        self.link()
+        self.assertEqual(without_quantity.amazon_fba_event_ids, lost)
+        self.env.flush_all()
+        row = self.env["amazon.fba.loss.report"].search(
+            [("account_id", "=", self.account.id)]
+        )
+        self.assertEqual(
+            (row.units_lost, row.units_reimbursed, round(row.amount_reimbursed, 2)),
+            (1, 1, 12.30),
+        )
+
     def test_amazon_users_and_accountants_read_the_losses(self):
         # A loss paid in the same month and currency: one row of the report.
         self.settlement.currency_id = self.company.currency_id
