@@ -80,6 +80,8 @@ class AmazonFbaEvent(models.Model):
                     break
         if kind == reimbursement.REMOVAL and not line.amazon_fba_picking_id:
             line.amazon_fba_picking_id = line.amazon_fba_event_ids.picking_id[:1]
+        if kind == reimbursement.REMOVAL:
+            self._amazon_removal_lost(line, units)
         return self._amazon_link_outcome(line, kind, units, linked)
 
     @api.model
@@ -132,6 +134,20 @@ class AmazonFbaEvent(models.Model):
             limit=1,
         )
         return offers.product_id | events.product_id
+
+    @api.model
+    def _amazon_removal_lost(self, line, units):
+        """A REMOVAL_ORDER_LOST ``line`` paying for ``units``: its removal
+        events' units, oldest first up to ``units``, leave In Transit and
+        their removal receipt (``stock.picking._amazon_removal_lost``)."""
+        left = units
+        for event in line.amazon_fba_event_ids.sorted(lambda e: (e.date, e.id)):
+            if left <= 0:
+                break
+            lost = min(abs(event.quantity), left)
+            left -= lost
+            if event.picking_id and event.product_id:
+                event.picking_id._amazon_removal_lost(event, lost, line)
 
     @api.model
     def _amazon_link_inbound(self, line, units):

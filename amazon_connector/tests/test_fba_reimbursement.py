@@ -12,6 +12,7 @@ from datetime import date
 from amazon_simulator.settlement import COLUMNS
 from lxml import etree
 
+from odoo import Command
 from odoo.tests import new_test_user, tagged
 from odoo.tools.safe_eval import safe_eval
 
@@ -156,6 +157,73 @@ class TestFbaReimbursement(AmazonFbaInboundCommon):
         self.link()
         self.assertEqual(line.amazon_fba_event_ids, removal)
         self.assertEqual(line.amazon_fba_picking_id, receipt)
+
+    def test_a_removal_lost_leaves_in_transit_and_its_receipt(self):
+        """REMOVAL_ORDER_LOST: the units lost leave In Transit for the loss
+        location and the removal's open receipt, once."""
+        transit = self.account._amazon_fba_transit_location()
+        loss = self.account._amazon_fba_loss_location()
+        Quant = self.env["stock.quant"]
+        for product, units in ((self.lamp, 2), (self.mug, 1)):
+            Quant._update_available_quantity(product, transit, units)
+        receipt = self.env["stock.picking"].create(
+            {
+                "picking_type_id": self.warehouse.in_type_id.id,
+                "location_id": transit.id,
+                "location_dest_id": self.warehouse.lot_stock_id.id,
+                "amazon_fba_account_id": self.account.id,
+                "amazon_removal_order_id": "RMVL-20261105-01",
+                "move_ids": [
+                    Command.create(
+                        {
+                            "name": product.name,
+                            "product_id": product.id,
+                            "product_uom": product.uom_id.id,
+                            "product_uom_qty": units,
+                            "location_id": transit.id,
+                            "location_dest_id": self.warehouse.lot_stock_id.id,
+                        }
+                    )
+                    for product, units in ((self.lamp, 2), (self.mug, 1))
+                ],
+            }
+        )
+        receipt.action_confirm()
+        receipt.action_assign()
+        for product, units in ((self.lamp, -2), (self.mug, -1)):
+            self.event(
+                "VendorReturns",
+                product.default_code,
+                units,
+                product,
+                reference_id="RMVL-20261105-01",
+                picking_id=receipt.id,
+            )
+        lamps = self.reimbursement("REMOVAL_ORDER_LOST", "LAMP", 2, 17.80)
+        self.link()
+        self.link()
+        self.env["amazon.fba.event"]._amazon_removal_lost(lamps, 2)
+        self.assertEqual(lamps.amazon_fba_picking_id, receipt)
+        self.assertEqual(Quant._get_available_quantity(self.lamp, transit), 0)
+        self.assertEqual(Quant._get_available_quantity(self.lamp, loss), 2)
+        lamp_move = receipt.move_ids.filtered(lambda m: m.product_id == self.lamp)
+        self.assertEqual(lamp_move.state, "cancel")
+        self.assertEqual(receipt.state, "assigned", "the mug is still awaited")
+        self.assertIn("Amazon lost 2 unit(s) of", receipt.message_ids[:1].body)
+        # A line without a quantity pays for one unit: the mug; nothing left
+        # to receive, the receipt is cancelled.
+        self.reimbursement("REMOVAL_ORDER_LOST", "MUG", 0, 6.10)
+        self.link()
+        self.assertEqual(Quant._get_available_quantity(self.mug, transit), 0)
+        self.assertEqual(Quant._get_available_quantity(self.mug, loss), 1)
+        self.assertEqual(receipt.state, "cancel")
+        self.assertEqual(
+            self.env["stock.move"].search_count(
+                [("location_id", "=", transit.id), ("location_dest_id", "=", loss.id)]
+            ),
+            2,
+            "each loss moved once",
+        )
 
     def test_missing_from_inbound_shows_on_the_transfer(self):
         picking = self.send((self.mug, 10), shipment="FBA15MISS001")
