@@ -32,6 +32,16 @@ _PAYS_FOR = {
     "REVERSAL_REIMBURSEMENT": REVERSAL,
 }
 
+#: The reasons that pay for a loss the ledger records (their spelling in the
+#: settlement files).
+LOSS_REASONS = tuple(_PAYS_FOR)
+
+
+def reimbursed_units(quantity: int | None) -> int:
+    """The units a reimbursement row pays for: its quantity, one when it
+    carries none."""
+    return abs(quantity or 0) or 1
+
 
 def reimbursed_loss(reason: str | None) -> str | None:
     """What the reimbursement of ``reason`` pays for in the ledger (``LOST``,

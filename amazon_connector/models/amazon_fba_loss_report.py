@@ -3,14 +3,17 @@
 from odoo import fields, models, tools
 from odoo.tools import SQL
 
-from ..amazon.fba_reimbursements import REIMBURSEMENT_AMOUNT_TYPE
+from ..amazon.fba_reimbursements import LOSS_REASONS, REIMBURSEMENT_AMOUNT_TYPE
 
 
 class AmazonFbaLossReport(models.Model):
     """Per account and month: the units Amazon lost, damaged and found (from
     its Inventory Ledger) and what it reimbursed for them (from the
     settlements' FBA Inventory Reimbursement lines): what a seller reconciles
-    to claim what Amazon owes.
+    to claim what Amazon owes. Only the reimbursements whose reason pays for a
+    loss count (``LOSS_REASONS``; a customer's return pays for none), each
+    for as many units as the linking to losses counts (a line without a
+    quantity: one).
 
     Damage counts the sellable unit that became damaged, not the same unit
     arriving in the damaged disposition. Ledger figures count in the
@@ -36,7 +39,11 @@ class AmazonFbaLossReport(models.Model):
         readonly=True,
         help="Units Amazon paid for, less those whose payment it took back.",
     )
-    amount_reimbursed = fields.Monetary(string="Reimbursed", readonly=True)
+    amount_reimbursed = fields.Monetary(
+        string="Reimbursed",
+        readonly=True,
+        help="What Amazon paid for losses, less what it took back.",
+    )
 
     def _query(self):
         return SQL(
@@ -72,15 +79,17 @@ class AmazonFbaLossReport(models.Model):
                     SELECT date_trunc('month', line.date)::date AS month,
                            line.account_id, line.company_id, line.currency_id,
                            0, 0, 0,
-                           CASE WHEN line.amount < 0 THEN -ABS(line.quantity)
-                                ELSE ABS(line.quantity) END,
+                           (CASE WHEN line.amount < 0 THEN -1 ELSE 1 END)
+                           * COALESCE(NULLIF(ABS(line.quantity), 0), 1),
                            line.amount
                       FROM amazon_settlement_line line
                      WHERE line.amount_type = %s AND line.date IS NOT NULL
+                       AND UPPER(TRIM(line.amount_description)) = ANY(%s)
                    ) AS figures
              GROUP BY month, account_id, company_id, currency_id
             """,
             REIMBURSEMENT_AMOUNT_TYPE,
+            list(LOSS_REASONS),
         )
 
     def init(self):

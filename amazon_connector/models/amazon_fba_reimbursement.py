@@ -68,7 +68,7 @@ class AmazonFbaEvent(models.Model):
                     "Amazon names no SKU: the loss it pays for cannot be found."
                 ),
             }
-        units = abs(line.quantity) or 1
+        units = reimbursement.reimbursed_units(line.quantity)
         if kind == reimbursement.INBOUND:
             return self._amazon_link_inbound(line, units)
         linked = sum(abs(q) for q in line.amazon_fba_event_ids.mapped("quantity"))
@@ -80,6 +80,8 @@ class AmazonFbaEvent(models.Model):
                     break
         if kind == reimbursement.REMOVAL and not line.amazon_fba_picking_id:
             line.amazon_fba_picking_id = line.amazon_fba_event_ids.picking_id[:1]
+        if kind == reimbursement.REMOVAL:
+            self._amazon_removal_lost(line, units)
         return self._amazon_link_outcome(line, kind, units, linked)
 
     @api.model
@@ -134,6 +136,20 @@ class AmazonFbaEvent(models.Model):
         return offers.product_id | events.product_id
 
     @api.model
+    def _amazon_removal_lost(self, line, units):
+        """A REMOVAL_ORDER_LOST ``line`` paying for ``units``: its removal
+        events' units, oldest first up to ``units``, leave In Transit and
+        their removal receipt (``stock.picking._amazon_removal_lost``)."""
+        left = units
+        for event in line.amazon_fba_event_ids.sorted(lambda e: (e.date, e.id)):
+            if left <= 0:
+                break
+            lost = min(abs(event.quantity), left)
+            left -= lost
+            if event.picking_id and event.product_id:
+                event.picking_id._amazon_removal_lost(event, lost, line)
+
+    @api.model
     def _amazon_link_inbound(self, line, units):
         """Link a MISSING_FROM_INBOUND ``line`` to the oldest Send to Amazon
         transfer of its product with missing units not reimbursed yet (closed
@@ -156,7 +172,7 @@ class AmazonFbaEvent(models.Model):
             paid = settlement_lines.search(
                 [("amazon_fba_picking_id", "=", transfer.id), ("sku", "=", line.sku)]
             )
-            if sum(abs(paid_line.quantity) or 1 for paid_line in paid) < missing:
+            if sum(reimbursement.reimbursed_units(p.quantity) for p in paid) < missing:
                 line.amazon_fba_picking_id = transfer
                 return {"amazon_fba_link": "linked", "amazon_fba_note": False}
         return {

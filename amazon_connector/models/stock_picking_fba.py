@@ -11,6 +11,10 @@ from ..amazon.ledger_vocabulary import RECEIPTS
 #: Days after its validation before a transfer whose units Amazon no longer
 #: shows inbound counts as closed by Amazon: the summaries lag the ledger.
 INBOUND_CLOSE_DAYS = 2
+#: The same for a transfer Amazon has received nothing of yet: the parcels
+#: travel, then Amazon's receiving takes days (a week or two at busy times),
+#: so only a transfer validated more than two weeks ago counts as closed.
+INBOUND_NOTHING_RECEIVED_CLOSE_DAYS = 14
 
 INBOUND_STATUSES = [
     ("waiting", "Waiting"),  # not sent yet, or Amazon received nothing yet
@@ -229,6 +233,82 @@ class StockPicking(models.Model):
         self.amazon_inbound_closed = False
         return True
 
+    # ------------------------------------------------------------------ removal
+
+    def _amazon_removal_lost(self, event, units, line):
+        """Amazon lost ``units`` of the removal ``event`` (units of this
+        removal's receipt) on their way back, as its REMOVAL_ORDER_LOST
+        reimbursement ``line`` says: they leave In Transit for the account's
+        loss location, and the receipt (or its backorder) awaits that many
+        fewer, cancelled when it awaits none. At most the units still awaited;
+        once per event and line. Returns the units moved."""
+        self.ensure_one()
+        account = self.amazon_fba_account_id
+        key = f"REMOVAL_ORDER_LOST:{line.id}:{event.id}"
+        if self.env["stock.move"].search_count(
+            [
+                ("amazon_ledger_account_id", "=", account.id),
+                ("amazon_ledger_key", "=", key),
+            ]
+        ):
+            return 0
+        product = event.product_id
+        awaited = (self | self.backorder_ids).move_ids.filtered(
+            lambda m: m.product_id == product and m.state not in ("done", "cancel")
+        )
+        units = min(units, round(sum(awaited.mapped("product_qty"))))
+        if units <= 0:
+            return 0
+        awaited._do_unreserve()
+        left = units
+        for move in awaited.sorted("id"):
+            taken = min(move.product_uom_qty, left)
+            left -= taken
+            if taken >= move.product_uom_qty:
+                move._action_cancel()
+            else:
+                move.product_uom_qty -= taken
+            if not left:
+                break
+        self._amazon_removal_loss_move(product, units, key)
+        awaited.filtered(lambda m: m.state != "cancel")._action_assign()
+        self.message_post(
+            body=_(
+                "Amazon lost %(units)s unit(s) of %(product)s of this removal on "
+                "their way back (reimbursed as REMOVAL_ORDER_LOST in settlement "
+                "%(settlement)s): they are booked as a loss and no longer "
+                "awaited here.",
+                units=units,
+                product=product.display_name,
+                settlement=line.settlement_id.display_name,
+            )
+        )
+        return units
+
+    def _amazon_removal_loss_move(self, product, units, key):
+        """The done move of ``units`` lost from In Transit to the loss location."""
+        account = self.amazon_fba_account_id
+        move = self.env["stock.move"].create(
+            {
+                "name": _("Amazon: removal lost on its way back"),
+                "origin": self.amazon_removal_order_id or self.name,
+                "product_id": product.id,
+                "product_uom": product.uom_id.id,
+                "product_uom_qty": units,
+                "location_id": account._amazon_fba_transit_location().id,
+                "location_dest_id": account._amazon_fba_loss_location().id,
+                "company_id": account.company_id.id,
+                "amazon_ledger_account_id": account.id,
+                "amazon_ledger_key": key,
+                "amazon_ledger_reason": "REMOVAL_ORDER_LOST",
+            }
+        )
+        move._action_confirm()
+        move.quantity = units
+        move.picked = True
+        move._action_done()
+        return move
+
     @api.model
     def _amazon_fba_inbound_check(self, account, summaries):
         """Flag the Send to Amazon transfers of ``account`` whose shipment Amazon
@@ -236,14 +316,17 @@ class StockPicking(models.Model):
         ``FbaSummary``) with units never received. Called after each
         comparison.
 
-        A transfer counts as closed when it was validated more than
-        ``INBOUND_CLOSE_DAYS`` days ago, Amazon received at least one unit of it,
-        and none of its products shows units inbound: Amazon's inbound figure
-        is per SKU, so another shipment of the same product on its way keeps
-        it open. Without summaries nothing is concluded. Returns the transfers
+        A transfer counts as closed when none of its products shows units
+        inbound and it was validated more than ``INBOUND_CLOSE_DAYS`` days ago
+        with at least one unit received, or more than
+        ``INBOUND_NOTHING_RECEIVED_CLOSE_DAYS`` days ago with none received
+        (then every unit it sent is missing). Amazon's inbound figure is per
+        SKU, so another shipment of the same product on its way keeps it
+        open. Without summaries nothing is concluded. Returns the transfers
         closed now."""
         if not summaries or not account.fba_send_picking_type_id:
             return self.browse()
+        now = fields.Datetime.now()
         # The FBA run's job: whoever queued it, the transfers are checked.
         open_transfers = self.sudo().search(
             [
@@ -251,11 +334,16 @@ class StockPicking(models.Model):
                 ("amazon_fba_account_id", "=", account.id),
                 ("state", "=", "done"),
                 ("amazon_inbound_closed", "=", False),
+                "|",
+                "&",
                 ("amazon_inbound_status", "=", "receiving"),
+                ("date_done", "<", now - timedelta(INBOUND_CLOSE_DAYS)),
+                "&",
+                ("amazon_inbound_status", "=", "waiting"),
                 (
                     "date_done",
                     "<",
-                    fields.Datetime.now() - timedelta(INBOUND_CLOSE_DAYS),
+                    now - timedelta(INBOUND_NOTHING_RECEIVED_CLOSE_DAYS),
                 ),
             ]
         )

@@ -130,6 +130,67 @@ class TestFbaInbound(AmazonFbaInboundCommon):
             ("missing", 4),
         )
 
+    def test_a_shipment_amazon_received_nothing_of_can_be_closed_by_hand(self):
+        picking = self.send((self.mug, 4))
+        draft = self.send((self.lamp, 1), validate=False)
+        arch = etree.fromstring(
+            self.env["stock.picking"].get_view(
+                self.env.ref("stock.view_picking_form").id, "form"
+            )["arch"]
+        )
+        button = arch.xpath("//button[@name='action_amazon_inbound_close']")[0]
+
+        def shown(transfer):
+            return not safe_eval(
+                button.get("invisible"),
+                {
+                    "state": transfer.state,
+                    "amazon_inbound_status": transfer.amazon_inbound_status,
+                    "amazon_inbound_closed": transfer.amazon_inbound_closed,
+                },
+            )
+
+        self.assertEqual(picking.amazon_inbound_status, "waiting")
+        self.assertTrue(shown(picking), "a done transfer with 0 received")
+        self.assertFalse(shown(draft), "a transfer not sent yet")
+        picking.action_amazon_inbound_close()
+        self.assertEqual(
+            (picking.amazon_inbound_status, picking.amazon_fba_units_missing),
+            ("missing", 4),
+        )
+        self.assertFalse(shown(picking), "closed already")
+
+    def test_summaries_close_a_shipment_received_nothing_of_after_two_weeks(self):
+        # Amazon's receiving takes days: a shipment received nothing of is
+        # closed only once validated more than 14 days ago.
+        forgotten = self.send((self.mug, 3), shipment="FBA15NONE001", days_ago=15)
+        travelling = self.send((self.mug, 2), shipment="FBA15NONE002", days_ago=13)
+        lamps = self.send((self.lamp, 5), shipment="FBA15NONE003", days_ago=20)
+        # The ledger binds LAMP to the lamp; another shipment of lamps is on
+        # its way, so the old one stays open.
+        self.event("Receipts", "LAMP", 1, self.lamp, reference_id="FBA15EARLIER")
+        summaries = [
+            summary("MUG", fulfillable=0),
+            summary("LAMP", fulfillable=1, inbound_shipped=5),
+        ]
+        closed = self.env["stock.picking"]._amazon_fba_inbound_check(
+            self.account, summaries
+        )
+        self.assertEqual(closed, forgotten)
+        self.assertEqual(
+            (forgotten.amazon_inbound_status, forgotten.amazon_fba_units_missing),
+            ("missing", 3),
+        )
+        self.assertIn("3 unit(s) never received", forgotten.message_ids[:1].body)
+        self.assertEqual(travelling.amazon_inbound_status, "waiting")
+        self.assertEqual(lamps.amazon_inbound_status, "waiting")
+        self.assertFalse(
+            self.env["stock.picking"]._amazon_fba_inbound_check(
+                self.account, summaries
+            ),
+            "the next comparison changes nothing",
+        )
+
     def test_amazons_summaries_close_shipments_it_no_longer_receives(self):
         closing = self.send((self.mug, 10), shipment="FBA15OLD0001", days_ago=5)
         self.receipt(closing, self.mug, 8)

@@ -12,6 +12,7 @@ from datetime import date
 from amazon_simulator.settlement import COLUMNS
 from lxml import etree
 
+from odoo import Command
 from odoo.tests import new_test_user, tagged
 from odoo.tools.safe_eval import safe_eval
 
@@ -157,6 +158,79 @@ class TestFbaReimbursement(AmazonFbaInboundCommon):
         self.assertEqual(line.amazon_fba_event_ids, removal)
         self.assertEqual(line.amazon_fba_picking_id, receipt)
 
+    def test_a_removal_lost_leaves_in_transit_and_its_receipt(self):
+        """REMOVAL_ORDER_LOST: the units lost leave In Transit for the loss
+        location and the removal's open receipt, once."""
+        transit = self.account._amazon_fba_transit_location()
+        loss = self.account._amazon_fba_loss_location()
+        Quant = self.env["stock.quant"]
+
+        def on_hand(product, location):
+            return sum(Quant._gather(product, location).mapped("quantity"))
+
+        for product, units in ((self.lamp, 2), (self.mug, 1)):
+            Quant._update_available_quantity(product, transit, units)
+        receipt = self.env["stock.picking"].create(
+            {
+                "picking_type_id": self.warehouse.in_type_id.id,
+                "location_id": transit.id,
+                "location_dest_id": self.warehouse.lot_stock_id.id,
+                "amazon_fba_account_id": self.account.id,
+                "amazon_removal_order_id": "RMVL-20261105-01",
+                "move_ids": [
+                    Command.create(
+                        {
+                            "name": product.name,
+                            "product_id": product.id,
+                            "product_uom": product.uom_id.id,
+                            "product_uom_qty": units,
+                            "location_id": transit.id,
+                            "location_dest_id": self.warehouse.lot_stock_id.id,
+                        }
+                    )
+                    for product, units in ((self.lamp, 2), (self.mug, 1))
+                ],
+            }
+        )
+        receipt.action_confirm()
+        receipt.action_assign()
+        for product, units in ((self.lamp, -2), (self.mug, -1)):
+            self.event(
+                "VendorReturns",
+                product.default_code,
+                units,
+                product,
+                reference_id="RMVL-20261105-01",
+                picking_id=receipt.id,
+            )
+        lamps = self.reimbursement("REMOVAL_ORDER_LOST", "LAMP", 2, 17.80)
+        self.link()
+        self.link()
+        self.assertEqual(lamps.amazon_fba_picking_id, receipt)
+        self.assertEqual(on_hand(self.lamp, transit), 0)
+        self.assertEqual(on_hand(self.lamp, loss), 2)
+        # Asked again, the line's units are not lost twice.
+        self.env["amazon.fba.event"]._amazon_removal_lost(lamps, 2)
+        self.assertEqual(on_hand(self.lamp, loss), 2)
+        lamp_move = receipt.move_ids.filtered(lambda m: m.product_id == self.lamp)
+        self.assertEqual(lamp_move.state, "cancel")
+        self.assertEqual(receipt.state, "assigned", "the mug is still awaited")
+        self.assertIn("Amazon lost 2 unit(s) of", receipt.message_ids[:1].body)
+        # A line without a quantity pays for one unit: the mug; nothing left
+        # to receive, the receipt is cancelled.
+        self.reimbursement("REMOVAL_ORDER_LOST", "MUG", 0, 6.10)
+        self.link()
+        self.assertEqual(on_hand(self.mug, transit), 0)
+        self.assertEqual(on_hand(self.mug, loss), 1)
+        self.assertEqual(receipt.state, "cancel")
+        self.assertEqual(
+            self.env["stock.move"].search_count(
+                [("location_id", "=", transit.id), ("location_dest_id", "=", loss.id)]
+            ),
+            2,
+            "each loss moved once",
+        )
+
     def test_missing_from_inbound_shows_on_the_transfer(self):
         picking = self.send((self.mug, 10), shipment="FBA15MISS001")
         self.receipt(picking, self.mug, 7)
@@ -291,6 +365,26 @@ class TestFbaReimbursement(AmazonFbaInboundCommon):
         self.assertEqual(action["res_model"], "amazon.fba.loss.report")
         self.assertEqual(
             self.env["amazon.fba.loss.report"].search(action["domain"]), rows
+        )
+
+    def test_the_losses_count_only_reimbursements_of_losses(self):
+        """A reason that pays for no loss (a customer's return) is not a loss
+        reimbursed; a line without a quantity pays for one unit, as in the
+        linking."""
+        self.settlement.currency_id = self.company.currency_id
+        lost = self.adjustment("lost", "MUG", -1, date(2026, 11, 2), "M")
+        self.reimbursement("CUSTOMER_RETURN", "MUG", 2, 19.98)
+        self.reimbursement("FREE_REPLACEMENT_REFUND_ITEMS", "LAMP", 1, 9.00)
+        without_quantity = self.reimbursement("WAREHOUSE_LOST", "MUG", 0, 12.30)
+        self.link()
+        self.assertEqual(without_quantity.amazon_fba_event_ids, lost)
+        self.env.flush_all()
+        row = self.env["amazon.fba.loss.report"].search(
+            [("account_id", "=", self.account.id)]
+        )
+        self.assertEqual(
+            (row.units_lost, row.units_reimbursed, round(row.amount_reimbursed, 2)),
+            (1, 1, 12.30),
         )
 
     def test_amazon_users_and_accountants_read_the_losses(self):
