@@ -77,3 +77,4 @@ from . import amazon_fba_ledger_fetch
 from . import amazon_fba_ledger_apply
 from . import amazon_fba_ledger_match
 from . import amazon_fba_ledger_moves
+from . import amazon_fba_ledger_marketplace
