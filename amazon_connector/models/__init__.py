@@ -78,3 +78,4 @@ from . import amazon_fba_ledger_apply
 from . import amazon_fba_ledger_match
 from . import amazon_fba_ledger_moves
 from . import amazon_fba_difference_reconcile
+from . import amazon_fba_ledger_marketplace

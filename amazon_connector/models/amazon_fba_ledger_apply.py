@@ -20,8 +20,9 @@ report do not grow with its SKUs. Where the units go, per event type:
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import timedelta
 
-from odoo import api, models
+from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..amazon import ledger_vocabulary as vocabulary
@@ -34,6 +35,7 @@ from ..amazon.ledger_vocabulary import (
     VENDOR_RETURNS,
     WHSE_TRANSFERS,
 )
+from .amazon_fba_ledger_match import RETRY_DAYS
 
 #: How many SKUs or notes a summary names before "…".
 _NAMED = 20
@@ -54,7 +56,7 @@ class LedgerBatch:
     offers_by_fnsku: dict  # FNSKU: offer with a product
     fnsku_to_set: dict = field(default_factory=dict)  # offer id: FNSKU
     shipped: dict = field(default_factory=dict)  # product id: [[order id, units]]
-    returned: dict = field(default_factory=dict)  # (product id, sellable): [[ret]]
+    returned: dict = field(default_factory=dict)  # (product id, order ref): units
     inbound: dict = field(default_factory=dict)  # shipment id: picking
     removals: dict = field(default_factory=dict)  # removal order id: [(prod, n)]
     moves: list = field(default_factory=list)  # (event values, move values)
@@ -68,6 +70,8 @@ class LedgerOutcome:
     known: int = 0
     unbound: list = field(default_factory=list)  # "SKU (quantity)"
     flagged: list = field(default_factory=list)  # "SKU: note"
+    no_transfer: list = field(default_factory=list)  # shipment ids
+    linked: int = 0  # receipts linked to a transfer recorded since
 
 
 class AmazonFbaLedgerApply(models.Model):
@@ -89,10 +93,7 @@ class AmazonFbaLedgerApply(models.Model):
                 [("account_id", "=", account.id), ("key", "in", keys)], ["key"]
             )
         }
-        retry = self.search(
-            [("account_id", "=", account.id), ("state", "in", ("unbound", "waiting"))],
-            order="date, id",
-        )
+        retry = self._amazon_events_to_retry(account)
         fresh = []
         outcome = LedgerOutcome()
         for key, event in zip(keys, events, strict=True):
@@ -109,19 +110,44 @@ class AmazonFbaLedgerApply(models.Model):
         ]
         self._amazon_ledger_moves(batch)
         for event, vals in updates:
+            flagged = event.state == "flagged"
             event.write(vals)
             outcome.states[vals.get("state", event.state)] += 1
             if event.state == "unbound":
                 outcome.unbound.append(f"{event.sku or event.fnsku} ({event.quantity})")
-            elif event.state == "flagged" and "state" in vals:
+            elif event.state == "flagged" and "state" in vals and not flagged:
                 outcome.flagged.append(f"{event.sku or event.fnsku}: {event.note}")
         created = self.create(values)
         for event in created:
             outcome.states[event.state] += 1
             if event.state == "flagged":
                 outcome.flagged.append(f"{event.sku or event.fnsku}: {event.note}")
+            elif event.event_type == RECEIPTS and not event.picking_id:
+                outcome.no_transfer.append(event.reference_id or "?")
         self._amazon_ledger_set_fnskus(batch)
+        outcome.linked = self._amazon_link_receipts(account, created)
         return self._amazon_ledger_summary(reading, outcome)
+
+    @api.model
+    def _amazon_events_to_retry(self, account):
+        """The account's events waiting for a product or an order, and its
+        shipments no order matched of the last ``RETRY_DAYS`` days (an order
+        imported late matches them; older ones are left, the cost of a run
+        does not grow with the account's history)."""
+        since = fields.Date.context_today(self) - timedelta(days=RETRY_DAYS)
+        return self.search(
+            [
+                ("account_id", "=", account.id),
+                "|",
+                ("state", "in", ("unbound", "waiting")),
+                "&",
+                "&",
+                ("state", "=", "flagged"),
+                ("event_type", "=", SHIPMENTS),
+                ("date", ">=", since),
+            ],
+            order="date, id",
+        )
 
     # ------------------------------------------------------------- lookups
 
@@ -172,8 +198,16 @@ class AmazonFbaLedgerApply(models.Model):
             offers_by_fnsku=by_fnsku,
             inbound=inbound,
         )
-        batch.shipped = self._amazon_ledger_shipped(account, products)
-        batch.returned = self._amazon_ledger_returned(batch, products)
+        days = {e.day for _k, e in fresh if e.event_type == SHIPMENTS}
+        days |= set(retry.filtered(lambda e: e.event_type == SHIPMENTS).mapped("date"))
+        batch.shipped = self._amazon_ledger_shipped(account, products, days)
+        refs = {e.reference_id for _k, e in fresh if e.event_type == CUSTOMER_RETURNS}
+        refs |= set(
+            retry.filtered(lambda e: e.event_type == CUSTOMER_RETURNS).mapped(
+                "reference_id"
+            )
+        )
+        batch.returned = self._amazon_ledger_returned(batch, products, refs)
         return batch
 
     @api.model
@@ -351,6 +385,21 @@ class AmazonFbaLedgerApply(models.Model):
             )
         if outcome.flagged:
             parts.append(_("Needs a look: %s.", _named(outcome.flagged, sep="; ")))
+        if outcome.no_transfer:
+            parts.append(
+                _(
+                    "Received at Amazon with no Send to Amazon transfer (In "
+                    "Transit to Amazon is below zero until one is recorded): %s.",
+                    _named(sorted(set(outcome.no_transfer))),
+                )
+            )
+        if outcome.linked:
+            parts.append(
+                _(
+                    "%s earlier receipt(s) linked to their Send to Amazon transfer.",
+                    outcome.linked,
+                )
+            )
         problems = [
             _("line %(line)s: %(text)s", line=line, text=text)
             for line, text in reading.problems

@@ -12,10 +12,9 @@ from odoo import _, api, fields, models
 from odoo.addons.queue_job.job import identity_exact
 
 from ..amazon.inventory_ledger import REPORT_TYPE, read_inventory_ledger
+from .amazon_fba_ledger_marketplace import FIRST_FETCH_DAYS
 from .amazon_job import amazon_job
 
-#: The first fetch of an account reads this many days before today.
-FIRST_FETCH_DAYS = 7
 #: The most days one ledger report covers.
 MAX_REPORT_DAYS = 31
 #: A report Amazon has not ended after a day is asked again.
@@ -23,13 +22,15 @@ STUCK_AFTER = timedelta(days=1)
 
 
 def ledger_windows(fetched_until, today):
-    """The (first day, last day) of each report to ask: whole days from the
-    day after ``fetched_until`` (the first time ``FIRST_FETCH_DAYS`` back) to
-    yesterday (today's ledger is not complete), ``MAX_REPORT_DAYS`` at most
-    each. A day is always wholly in one report: that keeps its rows' keys."""
+    """The (first day, last day) of each report to ask: whole days from
+    ``fetched_until`` itself (read again: Amazon may not have written all of
+    that day when it was read; the rows' keys move nothing twice; the first
+    time ``FIRST_FETCH_DAYS`` back) to yesterday (today's ledger is not
+    complete), ``MAX_REPORT_DAYS`` at most each. A day is always wholly in one
+    report: that keeps its rows' keys."""
     last = today - timedelta(days=1)
     if fetched_until:
-        first = fetched_until + timedelta(days=1)
+        first = fetched_until
     else:
         first = today - timedelta(days=FIRST_FETCH_DAYS)
     windows = []
@@ -58,19 +59,25 @@ class AmazonFbaLedgerFetch(models.Model):
     @amazon_job
     def _amazon_fetch(self, account):
         """Job: ask Amazon for the ledger of ``account``, one report per
-        marketplace and window of whole days (see ``ledger_windows``). A
-        marketplace with a ledger report still under way (less than a day
-        old) is not asked; the days stay to ask, as the day read up to moves
-        only when a report is read. Idempotent: a day read twice moves
-        nothing twice (the events' keys)."""
+        marketplace and window of whole days from the day that marketplace is
+        read up to (see ``ledger_windows``). A marketplace with a ledger
+        report still under way (less than a day old) is not asked; its days
+        stay to ask, as its day moves only when its report is read. When no
+        report is asked, the follow-ups come at once. Idempotent: a day read
+        twice moves nothing twice (the events' keys)."""
         self = self.sudo()
         account = account.sudo()
         account._amazon_job_check()
         now = fields.Datetime.now()
         pending = self._amazon_pending_ledger_reports(account, now - STUCK_AFTER)
-        windows = ledger_windows(account.fba_ledger_fetched_until, now.date())
+        read_until = self.env["amazon.fba.ledger.marketplace"]._amazon_read_until(
+            account
+        )
         reports = self.env["amazon.report"]
+        days = []
         for marketplace in account.marketplace_ids - pending.marketplace_ids:
+            windows = ledger_windows(read_until[marketplace.id].read_until, now.date())
+            days += [day for window in windows for day in window]
             for first, last in windows:
                 reports += reports._amazon_create(
                     account,
@@ -82,14 +89,20 @@ class AmazonFbaLedgerFetch(models.Model):
                 )
         for report in reports:
             report._amazon_queue_request()
-        if not windows:
+        if not reports:
+            # No report to end and call the follow-ups: they come now (or
+            # after the reports under way).
+            self._amazon_ledger_followups(account)
+        if not days and pending:
+            return _("No ledger report to ask: %s still under way.", len(pending))
+        if not days:
             return _("The ledger is read up to yesterday: nothing to ask.")
         return _(
             "%(count)s ledger report(s) asked of Amazon for %(first)s to "
             "%(last)s; %(pending)s still under way.",
             count=len(reports),
-            first=windows[0][0],
-            last=windows[-1][1],
+            first=min(days),
+            last=max(days),
             pending=len(pending),
         )
 
@@ -113,27 +126,9 @@ class AmazonFbaLedgerFetch(models.Model):
 
     @api.model
     def _amazon_ledger_read(self, report):
-        """The days of ``report`` are read: the account's ledger is read up to
-        its last day (never back)."""
-        account = report.account_id.sudo()
-        if report.data_end:
-            last = report.data_end.date()
-            if not account.fba_ledger_fetched_until or (
-                account.fba_ledger_fetched_until < last
-            ):
-                account.fba_ledger_fetched_until = last
-
-    @api.model
-    def _amazon_ledger_unread(self, report):
-        """The days of ``report`` could not be read: the account's ledger is
-        read up to the day before its first at most, for the next run to ask
-        them again (in every marketplace: the days other marketplaces' reports
-        read again move nothing twice)."""
-        account = report.account_id.sudo()
-        if report.data_start and account.fba_ledger_fetched_until:
-            before = report.data_start.date() - timedelta(days=1)
-            if account.fba_ledger_fetched_until > before:
-                account.fba_ledger_fetched_until = before
+        """The days of ``report`` are read in its marketplace (never back);
+        the account's day is the earliest of its marketplaces'."""
+        self.env["amazon.fba.ledger.marketplace"]._amazon_mark_read(report)
 
     @api.model
     def _amazon_ledger_followups(self, account):
@@ -192,7 +187,6 @@ class AmazonFbaLedgerFetch(models.Model):
             last=report.data_end and report.data_end.date(),
             reason=reason,
         )
-        self.sudo()._amazon_ledger_unread(report)
         account = report.account_id
         account._amazon_record_run("fba", message, failed=True)
         return account._amazon_listings_message(message)

@@ -5,6 +5,8 @@ its FBA returns took back (and an FBA return that comes after the ledger's row
 takes that row's move). Oldest first, each unit matched once."""
 
 from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
 
 from odoo import api, models
 
@@ -14,6 +16,16 @@ from ..amazon.ledger_vocabulary import (
     SHIPMENTS,
     is_sellable_disposition,
 )
+from ..amazon.return_vocabulary import is_sellable
+
+#: A customer shipment of a day matches the FBA orders ordered from this many
+#: days before it (Amazon ships an order within days)…
+SHIPPED_BEFORE = timedelta(days=7)
+#: … to this many days after it (Amazon's day is its centre's local day).
+SHIPPED_AFTER = timedelta(days=1)
+#: A shipment no order matched is tried again by the runs of this many days
+#: after its day (an order imported late), no longer.
+RETRY_DAYS = 30
 
 
 class AmazonFbaLedgerMatch(models.Model):
@@ -22,89 +34,117 @@ class AmazonFbaLedgerMatch(models.Model):
     _inherit = "amazon.fba.event"
 
     @api.model
-    def _amazon_ledger_shipped(self, account, products):
-        """{product id: [[order id, units]]}: the units the account's FBA
-        orders delivered from the FBA location that no Shipments event
-        matched yet, oldest order first."""
-        fba = account.fba_location_id
+    def _amazon_ledger_shipped(self, account, products, days):
+        """{product id: [[order id, units, day ordered]]}: the units the
+        account's FBA orders ordered around ``days`` (the Shipments rows'
+        days, see ``SHIPPED_BEFORE``) delivered from the FBA location that no
+        Shipments event matched yet, oldest order first. Read by date: the
+        lookups do not grow with the account's history."""
+        shipped = defaultdict(list)
+        if not days or not products:
+            return shipped
+        since = datetime.combine(min(days) - SHIPPED_BEFORE, time.min)
+        until = datetime.combine(max(days) + SHIPPED_AFTER, time.max)
         moves = self.env["stock.move"].search_read(
             [
                 ("product_id", "in", products.ids),
                 ("state", "=", "done"),
-                ("location_id", "child_of", fba.id),
+                ("location_id", "child_of", account.fba_location_id.id),
                 ("location_dest_id.usage", "=", "customer"),
                 ("sale_line_id.order_id.amazon_account_id", "=", account.id),
+                ("sale_line_id.order_id.amazon_purchase_date", ">=", since),
+                ("sale_line_id.order_id.amazon_purchase_date", "<=", until),
             ],
             ["product_id", "product_qty", "sale_line_id"],
-            order="date, id",
         )
         lines = self.env["sale.order.line"].browse(
             {move["sale_line_id"][0] for move in moves}
         )
-        order_of = {line.id: line.order_id.id for line in lines}
-        shipped = defaultdict(list)
+        order_of = {line.id: line.order_id for line in lines}
+        moves.sort(
+            key=lambda m: (order_of[m["sale_line_id"][0]].amazon_purchase_date, m["id"])
+        )
         for move in moves:
+            order = order_of[move["sale_line_id"][0]]
             shipped[move["product_id"][0]].append(
-                [order_of[move["sale_line_id"][0]], move["product_qty"]]
+                [order.id, move["product_qty"], order.amazon_purchase_date.date()]
             )
-        for product, units in self._read_group(
+        for product, order, units in self._read_group(
             [
                 ("account_id", "=", account.id),
                 ("event_type", "=", SHIPMENTS),
                 ("state", "=", "matched"),
                 ("product_id", "in", products.ids),
+                ("sale_order_id", "in", [o.id for o in order_of.values()]),
             ],
-            ["product_id"],
+            ["product_id", "sale_order_id"],
             ["quantity:sum"],
         ):
-            _take(shipped[product.id], -units)
+            queue = shipped[product.id]
+            # The order's units first; what it had less of came from the next.
+            before = _units(queue)
+            _take(queue, -units, lambda entry, order=order: entry[0] == order.id)
+            _take(queue, -units - (before - _units(queue)))
         return shipped
 
     @api.model
-    def _amazon_ledger_returned(self, batch, products):
-        """{(product id, sellable): [[return id, units]]}: the units the
-        account's FBA returns moved back (not through a ledger event) that no
-        CustomerReturns event matched yet, oldest return first."""
+    def _amazon_ledger_returned(self, batch, products, refs):
+        """{(product id, order ref): ReturnedUnits}: per product and Amazon
+        order (a CustomerReturns row's Reference ID is its order), the units
+        the account's FBA returns took back and those its CustomerReturns
+        events brought in or matched so far."""
+        returned = defaultdict(ReturnedUnits)
+        refs = [ref for ref in refs if ref]
+        if not refs or not products:
+            return returned
         lines = self.env["amazon.return.line"].search(
             [
                 ("product_id", "in", products.ids),
                 ("return_id.account_id", "=", batch.account.id),
                 ("return_id.fulfillment_channel", "=", AMAZON),
-                ("move_id.state", "=", "done"),
-                ("move_id.amazon_ledger_key", "=", False),
+                ("return_id.amazon_order_ref", "in", refs),
+                ("move_id", "!=", False),
             ],
             order="id",
         )
-        returned = defaultdict(list)
         for line in lines:
-            sellable = line.move_id.location_dest_id == batch.fba
-            returned[(line.product_id.id, sellable)].append(
-                [line.return_id.id, line.move_id.product_qty]
-            )
-        for product, disposition, units in self._read_group(
+            units = returned[(line.product_id.id, line.return_id.amazon_order_ref)]
+            units.report += line.quantity
+            if line.return_id.id not in units.returns:
+                units.returns.append(line.return_id.id)
+                units.sellable.append(is_sellable(line.return_id.disposition))
+        for product, ref, quantity in self._read_group(
             [
                 ("account_id", "=", batch.account.id),
                 ("event_type", "=", CUSTOMER_RETURNS),
-                ("state", "=", "matched"),
+                ("state", "in", ("moved", "matched")),
+                ("quantity", ">", 0),
                 ("product_id", "in", products.ids),
+                ("reference_id", "in", refs),
             ],
-            ["product_id", "disposition"],
+            ["product_id", "reference_id"],
             ["quantity:sum"],
         ):
-            sellable = is_sellable_disposition(disposition)
-            _take(returned[(product.id, sellable)], units)
+            returned[(product.id, ref)].ledger += quantity
         return returned
 
     @api.model
     def _amazon_ledger_shipment(self, batch, facts, out, first_run):
         """Units Amazon shipped to a customer: the FBA order's delivery moved
-        them; matched to the oldest order with units not matched yet, else
-        waiting one run, then flagged. Amazon's ledger names no order."""
+        them; matched to the oldest order ordered around the row's day with
+        units not matched yet, else waiting one run, then flagged (and tried
+        again by later runs for ``RETRY_DAYS``). Amazon's ledger names no
+        order."""
         units = -facts["quantity"]
         queue = batch.shipped.get(facts["product_id"], [])
-        if units > 0 and sum(left for _order, left in queue) >= units:
+        day = facts["date"]
+
+        def around(entry):
+            return day - SHIPPED_BEFORE <= entry[2] <= day + SHIPPED_AFTER
+
+        if units > 0 and _units(queue, around) >= units:
             out["state"] = "matched"
-            out["sale_order_id"] = _take(queue, units)
+            out["sale_order_id"] = _take(queue, units, around)
             out["note"] = False
         elif units > 0 and first_run:
             out["state"] = "waiting"
@@ -117,59 +157,136 @@ class AmazonFbaLedgerMatch(models.Model):
 
     @api.model
     def _amazon_ledger_customer_return(self, batch, facts, out, first_run):
-        """Units a customer sent back: matched to the account's FBA returns'
-        units not matched yet, else moved back from the customer."""
-        sellable = is_sellable_disposition(facts["disposition"])
-        queue = batch.returned.get((facts["product_id"], sellable), [])
+        """Units a customer sent back: as many as the order's FBA returns
+        already took back and no ledger row counted are matched (left where
+        the return put them), the others moved back from the customer."""
         units = facts["quantity"]
-        if units > 0 and sum(left for _ret, left in queue) >= units:
-            out["state"] = "matched"
-            out["return_id"] = _take(queue, units)
+        returned = batch.returned.get((facts["product_id"], facts["reference_id"]))
+        taken = returned.take_ledger(units) if returned and units > 0 else 0
+        if not taken:
+            self._amazon_ledger_move(
+                batch,
+                facts,
+                out,
+                batch.customers,
+                self._amazon_ledger_location(batch, facts["disposition"]),
+            )
             return
+        out["return_id"] = returned.returns[0]
+        notes = [
+            self.env._(
+                "%(units)s unit(s) already taken back by the FBA return",
+                units=taken,
+            )
+        ]
+        sellable = is_sellable_disposition(facts["disposition"])
+        if sellable != returned.sellable[0]:
+            notes.append(
+                self.env._(
+                    "Amazon's ledger says %s: the unit stays where the return put it",
+                    facts["disposition"] or self.env._("(none)"),
+                )
+            )
+        if taken == units:
+            out["state"] = "matched"
+            out["note"] = "; ".join(notes[1:]) or False
+            return
+        rest = dict(facts, quantity=units - taken)
         self._amazon_ledger_move(
             batch,
-            facts,
+            rest,
             out,
             batch.customers,
             self._amazon_ledger_location(batch, facts["disposition"]),
         )
+        out["note"] = "; ".join(notes)
 
     @api.model
     def _amazon_take_ledger_return(self, ret, line, location):
-        """An FBA return's line whose units a CustomerReturns event already
-        moved into ``location`` (the ledger came first): link them, the line
-        takes the event's move. Return whether one was found."""
-        event = self.sudo().search(
+        """How many of an FBA return line's units the order's CustomerReturns
+        events already brought in (the ledger came first): those stay where
+        the ledger put them; the line takes the event's move when it covers
+        them all, the return moves the others. A disposition that differs
+        from the ledger's is noted on the return."""
+        Line = self.env["amazon.return.line"].sudo()
+        before = sum(
+            Line.search(
+                [
+                    ("id", "!=", line.id),
+                    ("product_id", "=", line.product_id.id),
+                    ("return_id.account_id", "=", ret.account_id.id),
+                    ("return_id.fulfillment_channel", "=", AMAZON),
+                    ("return_id.amazon_order_ref", "=", ret.amazon_order_ref),
+                    ("move_id", "!=", False),
+                ]
+            ).mapped("quantity")
+        )
+        events = self.sudo().search(
             [
                 ("account_id", "=", ret.account_id.id),
                 ("event_type", "=", CUSTOMER_RETURNS),
-                ("state", "=", "moved"),
-                ("return_id", "=", False),
+                ("state", "in", ("moved", "matched")),
+                ("quantity", ">", 0),
                 ("product_id", "=", line.product_id.id),
-                ("quantity", "=", line.quantity),
-                ("move_id.location_dest_id", "=", location.id),
+                ("reference_id", "=", ret.amazon_order_ref),
             ],
             order="date, id",
-            limit=1,
         )
-        if not event:
-            return False
-        event.return_id = ret
-        line.move_id = event.move_id
-        return True
+        ledger = sum(events.mapped("quantity"))
+        covered = min(line.quantity, max(0, ledger - before))
+        moved = events.filtered("move_id")
+        if not covered or not moved:
+            return 0
+        moved.filtered(lambda e: not e.return_id).return_id = ret
+        if covered >= line.quantity:
+            line.move_id = moved[-1].move_id
+        there = moved[-1].move_id.location_dest_id
+        if there != location:
+            note = self.env._(
+                "Amazon's ledger took the unit(s) into %s first: they stay there",
+                there.display_name,
+            )
+            ret.note = "; ".join(filter(None, [ret.note, note]))
+        return covered
 
 
-def _take(queue, units):
-    """Take ``units`` from ``queue`` ([[record id, units left]], oldest first);
+@dataclass
+class ReturnedUnits:
+    """One product of one Amazon order: units its FBA returns took back
+    (``report``), units its CustomerReturns events counted (``ledger``), its
+    returns (oldest first) and whether each went to sellable stock."""
+
+    report: float = 0
+    ledger: float = 0
+    returns: list = field(default_factory=list)
+    sellable: list = field(default_factory=list)
+
+    def take_ledger(self, units):
+        """A ledger row of ``units`` more: how many of them the returns
+        already took back (each unit in Odoo once, whichever came first)."""
+        before = max(self.ledger, self.report)
+        self.ledger += units
+        return units - (max(self.ledger, self.report) - before)
+
+
+def _units(queue, eligible=None):
+    """The units left in ``queue``'s entries ``eligible`` says yes to."""
+    return sum(entry[1] for entry in queue if not eligible or eligible(entry))
+
+
+def _take(queue, units, eligible=None):
+    """Take ``units`` from ``queue`` ([[record id, units left, …]], oldest
+    first), from the entries ``eligible`` says yes to (all by default);
     return the first record id taken from."""
     first = None
-    while units > 0 and queue:
-        record_id, left = queue[0]
-        first = first or record_id
-        taken = min(left, units)
+    for entry in queue:
+        if units <= 0:
+            break
+        if eligible and not eligible(entry):
+            continue
+        first = first or entry[0]
+        taken = min(entry[1], units)
         units -= taken
-        if taken >= left:
-            queue.pop(0)
-        else:
-            queue[0][1] = left - taken
+        entry[1] -= taken
+    queue[:] = [entry for entry in queue if entry[1] > 0]
     return first

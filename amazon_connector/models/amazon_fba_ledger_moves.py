@@ -4,10 +4,13 @@ removals out to it (and a receipt in the warehouse per removal order) or to the
 loss location when disposed of, adjustments to or from the loss location by
 reason code; all the moves of a run made in one batch and done at once."""
 
-from odoo import Command, api, models
+from datetime import timedelta
+
+from odoo import Command, api, fields, models
 
 from ..amazon import ledger_vocabulary as vocabulary
 from ..amazon.ledger_vocabulary import is_sellable_disposition
+from .amazon_fba_ledger_match import RETRY_DAYS
 
 #: The reason code of a removal Amazon disposed of instead of returning.
 DISPOSAL = "D"
@@ -28,12 +31,15 @@ class AmazonFbaLedgerMoves(models.Model):
     @api.model
     def _amazon_ledger_receipt(self, batch, facts, out, first_run):
         """Units Amazon received: from In Transit to Amazon, on the Send to
-        Amazon transfer of the same inbound shipment."""
+        Amazon transfer of the same inbound shipment. Without one the units
+        still come from In Transit (they did travel): noted, listed in the
+        run's summary, linked once a transfer has the shipment id."""
         picking = batch.inbound.get(facts["reference_id"])
         out["picking_id"] = picking.id if picking else False
         if not picking:
             out["note"] = self.env._(
-                "No transfer has Amazon's shipment id %s",
+                "No Send to Amazon transfer has shipment %s: record it, In "
+                "Transit to Amazon is below zero until then",
                 facts["reference_id"] or self.env._("(none)"),
             )
         self._amazon_ledger_move(
@@ -43,6 +49,33 @@ class AmazonFbaLedgerMoves(models.Model):
             batch.transit,
             self._amazon_ledger_location(batch, facts["disposition"]),
         )
+
+    @api.model
+    def _amazon_link_receipts(self, account, done):
+        """Link the account's receipts of the last ``RETRY_DAYS`` days that
+        had no Send to Amazon transfer (other than ``done``, this run's) to
+        the one recorded since with their shipment id; return how many."""
+        since = fields.Date.context_today(self) - timedelta(days=RETRY_DAYS)
+        receipts = self.search(
+            [
+                ("account_id", "=", account.id),
+                ("event_type", "=", vocabulary.RECEIPTS),
+                ("state", "=", "moved"),
+                ("picking_id", "=", False),
+                ("reference_id", "!=", False),
+                ("date", ">=", since),
+                ("id", "not in", done.ids),
+            ]
+        )
+        if not receipts:
+            return 0
+        inbound = self._amazon_ledger_inbound(
+            account, set(receipts.mapped("reference_id"))
+        )
+        linked = receipts.filtered(lambda e: e.reference_id in inbound)
+        for reference, events in linked.grouped("reference_id").items():
+            events.write({"picking_id": inbound[reference].id, "note": False})
+        return len(linked)
 
     @api.model
     def _amazon_ledger_removal(self, batch, facts, out, first_run):

@@ -356,10 +356,11 @@ class AmazonReturn(models.Model):
                 and not (li.sale_line_id and is_kit_line(li.sale_line_id))
             )
         ):
-            if self.env["amazon.fba.event"]._amazon_take_ledger_return(
+            covered = self.env["amazon.fba.event"]._amazon_take_ledger_return(
                 self, line, location
-            ):
-                outcome.units[location] += line.quantity
+            )
+            outcome.units[location] += line.quantity
+            if covered >= line.quantity:
                 continue
             shipped = self._amazon_fba_shipped_moves(self.order_id, line.product_id)
             origin = ((shipped & line.sale_line_id.move_ids) or shipped).sorted("id")[
@@ -374,7 +375,7 @@ class AmazonReturn(models.Model):
                     "product_uom": (
                         line.sale_line_id.product_uom or line.product_id.uom_id
                     ).id,
-                    "product_uom_qty": line.quantity,
+                    "product_uom_qty": line.quantity - covered,
                     "location_id": (
                         origin.location_dest_id
                         or self.env.ref("stock.stock_location_customers")
@@ -388,11 +389,10 @@ class AmazonReturn(models.Model):
                 }
             )
             move._action_confirm()
-            move.quantity = line.quantity
+            move.quantity = line.quantity - covered
             move.picked = True
             move._action_done()
             line.move_id = move
-            outcome.units[location] += line.quantity
 
     @api.model
     def _amazon_fba_returns_summary(self, reading, outcome):

@@ -17,9 +17,10 @@ of Amazon.de (LEJ1, DTM2). The reason codes M (Inventory misplaced), F
 Q (disposition changed) are read with the kinds Seller Central's help on
 inventory adjustments gives them; "ZZ" is a code nobody documents."""
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from unittest.mock import patch
 
+from odoo import fields
 from odoo.tests import tagged
 
 from ..amazon import ledger_vocabulary
@@ -31,6 +32,8 @@ from .test_returns_fba import fba_return
 from .test_returns_fba import reading as returns_reading
 
 DAY = date(2026, 12, 1)
+#: Customer shipments match the orders ordered around their day: today's.
+TODAY = date.today()
 
 #: The reason codes the tests use, with their kinds and Amazon's words.
 REASONS = {
@@ -275,11 +278,32 @@ class TestFbaLedger(FbaLedgerCommon):
         return self.cr.sql_log_count - before
 
     def test_a_receipt_without_transfer_is_noted(self):
-        self.apply(row("Receipts", "SKU-B", 2, reference_id="FBA15NOTOURS"))
+        summary = self.apply(row("Receipts", "SKU-B", 2, reference_id="FBA15NOTOURS"))
         event = self.events()
         self.assertEqual(event.state, "moved")
         self.assertFalse(event.picking_id)
         self.assertIn("FBA15NOTOURS", event.note)
+        self.assertIn("below zero", event.note)
+        # The units did travel: In Transit to Amazon is below zero, and the
+        # run says so.
+        self.assertEqual(self.at(self.product_b, self.transit), -2)
+        self.assertIn("no Send to Amazon transfer", summary)
+        self.assertIn("FBA15NOTOURS", summary)
+
+    def test_a_receipt_is_linked_to_a_transfer_recorded_later(self):
+        self.apply(
+            row("Receipts", "SKU-B", 2, reference_id="FBA15LATE", day=TODAY),
+        )
+        event = self.events()
+        picking = self.env["stock.picking"].create(
+            {
+                "picking_type_id": self.account._amazon_fba_send_picking_type().id,
+                "amazon_inbound_shipment_id": "FBA15LATE",
+            }
+        )
+        summary = self.apply()
+        self.assertRecordValues(event, [{"picking_id": picking.id, "note": False}])
+        self.assertIn("1 earlier receipt(s) linked", summary)
 
     # ----------------------------------------------------------- shipments
 
@@ -287,8 +311,8 @@ class TestFbaLedger(FbaLedgerCommon):
         older, newer = self.fba_orders(("SKU-B", 1), ("SKU-B", 2))
         fba_before = self.at(self.product_b, self.fba)
         self.apply(
-            row("Shipments", "SKU-B", -1, reference_id="DzL1vbWmN"),
-            row("Shipments", "SKU-B", -2, reference_id="DzL1vbWmP"),
+            row("Shipments", "SKU-B", -1, reference_id="DzL1vbWmN", day=TODAY),
+            row("Shipments", "SKU-B", -2, reference_id="DzL1vbWmP", day=TODAY),
         )
         first, second = self.events()
         self.assertRecordValues(
@@ -302,7 +326,9 @@ class TestFbaLedger(FbaLedgerCommon):
         self.assertEqual(self.at(self.product_b, self.fba), fba_before)
 
     def test_a_shipment_without_order_waits_one_run_then_is_flagged(self):
-        summary = self.apply(row("Shipments", "SKU-B", -1, reference_id="DzL1vbWmN"))
+        summary = self.apply(
+            row("Shipments", "SKU-B", -1, reference_id="DzL1vbWmN", day=TODAY)
+        )
         event = self.events()
         self.assertEqual(event.state, "waiting")
         self.assertIn("1 customer shipment(s) wait for their order", summary)
@@ -311,9 +337,13 @@ class TestFbaLedger(FbaLedgerCommon):
         self.assertIn("No imported Amazon order shipped these units", event.note)
         self.assertIn("Needs a look", summary)
         self.assertFalse(event.move_id)
+        # Tried again by the next runs, listed only once.
+        summary = self.apply()
+        self.assertEqual(event.state, "flagged")
+        self.assertNotIn("Needs a look", summary)
 
     def test_a_waiting_shipment_is_matched_when_its_order_arrives(self):
-        self.apply(row("Shipments", "SKU-B", -2))
+        self.apply(row("Shipments", "SKU-B", -2, day=TODAY))
         event = self.events()
         self.assertEqual(event.state, "waiting")
         order = self.fba_order(quantity=2)
@@ -321,6 +351,53 @@ class TestFbaLedger(FbaLedgerCommon):
         self.assertRecordValues(
             event, [{"state": "matched", "sale_order_id": order.id, "note": False}]
         )
+
+    def test_an_old_order_does_not_absorb_a_shipment(self):
+        """Only the orders ordered from 7 days before the shipment's day to
+        the day after it are matched: an old order left unmatched does not
+        take a multi-channel shipment's units."""
+        old = self.fba_order(quantity=1)
+        old.amazon_purchase_date = fields.Datetime.subtract(
+            old.amazon_purchase_date, days=8
+        )
+        self.apply(row("Shipments", "SKU-B", -1, day=TODAY))
+        event = self.events()
+        self.assertEqual(event.state, "waiting")
+        # A shipment of 8 days ago is the old order's.
+        self.apply(
+            row("Shipments", "SKU-B", -1, day=TODAY - timedelta(days=8)),
+        )
+        earlier = self.events() - event
+        self.assertEqual(earlier.sale_order_id, old)
+
+    def test_a_flagged_shipment_is_matched_by_an_order_imported_late(self):
+        self.apply(row("Shipments", "SKU-B", -2, day=TODAY))
+        event = self.events()
+        self.apply()
+        self.assertEqual(event.state, "flagged")
+        order = self.fba_order(quantity=2)
+        summary = self.apply()
+        self.assertRecordValues(
+            event, [{"state": "matched", "sale_order_id": order.id, "note": False}]
+        )
+        self.assertNotIn("Needs a look", summary)
+
+    def test_a_flagged_shipment_is_tried_again_for_30_days(self):
+        day = TODAY - timedelta(days=31)
+        self.apply(row("Shipments", "SKU-B", -1, day=day))
+        self.apply()
+        event = self.events()
+        self.assertEqual(event.state, "flagged")
+        order = self.fba_order(quantity=1)
+        order.amazon_purchase_date = datetime.combine(day, time(12))
+        summary = self.apply()
+        # Older than 30 days: not tried again.
+        self.assertEqual(event.state, "flagged")
+        self.assertNotIn("Needs a look", summary)
+        event.date = TODAY - timedelta(days=29)
+        order.amazon_purchase_date = datetime.combine(event.date, time(12))
+        self.apply()
+        self.assertEqual(event.sale_order_id, order)
 
     def test_a_shipment_waits_while_the_same_run_reads_another_report(self):
         """A run asks a report per marketplace: a shipment of the first is
@@ -332,7 +409,7 @@ class TestFbaLedger(FbaLedgerCommon):
             )
             for _n in range(2)
         )
-        self.apply(row("Shipments", "SKU-B", -1), report=first)
+        self.apply(row("Shipments", "SKU-B", -1, day=TODAY), report=first)
         self.apply(report=second)
         event = self.events()
         self.assertEqual(event.state, "waiting")
@@ -342,8 +419,8 @@ class TestFbaLedger(FbaLedgerCommon):
 
     def test_shipped_units_are_matched_once(self):
         order = self.fba_order(quantity=1)
-        self.apply(row("Shipments", "SKU-B", -1, reference_id="DzL1"))
-        self.apply(row("Shipments", "SKU-B", -1, reference_id="DzL2"))
+        self.apply(row("Shipments", "SKU-B", -1, reference_id="DzL1", day=TODAY))
+        self.apply(row("Shipments", "SKU-B", -1, reference_id="DzL2", day=TODAY))
         first, second = self.events()
         self.assertEqual(first.sale_order_id, order)
         self.assertEqual(second.state, "waiting")
@@ -360,8 +437,17 @@ class TestFbaLedger(FbaLedgerCommon):
             [("amazon_order_ref", "=", order.amazon_order_ref)]
         )
         fba_before = self.at(self.product_b, self.fba)
-        self.apply(row("CustomerReturns", "SKU-B", 1, reference_id="LPNRR0000000001"))
-        self.apply(row("CustomerReturns", "SKU-B", 1, reference_id="LPNRR0000000002"))
+        ref = order.amazon_order_ref
+        self.apply(row("CustomerReturns", "SKU-B", 1, reference_id=ref))
+        self.apply(
+            row(
+                "CustomerReturns",
+                "SKU-B",
+                1,
+                reference_id=ref,
+                fulfillment_center="DTM2",
+            )
+        )
         matched, other = self.events()
         self.assertRecordValues(
             matched, [{"state": "matched", "return_id": ret.id, "move_id": False}]
@@ -374,7 +460,15 @@ class TestFbaLedger(FbaLedgerCommon):
     def test_the_ledger_first_then_the_returns_report_links_its_move(self):
         order = self.fba_order(quantity=2)
         fba_before = self.at(self.product_b, self.fba)
-        self.apply(row("CustomerReturns", "SKU-B", 1, disposition="CUSTOMER_DAMAGED"))
+        self.apply(
+            row(
+                "CustomerReturns",
+                "SKU-B",
+                1,
+                disposition="CUSTOMER_DAMAGED",
+                reference_id=order.amazon_order_ref,
+            )
+        )
         event = self.events()
         self.assertEqual(event.move_id.location_dest_id, self.unsellable)
         self.env["amazon.return"]._amazon_apply_fba_returns(
@@ -392,6 +486,122 @@ class TestFbaLedger(FbaLedgerCommon):
         self.assertEqual(ret.line_ids.move_id, event.move_id)
         self.assertEqual(self.at(self.product_b, self.unsellable), 1)
         self.assertEqual(self.at(self.product_b, self.fba), fba_before)
+
+    def fba_returns(self, order, *rows):
+        """The FBA returns report's rows of ``order`` applied: its returns."""
+        self.env["amazon.return"]._amazon_apply_fba_returns(
+            self.account,
+            returns_reading(
+                *(
+                    fba_return(
+                        order.amazon_order_ref,
+                        "SKU-B",
+                        license_plate_number=f"LPN{order.id:05d}{n:05d}",
+                        **values,
+                    )
+                    for n, values in enumerate(rows)
+                )
+            ),
+        )
+        return self.env["amazon.return"].search(
+            [("amazon_order_ref", "=", order.amazon_order_ref)], order="id"
+        )
+
+    def units_back(self, before):
+        """Units of SKU-B in FBA and FBA Unsellable, less ``before``."""
+        return (
+            self.at(self.product_b, self.fba)
+            + self.at(self.product_b, self.unsellable)
+            - before
+        )
+
+    def test_a_ledger_row_of_two_covers_two_returns_of_one(self):
+        order = self.fba_order(quantity=2)
+        before = self.units_back(0)
+        ref = order.amazon_order_ref
+        self.apply(row("CustomerReturns", "SKU-B", 2, reference_id=ref))
+        first, second = self.fba_returns(order, {}, {})
+        self.assertEqual(self.units_back(before), 2)
+        event = self.events()
+        self.assertEqual(event.return_id, first)
+        self.assertEqual(first.line_ids.move_id, event.move_id)
+        self.assertEqual(second.line_ids.move_id, event.move_id)
+
+    def test_a_return_of_two_covers_two_ledger_rows_of_one(self):
+        order = self.fba_order(quantity=2)
+        before = self.units_back(0)
+        ret = self.fba_returns(order, {"quantity": 2})
+        ref = order.amazon_order_ref
+        self.apply(row("CustomerReturns", "SKU-B", 1, reference_id=ref))
+        self.apply(
+            row(
+                "CustomerReturns",
+                "SKU-B",
+                1,
+                reference_id=ref,
+                fulfillment_center="DTM2",
+            )
+        )
+        self.assertEqual(self.units_back(before), 2)
+        self.assertRecordValues(
+            self.events(),
+            [
+                {"state": "matched", "return_id": ret.id, "move_id": False},
+                {"state": "matched", "return_id": ret.id, "move_id": False},
+            ],
+        )
+
+    def test_a_ledger_row_partly_taken_back_moves_the_rest(self):
+        """Ledger first for one unit, the return says two: one more moved;
+        a return of one, then a ledger row of two: one more moved."""
+        order, other = self.fba_orders(("SKU-B", 2), ("SKU-B", 2))
+        before = self.units_back(0)
+        self.apply(
+            row("CustomerReturns", "SKU-B", 1, reference_id=order.amazon_order_ref)
+        )
+        ret = self.fba_returns(order, {"quantity": 2})
+        self.assertEqual(self.units_back(before), 2)
+        self.assertEqual(ret.line_ids.move_id.quantity, 1)
+        self.fba_returns(other, {})
+        self.apply(
+            row("CustomerReturns", "SKU-B", 2, reference_id=other.amazon_order_ref)
+        )
+        self.assertEqual(self.units_back(before), 4)
+        event = self.events(reference_id=other.amazon_order_ref)
+        self.assertEqual((event.state, event.move_id.quantity), ("moved", 1))
+        self.assertIn("1 unit(s) already taken back", event.note)
+
+    def test_a_return_graded_otherwise_stays_where_the_first_put_it(self):
+        order, other = self.fba_orders(("SKU-B", 2), ("SKU-B", 2))
+        fba, unsellable = (
+            self.at(self.product_b, loc) for loc in (self.fba, self.unsellable)
+        )
+        # The returns report first (damaged), the ledger then says sellable.
+        self.fba_returns(order, {"disposition": "CUSTOMER_DAMAGED"})
+        self.apply(
+            row("CustomerReturns", "SKU-B", 1, reference_id=order.amazon_order_ref)
+        )
+        event = self.events(reference_id=order.amazon_order_ref)
+        self.assertEqual(event.state, "matched")
+        self.assertIn("SELLABLE", event.note)
+        # The ledger first (sellable), the returns report then says damaged.
+        self.apply(
+            row("CustomerReturns", "SKU-B", 1, reference_id=other.amazon_order_ref)
+        )
+        ret = self.fba_returns(other, {"disposition": "CUSTOMER_DAMAGED"})
+        self.assertIn("first: they stay there", ret.note)
+        self.assertEqual(self.at(self.product_b, self.unsellable), unsellable + 1)
+        self.assertEqual(self.at(self.product_b, self.fba), fba + 1)
+
+    def test_a_return_of_another_order_is_not_matched(self):
+        order, other = self.fba_orders(("SKU-B", 1), ("SKU-B", 1))
+        before = self.units_back(0)
+        self.fba_returns(order, {})
+        self.apply(
+            row("CustomerReturns", "SKU-B", 1, reference_id=other.amazon_order_ref)
+        )
+        self.assertEqual(self.events().state, "moved")
+        self.assertEqual(self.units_back(before), 2)
 
     # ------------------------------------------------ removals, transfers
 
@@ -593,6 +803,17 @@ class TestFbaLedgerBadInput(FbaLedgerCommon):
         self.assertEqual(len(self.events()), 4)
         self.assertEqual(self.at(self.product_b, self.fba), -4)
         self.assertEqual(len(self.events().move_id), 4)
+
+    def test_a_row_added_later_to_a_day_read_is_moved_once(self):
+        """Each run reads the last day read again: a row Amazon wrote after
+        the first reading (a second identical loss) is moved, once."""
+        loss = row("Adjustments", "SKU-B", -1, reason="M", occurrence=1)
+        self.apply(loss)
+        later = row("Adjustments", "SKU-B", -1, reason="M", occurrence=2)
+        self.apply(loss, later)
+        self.apply(loss, later)
+        self.assertEqual(len(self.events().move_id), 2)
+        self.assertEqual(self.at(self.product_b, self.fba), -2)
 
     def test_a_negative_quantity_is_not_clamped(self):
         """Amazon ships or loses units Odoo never saw arrive: Odoo's FBA

@@ -57,17 +57,23 @@ class TestFbaLedgerFetch(AmazonCommon):
         self.assertEqual(
             ledger_windows(False, today), [(date(2026, 11, 30), date(2026, 12, 6))]
         )
+        # The last day read is read again (Amazon may not have written all
+        # of it when it was read).
         self.assertEqual(
             ledger_windows(date(2026, 12, 4), today),
-            [(date(2026, 12, 5), date(2026, 12, 6))],
+            [(date(2026, 12, 4), date(2026, 12, 6))],
         )
-        self.assertEqual(ledger_windows(date(2026, 12, 6), today), [])
+        self.assertEqual(
+            ledger_windows(date(2026, 12, 6), today),
+            [(date(2026, 12, 6), date(2026, 12, 6))],
+        )
+        self.assertEqual(ledger_windows(date(2026, 12, 7), today), [])
         self.assertEqual(
             ledger_windows(date(2026, 10, 1), today),
             [
-                (date(2026, 10, 2), date(2026, 11, 1)),
-                (date(2026, 11, 2), date(2026, 12, 2)),
-                (date(2026, 12, 3), date(2026, 12, 6)),
+                (date(2026, 10, 1), date(2026, 10, 31)),
+                (date(2026, 11, 1), date(2026, 12, 1)),
+                (date(2026, 12, 2), date(2026, 12, 6)),
             ],
         )
 
@@ -110,10 +116,81 @@ class TestFbaLedgerFetch(AmazonCommon):
         self.fetch()
         self.assertEqual(len(self.reports()), 4)
 
-    def test_nothing_to_ask_when_read_up_to_yesterday(self):
-        self.account.fba_ledger_fetched_until = fields.Date.today() - timedelta(1)
-        self.assertIn("nothing to ask", self.fetch())
+    def test_yesterday_is_read_again(self):
+        yesterday = fields.Date.today() - timedelta(1)
+        self.account.fba_ledger_fetched_until = yesterday
+        self.fetch()
+        self.assertEqual(len(self.reports()), 2)
+        for report in self.reports():
+            self.assertEqual(report.data_start.date(), yesterday)
+            self.assertEqual(report.data_end.date(), yesterday)
+
+    def test_nothing_to_ask_still_compares(self):
+        """Sync FBA Inventory with nothing to ask: the comparison is queued
+        and the reimbursements linked all the same."""
+        self.account.fba_ledger_fetched_until = fields.Date.today()
+        with patch.object(
+            type(self.Event), "_amazon_link_reimbursements", autospec=True
+        ) as link:
+            self.assertIn("nothing to ask", self.fetch())
         self.assertFalse(self.reports())
+        self.assertEqual(
+            [(job.model_name, job.method_name) for job in self.queued],
+            [("amazon.fba.difference", "_amazon_compare")],
+        )
+        link.assert_called_once()
+
+    def test_each_marketplace_is_asked_from_its_own_day(self):
+        """France's report fails, Germany's later one is read: Germany asks
+        from its own last day, France again from before its failed days."""
+        self.account.fba_ledger_fetched_until = date(2026, 11, 30)
+        germany = self.report(date(2026, 12, 1), date(2026, 12, 5))
+        france = self.report(
+            date(2026, 12, 1), date(2026, 12, 5), marketplace=self.marketplace_fr
+        )
+        france._amazon_ended("FATAL", None)
+        self.deliver(germany)
+        # The account's day is the earliest of its marketplaces'.
+        self.assertEqual(self.account.fba_ledger_fetched_until, date(2026, 11, 30))
+        self.assertEqual(self.read_until(self.marketplace_de), date(2026, 12, 5))
+        self.assertEqual(self.read_until(self.marketplace_fr), date(2026, 11, 30))
+        known = self.reports()
+        self.fetch()
+        starts = {
+            report.marketplace_ids: report.data_start.date()
+            for report in self.reports() - known
+            if report.data_start.date() <= date(2026, 12, 5)
+        }
+        self.assertEqual(
+            starts,
+            {
+                self.marketplace_de: date(2026, 12, 5),
+                self.marketplace_fr: date(2026, 11, 30),
+            },
+        )
+        # France read too: the account's day moves on.
+        self.deliver(
+            self.report(date(2026, 11, 30), date(2026, 12, 6), self.marketplace_fr)
+        )
+        self.assertEqual(self.account.fba_ledger_fetched_until, date(2026, 12, 5))
+
+    def test_the_seller_sets_the_day_back_for_every_marketplace(self):
+        self.account.fba_ledger_fetched_until = date(2026, 11, 30)
+        self.deliver(self.report(date(2026, 12, 1), date(2026, 12, 5)))
+        self.deliver(
+            self.report(date(2026, 12, 1), date(2026, 12, 6), self.marketplace_fr)
+        )
+        self.assertEqual(self.account.fba_ledger_fetched_until, date(2026, 12, 5))
+        self.account.fba_ledger_fetched_until = date(2026, 11, 20)
+        known = self.reports()
+        self.fetch()
+        asked = self.reports() - known
+        self.assertEqual(
+            {report.data_start.date() for report in asked}, {date(2026, 11, 20)}
+        )
+        self.assertEqual(
+            asked.marketplace_ids, self.marketplace_de | self.marketplace_fr
+        )
 
     def test_a_blocked_account_asks_nothing(self):
         self.account.state = "draft"
@@ -121,6 +198,18 @@ class TestFbaLedgerFetch(AmazonCommon):
         self.assertFalse(self.reports())
 
     # ---------------------------------------------------- reports handed over
+
+    def read_until(self, marketplace):
+        return (
+            self.env["amazon.fba.ledger.marketplace"]
+            .search(
+                [
+                    ("account_id", "=", self.account.id),
+                    ("marketplace_id", "=", marketplace.id),
+                ]
+            )
+            .read_until
+        )
 
     def report(self, first, last, marketplace=None):
         report = self.env["amazon.report"]._amazon_create(
@@ -159,6 +248,7 @@ class TestFbaLedgerFetch(AmazonCommon):
         ]
 
     def test_a_report_is_read_applied_and_moves_the_day_read(self):
+        self.account.fba_ledger_fetched_until = date(2026, 11, 30)
         first = self.report(date(2026, 12, 1), date(2026, 12, 5))
         second = self.report(
             date(2026, 12, 1), date(2026, 12, 5), marketplace=self.marketplace_fr
@@ -168,13 +258,16 @@ class TestFbaLedgerFetch(AmazonCommon):
         self.read.assert_called_once_with(b"tsv", "windows-1252")
         self.assertEqual(first.state, "done")
         self.assertIn("Inventory ledger: 0 movement(s) read", first.result)
-        self.assertEqual(self.account.fba_ledger_fetched_until, date(2026, 12, 5))
+        self.assertEqual(self.read_until(self.marketplace_de), date(2026, 12, 5))
+        # France is not read yet: the account's day stays.
+        self.assertEqual(self.account.fba_ledger_fetched_until, date(2026, 11, 30))
         run = self.last_run()
         self.assertEqual((run.state, run.summary), ("ok", first.result))
         # France's report is still under way: no comparison yet.
         self.assertFalse(self.compare_jobs())
         self.linked.assert_not_called()
         self.deliver(second)
+        self.assertEqual(self.account.fba_ledger_fetched_until, date(2026, 12, 5))
         [job] = self.compare_jobs()
         self.assertEqual(job.args, (self.account,))
         self.linked.assert_called_once()
@@ -209,13 +302,15 @@ class TestFbaLedgerFetch(AmazonCommon):
             date(2026, 12, 1), date(2026, 12, 5), marketplace=self.marketplace_fr
         )
         self.deliver(germany)
-        self.assertEqual(self.account.fba_ledger_fetched_until, date(2026, 12, 5))
+        self.assertEqual(self.read_until(self.marketplace_de), date(2026, 12, 5))
         france._amazon_ended("FATAL", None)
         self.assertEqual(france.state, "fatal")
+        self.assertEqual(self.read_until(self.marketplace_fr), date(2026, 11, 30))
         self.assertEqual(self.account.fba_ledger_fetched_until, date(2026, 11, 30))
         self.assertEqual(self.last_run().state, "failed")
 
     def test_a_report_amazon_cancelled_means_no_movement(self):
+        self.account.fba_ledger_fetched_until = date(2026, 11, 30)
         report = self.report(date(2026, 12, 1), date(2026, 12, 2))
         with (
             patch.object(
@@ -226,7 +321,7 @@ class TestFbaLedgerFetch(AmazonCommon):
             report._amazon_ended("CANCELLED", None)
         self.queued = trap.enqueued_jobs
         self.assertEqual(report.state, "cancelled")
-        self.assertEqual(self.account.fba_ledger_fetched_until, date(2026, 12, 2))
+        self.assertEqual(self.read_until(self.marketplace_de), date(2026, 12, 2))
         self.assertIn("No FBA inventory movement", self.last_run().summary)
         self.assertEqual(len(self.compare_jobs()), 1)
 
