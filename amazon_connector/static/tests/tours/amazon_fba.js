@@ -16,6 +16,10 @@ registry.category("web_tour.tours").add("amazon_fba", {
                 "amazon_connector.menu_amazon_fba_event"
             ),
             {
+                content: "The ledger's list is shown",
+                trigger: ".o_breadcrumb:contains(FBA Ledger)",
+            },
+            {
                 content: "The receipt at Amazon moved its units",
                 trigger: `.o_data_row:contains(${data.sku}):contains(Receipts):contains(Moved)`,
             },
@@ -26,6 +30,11 @@ registry.category("web_tour.tours").add("amazon_fba", {
                 "amazon_connector.menu_amazon_fba_difference"
             ),
             {
+                // The ledger's list names the product too: wait for this one.
+                content: "The differences' list is shown",
+                trigger: ".o_breadcrumb:contains(FBA Differences)",
+            },
+            {
                 content: "The product Odoo holds one more of than Amazon is listed",
                 trigger: `.o_data_row:contains(${data.product})`,
             },
@@ -35,6 +44,11 @@ registry.category("web_tour.tours").add("amazon_fba", {
                 "amazon_connector.menu_amazon_root",
                 "amazon_connector.menu_amazon_account"
             ),
+            {
+                // The differences' list names the account too: wait for this one.
+                content: "The accounts' list is shown",
+                trigger: ".o_breadcrumb:contains(Amazon Accounts)",
+            },
             {
                 content: "Open the account",
                 trigger: `.o_data_row:contains(${data.account}) .o_data_cell`,
