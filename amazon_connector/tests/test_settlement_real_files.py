@@ -10,6 +10,7 @@ layout Amazon documents (Seller Central help on the V2 flat file), with the row
 shapes of sellers' real files."""
 
 from decimal import Decimal
+from unittest.mock import patch
 
 from amazon_simulator.settlement import COLUMNS
 
@@ -243,8 +244,13 @@ class TestSettlementRealFiles(AmazonSettlementCommon):
 
     def test_the_same_settlement_under_two_report_ids_is_imported_once(self):
         payload, _order = self.shipped_order()
-        first = self.publish_settlement(payload, settlement_id="55566677788")
-        second = self.publish_settlement(payload, settlement_id="55566677788")
+        # Both published in the same second, as Amazon writes the one settlement
+        # twice (the simulator dates the file by its clock).
+        state = self.simulator.state
+        moment = state.now()
+        with patch.object(state, "clock", lambda: moment):
+            first = self.publish_settlement(payload, settlement_id="55566677788")
+            second = self.publish_settlement(payload, settlement_id="55566677788")
         self.assertEqual(first.content, second.content)
         reports = [
             r for r in self.simulator.state.reports.values() if r.get("settlement")
