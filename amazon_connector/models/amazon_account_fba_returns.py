@@ -24,20 +24,11 @@ class AmazonAccount(models.Model):
     def _amazon_fba_unsellable_location(self):
         """The account's FBA unsellable location, created when missing: an
         internal location outside every warehouse, as the FBA location is."""
-        self.ensure_one()
-        if not self.fba_unsellable_location_id:
-            self.sudo().fba_unsellable_location_id = (
-                self.env["stock.location"]
-                .sudo()
-                .create(
-                    {
-                        "name": self.env._("Amazon FBA Unsellable (%s)", self.name),
-                        "usage": "internal",
-                        "location_id": self.env.ref(
-                            "stock.stock_location_locations"
-                        ).id,
-                        "company_id": self.company_id.id,
-                    }
-                )
-            )
-        return self.fba_unsellable_location_id
+        return self._amazon_location(
+            "fba_unsellable_location_id",
+            {
+                "name": self.env._("Amazon FBA Unsellable (%s)", self.name),
+                "usage": "internal",
+                "location_id": self.env.ref("stock.stock_location_locations").id,
+            },
+        )

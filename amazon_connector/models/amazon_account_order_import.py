@@ -105,23 +105,14 @@ class AmazonAccount(models.Model):
     def _amazon_fba_location(self):
         """The account's FBA stock location, created when missing: an internal
         location outside every warehouse."""
-        self.ensure_one()
-        if not self.fba_location_id:
-            self.sudo().fba_location_id = (
-                self.env["stock.location"]
-                .sudo()
-                .create(
-                    {
-                        "name": self.env._("Amazon FBA (%s)", self.name),
-                        "usage": "internal",
-                        "location_id": self.env.ref(
-                            "stock.stock_location_locations"
-                        ).id,
-                        "company_id": self.company_id.id,
-                    }
-                )
-            )
-        return self.fba_location_id
+        return self._amazon_location(
+            "fba_location_id",
+            {
+                "name": self.env._("Amazon FBA (%s)", self.name),
+                "usage": "internal",
+                "location_id": self.env.ref("stock.stock_location_locations").id,
+            },
+        )
 
     # ------------------------------------------------------------------ actions
 
