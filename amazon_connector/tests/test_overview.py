@@ -22,7 +22,10 @@ class TestOverview(AmazonCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env.user.tz = "Europe/Berlin"
+        # Every user of the tests lives in one zone: the figures count the reader's
+        # day, and the dates below are built from this day (from 23:00 UTC on,
+        # Berlin's day is UTC's tomorrow).
+        cls.env.user.tz = cls.salesman.tz = "Europe/Berlin"
         cls.today = fields.Date.context_today(cls.env.user)
         cls.other = cls.account.copy({"name": "Test EU 2", "seller_id": "A2OTHER"})
         cls.buyer = cls.env["res.partner"].create({"name": "Amazon Buyer"})

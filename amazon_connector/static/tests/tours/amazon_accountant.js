@@ -3,7 +3,7 @@
  * the invoice of the order it settles shows Paid (tests/test_tours.py).
  */
 import { registry } from "@web/core/registry";
-import { openApp, openMenu, screenshot, tourData } from "./tour_utils";
+import { openApp, openMenu, screenshot, statusIs, tourData } from "./tour_utils";
 
 registry.category("web_tour.tours").add("amazon_accountant", {
     steps: () => {
@@ -46,10 +46,11 @@ registry.category("web_tour.tours").add("amazon_accountant", {
                 trigger: ".modal button[name=action_import]",
                 run: "click",
             },
-            {
-                content: "The settlement is booked",
-                trigger: `.o_form_view:has(.o_field_widget[name=settlement_ref]:contains(${data.settlement_ref})) .o_statusbar_status .o_arrow_button_current:contains(Booked)`,
-            },
+            statusIs(
+                "Booked",
+                "The settlement is booked",
+                `.o_form_view:has(.o_field_widget[name=settlement_ref]:contains(${data.settlement_ref}))`
+            ),
             screenshot("settlement", ".o_field_widget[name=total_amount]"),
             ...openApp("Invoicing", "account.menu_finance"),
             ...openMenu(

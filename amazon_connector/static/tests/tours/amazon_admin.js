@@ -4,7 +4,7 @@
  * Sales › Amazon › Orders (tests/test_tours.py).
  */
 import { registry } from "@web/core/registry";
-import { openApp, openMenu, screenshot, tourData } from "./tour_utils";
+import { openApp, openMenu, screenshot, statusIs, tourData } from "./tour_utils";
 
 registry.category("web_tour.tours").add("amazon_admin", {
     steps: () => {
@@ -72,10 +72,7 @@ registry.category("web_tour.tours").add("amazon_admin", {
                 content: "Amazon answered",
                 trigger: ".o_notification:contains(Connection succeeded)",
             },
-            {
-                content: "The account shows Connected",
-                trigger: ".o_statusbar_status .o_arrow_button_current:contains(Connected)",
-            },
+            statusIs("Connected", "The account shows Connected"),
             {
                 content: "Import the orders now",
                 trigger: "button[name=action_import_orders]",

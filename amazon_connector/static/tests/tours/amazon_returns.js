@@ -4,7 +4,7 @@
  * (tests/test_tours.py).
  */
 import { registry } from "@web/core/registry";
-import { openMenu, screenshot, tourData } from "./tour_utils";
+import { openMenu, screenshot, statusIs, tourData } from "./tour_utils";
 
 registry.category("web_tour.tours").add("amazon_returns", {
     steps: () => {
@@ -40,19 +40,13 @@ registry.category("web_tour.tours").add("amazon_returns", {
                 trigger: ".o_statusbar_buttons button[name=button_validate]",
                 run: "click",
             },
-            {
-                content: "The transfer is done",
-                trigger: ".o_statusbar_status .o_arrow_button_current:contains(Done)",
-            },
+            statusIs("Done", "The transfer is done"),
             {
                 content: "Back to the return",
                 trigger: ".o_breadcrumb .breadcrumb-item:last-of-type a",
                 run: "click",
             },
-            {
-                content: "The return is received",
-                trigger: ".o_statusbar_status .o_arrow_button_current:contains(Received)",
-            },
+            statusIs("Received", "The return is received"),
         ];
     },
 });

@@ -3,7 +3,7 @@
  * tracking number; the delivery shows Confirmed to Amazon (tests/test_tours.py).
  */
 import { registry } from "@web/core/registry";
-import { openMenu, screenshot, tourData } from "./tour_utils";
+import { openMenu, screenshot, statusIs, tourData } from "./tour_utils";
 
 registry.category("web_tour.tours").add("amazon_warehouse", {
     steps: () => {
@@ -40,10 +40,7 @@ registry.category("web_tour.tours").add("amazon_warehouse", {
                 trigger: ".o_statusbar_buttons button[name=button_validate]",
                 run: "click",
             },
-            {
-                content: "The delivery is done",
-                trigger: ".o_statusbar_status .o_arrow_button_current:contains(Done)",
-            },
+            statusIs("Done", "The delivery is done"),
             {
                 content: "Amazon has the shipment",
                 trigger: ".alert-success:contains(Confirmed to Amazon)",

@@ -70,3 +70,19 @@ export function openMenu(path, ...xmlids) {
         run: "click",
     }));
 }
+
+/**
+ * A step waiting until the record's status bar shows `label` as its current value.
+ * Where the header is too narrow for its buttons, Odoo's status bar folds every
+ * value into one drop-down whose button shows the current label; both are read.
+ * `scope` narrows the page (a selector of the form) when it needs to.
+ */
+export function statusIs(label, content = `The record is ${label}`, scope = "") {
+    const bar = `${scope} .o_statusbar_status`.trim();
+    return {
+        content,
+        trigger: [".o_arrow_button_current", ".dropdown-toggle:not(.o_arrow_button)"]
+            .map((button) => `${bar} ${button}:contains(${label}):visible`)
+            .join(", "),
+    };
+}
