@@ -79,3 +79,5 @@ from . import amazon_fba_ledger_match
 from . import amazon_fba_ledger_moves
 from . import amazon_fba_difference_reconcile
 from . import amazon_fba_ledger_marketplace
+from . import amazon_account_europe
+from . import account_move_vat_upload

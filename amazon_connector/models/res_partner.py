@@ -22,6 +22,14 @@ class ResPartner(models.Model):
         help="This partner is Amazon paying out the settlements of this marketplace.",
     )
 
+    amazon_anonymized = fields.Boolean(
+        string="Anonymised",
+        readonly=True,
+        copy=False,
+        help="An Amazon buyer whose personal data was replaced with neutral values "
+        "once Amazon's retention period had passed.",
+    )
+
     def _amazon_non_buyers(self):
         """The ids of these partners that are not Amazon buyers (nor their
         addresses): the ones that may follow an Amazon order or delivery."""

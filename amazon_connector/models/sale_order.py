@@ -55,6 +55,13 @@ class SaleOrder(models.Model):
     amazon_is_business = fields.Boolean(
         string="Business Order", readonly=True, copy=False
     )
+    amazon_buyer_po_number = fields.Char(
+        string="Buyer's PO Number",
+        readonly=True,
+        copy=False,
+        help="The purchase order number an Amazon Business buyer gave the order: "
+        "printed on the invoice.",
+    )
     amazon_purchase_date = fields.Datetime(
         string="Purchase Date", readonly=True, copy=False
     )

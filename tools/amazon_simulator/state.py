@@ -231,6 +231,12 @@ class SimulatorState(FbaStateMixin):
         self.fba = FbaInventory(catalogue_info(lambda: self.listings))
         self.ledger_report_style: str | None = None
         self.ledger_shipment_ids = True
+        #: VAT invoices and credit notes uploaded by UPLOAD_VAT_INVOICE feeds, in
+        #: order: {feed_id, order_id, shipping_id, invoice_number, document_type,
+        #: total_amount, total_vat_amount, transaction_id, size, uploaded_at,
+        #: status ("Pending"/"Accepted"/"Rejected"), status_description}; the VAT
+        #: invoice data report is written from them and from the orders.
+        self.vat_invoices: list[dict] = []
         # Amazon refuses a createdBefore/lastUpdatedBefore later than 2 min ago.
         self.visibility_delay = timedelta(minutes=2)
         self._withheld: dict[str, dict] = {}
