@@ -81,3 +81,5 @@ from . import amazon_fba_difference_reconcile
 from . import amazon_fba_ledger_marketplace
 from . import amazon_account_europe
 from . import account_move_vat_upload
+from . import res_partner_retention
+from . import amazon_account_retention

@@ -19,7 +19,10 @@ tools/bench/bench_refunds.py (settlements of 500 and 5,000 delivered and invoice
 orders, a tenth of them refunded in every shape: seconds and queries per refund to
 import them and make and reconcile the credit notes, the ratio against Odoo's
 payment registration; a merchant returns report of 5,000 returns read and applied;
-killed after REFUNDS_TIMEOUT seconds). Extra arguments go to bench_import.py (--orders,
+killed after REFUNDS_TIMEOUT seconds), and, on another database of its own,
+tools/bench/bench_retention.py (one retention run over 100,000 delivered buyers'
+contacts: seconds, and queries per batch; killed after RETENTION_TIMEOUT seconds).
+Extra arguments go to bench_import.py (--orders,
 --rounds, --call-orders);
 ``--no-setup-timing`` skips the first step. Only the standard library is used here: it
 runs before the virtualenv exists.
@@ -47,6 +50,10 @@ REFUNDS_TIMEOUT = 3600
 #: The FBA ledger benchmark's limit: three imports of 50,000 rows and the bare
 #: ORM's moves.
 FBA_LEDGER_TIMEOUT = 3600
+
+#: The retention benchmark's limit: seeding 100,000 buyers and one run (goal:
+#: under 5 minutes).
+RETENTION_TIMEOUT = 1800
 
 SETUP_PROBE = (
     "import devenv\nwith devenv.fresh_database('amazon_connector_setup'):\n    pass\n"
@@ -107,6 +114,13 @@ def run_fba_ledger():
     )
 
 
+def run_retention():
+    """bench_retention.py alone."""
+    return run_alone(
+        "bench_retention.py", "amazon_connector_bench_retention", RETENTION_TIMEOUT
+    )
+
+
 def main(args):
     started = time.monotonic()
     timing = "--no-setup-timing" not in args
@@ -138,6 +152,7 @@ def main(args):
         settlements = run_settlements()
         refunds = run_refunds()
         fba_ledger = run_fba_ledger()
+        retention = run_retention()
     except devenv.SetupError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -157,6 +172,7 @@ def main(args):
         or settlements
         or refunds
         or fba_ledger
+        or retention
         or (1 if timing and setup is None else 0)
     )
 
