@@ -50,7 +50,8 @@ class ResPartner(models.Model):
         buyer) is an order of this account, delivered (all its transfers done,
         the last before ``cutoff``) or canceled before ``cutoff``, and no document
         outside the connector (another order, an invoice, a transfer, a lead, a
-        user...) names the contact. Only contacts the connector made for Amazon
+        user...) names the contact or its buyer (a customer the seller also has
+        outside Amazon is left whole). Only contacts the connector made for Amazon
         buyers: their buyer has the account and the Amazon tag; never the
         account's shared guest customer itself."""
         self.flush_model()
@@ -95,44 +96,59 @@ class ResPartner(models.Model):
                             WHERE t.partner_id = c.id AND t.category_id = %(tag)s)
                AND COALESCE(pu.done, CASE WHEN p.id != c.id THEN cu.done END)
                AND NOT EXISTS (
-                   SELECT 1 FROM account_move m
-                    WHERE m.partner_id = p.id
-                      AND m.amazon_account_id IS NULL
-                      AND m.amazon_settlement_id IS NULL)
-               AND NOT EXISTS (
-                   SELECT 1 FROM account_move m
-                    WHERE m.partner_shipping_id = p.id
-                      AND m.amazon_account_id IS NULL
-                      AND m.amazon_settlement_id IS NULL)
-               AND NOT EXISTS (
-                   SELECT 1 FROM account_move_line ml
-                     JOIN account_move m ON m.id = ml.move_id
-                    WHERE ml.partner_id = p.id
-                      AND m.amazon_account_id IS NULL
-                      AND m.amazon_settlement_id IS NULL)
-               AND NOT EXISTS (
-                   SELECT 1 FROM stock_picking sp
-                     LEFT JOIN sale_order so ON so.id = sp.sale_id
-                    WHERE sp.partner_id = p.id AND so.amazon_account_id IS NULL)
-               %(others)s
+                   SELECT 1 FROM sale_order so
+                    WHERE so.partner_id = c.id
+                      AND so.amazon_account_id IS DISTINCT FROM %(account)s)
+               %(outside_p)s
+               %(outside_c)s
              ORDER BY p.id
             """,
             account=account.id,
             cutoff=cutoff,
             guest=account.guest_partner_id.id or None,
             tag=self.env.ref("amazon_connector.partner_category_amazon").id,
-            others=self._amazon_other_documents(),
+            outside_p=self._amazon_used_outside(SQL("p.id")),
+            outside_c=self._amazon_used_outside(SQL("c.id")),
         )
         self.env.cr.execute(query)
         return [row[0] for row in self.env.cr.fetchall()]
 
     @api.model
-    def _amazon_other_documents(self):
-        """``AND NOT EXISTS`` a row of any other table that names the contact (a
-        lead, a purchase, a user, a bank account...): the installed modules'
-        stored many-to-one fields to contacts, but the connector's own tables and
-        the ones checked above."""
-        clauses = []
+    def _amazon_used_outside(self, partner):
+        """``AND NOT EXISTS`` a document outside the connector that names the
+        contact ``partner`` (an SQL expression): an invoice or journal item that
+        is not an Amazon invoice or settlement entry, a transfer of no Amazon
+        order, or a row of any other table (a lead, a purchase, a user, a bank
+        account...): the installed modules' stored many-to-one fields to
+        contacts, but the connector's own tables and the ones checked here."""
+        clauses = [
+            SQL(
+                """
+                AND NOT EXISTS (
+                    SELECT 1 FROM account_move m
+                     WHERE m.partner_id = %(partner)s
+                       AND m.amazon_account_id IS NULL
+                       AND m.amazon_settlement_id IS NULL)
+                AND NOT EXISTS (
+                    SELECT 1 FROM account_move m
+                     WHERE m.partner_shipping_id = %(partner)s
+                       AND m.amazon_account_id IS NULL
+                       AND m.amazon_settlement_id IS NULL)
+                AND NOT EXISTS (
+                    SELECT 1 FROM account_move_line ml
+                      JOIN account_move m ON m.id = ml.move_id
+                     WHERE ml.partner_id = %(partner)s
+                       AND m.amazon_account_id IS NULL
+                       AND m.amazon_settlement_id IS NULL)
+                AND NOT EXISTS (
+                    SELECT 1 FROM stock_picking sp
+                      LEFT JOIN sale_order so ON so.id = sp.sale_id
+                     WHERE sp.partner_id = %(partner)s
+                       AND so.amazon_account_id IS NULL)
+                """,
+                partner=partner,
+            )
+        ]
         self.env.cr.execute(
             SQL(
                 """
@@ -161,9 +177,10 @@ class ResPartner(models.Model):
                 continue
             clauses.append(
                 SQL(
-                    "AND NOT EXISTS (SELECT 1 FROM %s o WHERE o.%s = p.id)",
+                    "AND NOT EXISTS (SELECT 1 FROM %s o WHERE o.%s = %s)",
                     SQL.identifier(Model._table),
                     SQL.identifier(field_name),
+                    partner,
                 )
             )
         return SQL(" ").join(clauses)

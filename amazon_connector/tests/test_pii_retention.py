@@ -180,7 +180,9 @@ class TestPiiRetention(AmazonSettlementCommon):
             (untagged, "Not Tagged"),
         ):
             self.assertEqual(order.partner_id.name, name)
-            self.assertFalse(order.partner_id.amazon_anonymized)
+            # A customer the seller also has outside Amazon is left whole.
+            self.assertFalse(self.contacts(order).filtered("amazon_anonymized"))
+            self.assertEqual(order.partner_shipping_id.street, "Hauptstrasse 1")
 
     def test_guest_customer_stays_its_delivery_contacts_go(self):
         self.account.write({"customer_creation": "guest", "invoice_policy": "manual"})
