@@ -212,94 +212,122 @@ class ResPartner(models.Model):
         invoiced = {row[0] for row in self.env.cr.fetchall()}
         kept = self.filtered(lambda p: p.id in invoiced or p.is_company)
         personal = self._amazon_personal_strings()
-        quiet = self.with_context(tracking_disable=True, mail_notrack=True)
         erased = dict.fromkeys(PERSONAL_FIELDS, False)
-        (quiet - kept).write(
+        (self - kept)._amazon_overwrite(
             {
                 **erased,
                 "name": self.env._("Anonymised Amazon buyer"),
                 "amazon_anonymized": True,
             }
         )
-        if kept:
-            quiet.browse(kept.ids).write(
-                {
-                    **dict.fromkeys(("phone", "mobile", "email", "function"), False),
-                    "amazon_anonymized": True,
-                }
-            )
+        kept._amazon_overwrite(
+            {
+                **dict.fromkeys(("phone", "mobile", "email", "function"), False),
+                "amazon_anonymized": True,
+            }
+        )
         self._amazon_scrub_chatter(personal)
 
+    def _amazon_overwrite(self, values):
+        """Write ``values`` (plain stored fields) on these contacts in one query,
+        then let Odoo recompute what depends on them (display names, normalised
+        e-mail...). Not through ``write()``: its syncing of each contact to its
+        children (one write per contact) and its tracking (which would keep the
+        old values) have no place in an anonymisation."""
+        if not self:
+            return
+        names = list(values)
+        self.flush_recordset(names)
+        self.env.cr.execute(
+            SQL(
+                "UPDATE res_partner SET %s, write_uid = %s, "
+                "write_date = (now() AT TIME ZONE 'UTC') WHERE id = ANY(%s)",
+                SQL(", ").join(
+                    SQL("%s = %s", SQL.identifier(name), value or None)
+                    if name != "amazon_anonymized"
+                    else SQL("%s = %s", SQL.identifier(name), bool(value))
+                    for name, value in values.items()
+                ),
+                self.env.uid,
+                self.ids,
+            )
+        )
+        self.invalidate_recordset([*names, "write_uid", "write_date"])
+        self.modified(names)
+        self.env.flush_all()
+
     def _amazon_personal_strings(self):
-        """The texts of these contacts that identify a person (names, streets,
-        phones, e-mails), as they are before anonymisation."""
-        texts = set()
+        """{contact id: its texts that identify a person (name, street, phone,
+        e-mail...)}, as they are before anonymisation."""
+        texts = {}
         for partner in self:
-            for name in ("name", *PERSONAL_FIELDS):
-                value = (partner[name] or "").strip()
-                if len(value) >= 3 and not (partner.is_company and name == "name"):
-                    texts.add(value)
+            texts[partner.id] = {
+                value
+                for name in ("name", *PERSONAL_FIELDS)
+                if not (partner.is_company and name == "name")
+                for value in [(partner[name] or "").strip()]
+                if len(value) >= 3
+            }
         return texts
 
     def _amazon_scrub_chatter(self, personal):
-        """Scrub ``personal`` texts from the messages and tracking values of these
-        contacts, of the orders that name them and of those orders' transfers and
-        invoices; contacts tracked by reference show the neutral name."""
+        """Scrub the ``personal`` texts ({contact id: its texts}) from the
+        messages and tracking values of these contacts, of the orders that name
+        them and of those orders' transfers and invoices (each document's
+        messages of its own contacts' texts); contacts tracked by reference show
+        the neutral name."""
         neutral = self.env._("Anonymised Amazon buyer")
-        cr = self.env.cr
-        cr.execute(
-            SQL(
-                """
-                SELECT id FROM sale_order
-                 WHERE partner_id = ANY(%(ids)s) OR partner_invoice_id = ANY(%(ids)s)
-                    OR partner_shipping_id = ANY(%(ids)s)
-                """,
-                ids=self.ids,
+        documents = self._amazon_chatter_documents()
+        rows = []
+        for model, ids in documents.items():
+            rows += self.env.execute_query(
+                SQL(
+                    """
+                    SELECT id, model, res_id, body, subject, record_name
+                      FROM mail_message WHERE model = %s AND res_id = ANY(%s)
+                    """,
+                    model,
+                    list(ids),
+                )
             )
-        )
-        orders = [row[0] for row in cr.fetchall()]
-        cr.execute(
-            SQL(
-                """
-                SELECT m.id, m.body, m.subject, m.record_name FROM mail_message m
-                 WHERE (m.model = 'res.partner' AND m.res_id = ANY(%(partners)s))
-                    OR (m.model = 'sale.order' AND m.res_id = ANY(%(orders)s))
-                    OR (m.model = 'stock.picking' AND m.res_id IN (
-                        SELECT id FROM stock_picking
-                         WHERE sale_id = ANY(%(orders)s)
-                            OR partner_id = ANY(%(partners)s)))
-                    OR (m.model = 'account.move' AND m.res_id IN (
-                        SELECT id FROM account_move
-                         WHERE partner_id = ANY(%(partners)s)
-                            OR partner_shipping_id = ANY(%(partners)s)))
-                """,
-                partners=self.ids,
-                orders=orders,
-            )
-        )
-        messages = cr.fetchall()
-        pattern = _texts_pattern(personal)
+        patterns = {}
+
+        def pattern_of(model, res_id):
+            key = frozenset(documents[model][res_id])
+            if key not in patterns:
+                patterns[key] = _texts_pattern(
+                    {text for partner in key for text in personal.get(partner, ())}
+                )
+            return patterns[key]
+
+        message_patterns = {row[0]: pattern_of(row[1], row[2]) for row in rows}
         self._amazon_update_rows(
             "mail_message",
             ("body", "subject", "record_name"),
-            _scrubbed_rows(messages, pattern, neutral),
+            _scrubbed_rows(
+                [(row[0], *row[3:]) for row in rows], message_patterns, neutral
+            ),
         )
-        cr.execute(
+        values = self.env.execute_query(
             SQL(
                 """
-                SELECT id, old_value_char, new_value_char FROM mail_tracking_value
-                 WHERE mail_message_id = ANY(%s)
+                SELECT id, mail_message_id, old_value_char, new_value_char
+                  FROM mail_tracking_value WHERE mail_message_id = ANY(%s)
                 """,
-                [message[0] for message in messages],
+                list(message_patterns),
             )
         )
         self._amazon_update_rows(
             "mail_tracking_value",
             ("old_value_char", "new_value_char"),
-            _scrubbed_rows(cr.fetchall(), pattern, neutral),
+            _scrubbed_rows(
+                [(row[0], *row[2:]) for row in values],
+                {row[0]: message_patterns[row[1]] for row in values},
+                neutral,
+            ),
         )
         for side in ("old", "new"):
-            cr.execute(
+            self.env.cr.execute(
                 SQL(
                     """
                     UPDATE mail_tracking_value SET %(char)s = %(neutral)s
@@ -316,6 +344,50 @@ class ResPartner(models.Model):
             )
         self.env["mail.message"].invalidate_model()
         self.env["mail.tracking.value"].invalidate_model()
+
+    def _amazon_chatter_documents(self):
+        """{model: {record id: ids of these contacts it names}}: these contacts,
+        the orders that name them, those orders' transfers and the invoices
+        that name them."""
+        documents = {"res.partner": {pid: {pid} for pid in self.ids}}
+        names = set(self.ids)
+        orders = documents["sale.order"] = {}
+        for order, *partners in self.env.execute_query(
+            SQL(
+                """
+                SELECT id, partner_id, partner_invoice_id, partner_shipping_id
+                  FROM sale_order
+                 WHERE partner_id = ANY(%(ids)s) OR partner_invoice_id = ANY(%(ids)s)
+                    OR partner_shipping_id = ANY(%(ids)s)
+                """,
+                ids=self.ids,
+            )
+        ):
+            orders[order] = names.intersection(partners)
+        pickings = documents["stock.picking"] = {}
+        for picking, sale, partner in self.env.execute_query(
+            SQL(
+                """
+                SELECT id, sale_id, partner_id FROM stock_picking
+                 WHERE sale_id = ANY(%s) OR partner_id = ANY(%s)
+                """,
+                list(orders),
+                self.ids,
+            )
+        ):
+            pickings[picking] = orders.get(sale, set()) | names.intersection({partner})
+        moves = documents["account.move"] = {}
+        for move, *partners in self.env.execute_query(
+            SQL(
+                """
+                SELECT id, partner_id, partner_shipping_id FROM account_move
+                 WHERE partner_id = ANY(%(ids)s) OR partner_shipping_id = ANY(%(ids)s)
+                """,
+                ids=self.ids,
+            )
+        ):
+            moves[move] = names.intersection(partners)
+        return documents
 
     def _amazon_update_rows(self, table, columns, rows):
         """Write ``rows`` ((id, *values of columns)) into ``table`` in one query."""
@@ -348,13 +420,14 @@ def _texts_pattern(texts):
     return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
 
 
-def _scrubbed_rows(rows, pattern, neutral):
-    """The ``rows`` ((id, *texts)) some text of which ``pattern`` finds, with
-    ``neutral`` in place of what it found."""
-    if pattern is None:
-        return []
+def _scrubbed_rows(rows, patterns, neutral):
+    """The ``rows`` ((id, *texts)) some text of which their pattern (``patterns``
+    {id: pattern or None}) finds, with ``neutral`` in place of what it found."""
     changed = []
     for row_id, *texts in rows:
+        pattern = patterns.get(row_id)
+        if pattern is None:
+            continue
         scrubbed = [pattern.sub(neutral, str(text)) if text else text for text in texts]
         if scrubbed != [str(t) if t else t for t in texts]:
             changed.append((row_id, *scrubbed))
