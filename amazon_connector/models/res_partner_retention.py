@@ -9,6 +9,7 @@ scrubbed with it. The contacts stay linked to their orders, deliveries, invoices
 returns and settlements: only the values that identify a person change.
 """
 
+import functools
 import re
 
 from odoo import api, models
@@ -290,22 +291,20 @@ class ResPartner(models.Model):
                     list(ids),
                 )
             )
-        patterns = {}
 
-        def pattern_of(model, res_id):
-            key = frozenset(documents[model][res_id])
-            if key not in patterns:
-                patterns[key] = _texts_pattern(
-                    {text for partner in key for text in personal.get(partner, ())}
-                )
-            return patterns[key]
+        def texts_of(model, res_id):
+            return frozenset(
+                text
+                for partner in documents[model][res_id]
+                for text in personal.get(partner, ())
+            )
 
-        message_patterns = {row[0]: pattern_of(row[1], row[2]) for row in rows}
+        message_texts = {row[0]: texts_of(row[1], row[2]) for row in rows}
         self._amazon_update_rows(
             "mail_message",
             ("body", "subject", "record_name"),
             _scrubbed_rows(
-                [(row[0], *row[3:]) for row in rows], message_patterns, neutral
+                [(row[0], *row[3:]) for row in rows], message_texts, neutral
             ),
         )
         values = self.env.execute_query(
@@ -314,7 +313,7 @@ class ResPartner(models.Model):
                 SELECT id, mail_message_id, old_value_char, new_value_char
                   FROM mail_tracking_value WHERE mail_message_id = ANY(%s)
                 """,
-                list(message_patterns),
+                list(message_texts),
             )
         )
         self._amazon_update_rows(
@@ -322,7 +321,7 @@ class ResPartner(models.Model):
             ("old_value_char", "new_value_char"),
             _scrubbed_rows(
                 [(row[0], *row[2:]) for row in values],
-                {row[0]: message_patterns[row[1]] for row in values},
+                {row[0]: message_texts[row[1]] for row in values},
                 neutral,
             ),
         )
@@ -411,24 +410,31 @@ class ResPartner(models.Model):
         )
 
 
+@functools.lru_cache(maxsize=1024)
 def _texts_pattern(texts):
-    """A case-insensitive pattern of ``texts``, longest first; None when none."""
-    if not texts:
-        return None
+    """A case-insensitive pattern of the words ``texts``, longest first."""
     ordered = sorted(texts, key=len, reverse=True)
     alternatives = "|".join(re.escape(text) for text in ordered)
     return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
 
 
-def _scrubbed_rows(rows, patterns, neutral):
-    """The ``rows`` ((id, *texts)) some text of which their pattern (``patterns``
-    {id: pattern or None}) finds, with ``neutral`` in place of what it found."""
+def _scrubbed(value, texts, neutral):
+    """``value`` with ``neutral`` in place of each of ``texts`` in it (a pattern
+    compiled only for a value that holds some of them)."""
+    if not value or not texts:
+        return value
+    value = str(value)
+    lowered = value.lower()
+    found = frozenset(text for text in texts if text.lower() in lowered)
+    return _texts_pattern(found).sub(neutral, value) if found else value
+
+
+def _scrubbed_rows(rows, texts, neutral):
+    """The ``rows`` ((id, *values)) some value of which holds one of their texts
+    (``texts`` {id: texts}), with ``neutral`` in place of each."""
     changed = []
-    for row_id, *texts in rows:
-        pattern = patterns.get(row_id)
-        if pattern is None:
-            continue
-        scrubbed = [pattern.sub(neutral, str(text)) if text else text for text in texts]
-        if scrubbed != [str(t) if t else t for t in texts]:
+    for row_id, *values in rows:
+        scrubbed = [_scrubbed(v, texts.get(row_id), neutral) for v in values]
+        if scrubbed != [str(v) if v else v for v in values]:
             changed.append((row_id, *scrubbed))
     return changed
