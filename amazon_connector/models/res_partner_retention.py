@@ -33,6 +33,79 @@ OWN_OR_TECHNICAL_PREFIXES = (
     "procurement.group",
 )
 
+#: The contacts of an account whose personal data is due (see
+#: ``_amazon_retention_due``).
+DUE_QUERY = """
+WITH finished AS (
+    SELECT so.id FROM sale_order so
+     WHERE so.amazon_account_id = %(account)s
+       AND ((so.state = 'cancel'
+             AND COALESCE(so.amazon_last_update, so.write_date)
+                 < %(cutoff)s)
+            OR (so.state = 'sale'
+                AND EXISTS (SELECT 1 FROM stock_picking sp
+                             WHERE sp.sale_id = so.id
+                               AND sp.state = 'done')
+                AND NOT EXISTS (
+                    SELECT 1 FROM stock_picking sp
+                     WHERE sp.sale_id = so.id
+                       AND (sp.state NOT IN ('done', 'cancel')
+                            OR sp.date_done >= %(cutoff)s))))
+),
+uses AS (
+    SELECT u.partner, bool_and(f.id IS NOT NULL) AS done
+      FROM (SELECT partner_id AS partner, id FROM sale_order
+            UNION SELECT partner_invoice_id, id FROM sale_order
+            UNION SELECT partner_shipping_id, id FROM sale_order) u
+      LEFT JOIN finished f ON f.id = u.id
+     GROUP BY u.partner
+)
+SELECT p.id
+  FROM res_partner p
+  JOIN res_partner c ON c.id = p.commercial_partner_id
+  LEFT JOIN uses pu ON pu.partner = p.id
+  LEFT JOIN uses cu ON cu.partner = c.id
+ WHERE c.amazon_account_id = %(account)s
+   AND p.amazon_anonymized IS NOT TRUE
+   AND p.id IS DISTINCT FROM %(guest)s
+   AND EXISTS (SELECT 1 FROM res_partner_res_partner_category_rel t
+                WHERE t.partner_id = c.id AND t.category_id = %(tag)s)
+   AND COALESCE(pu.done, CASE WHEN p.id != c.id THEN cu.done END)
+   AND NOT EXISTS (
+       SELECT 1 FROM sale_order so
+        WHERE so.partner_id = c.id
+          AND so.amazon_account_id IS DISTINCT FROM %(account)s)
+   %(outside_p)s
+   %(outside_c)s
+ ORDER BY p.id
+"""
+
+#: An invoice or journal item that is not an Amazon invoice or settlement entry, or
+#: a transfer of no Amazon order, names the contact ``%(partner)s``.
+OUTSIDE_ACCOUNTING_AND_TRANSFERS = """
+AND NOT EXISTS (
+    SELECT 1 FROM account_move m
+     WHERE m.partner_id = %(partner)s
+       AND m.amazon_account_id IS NULL
+       AND m.amazon_settlement_id IS NULL)
+AND NOT EXISTS (
+    SELECT 1 FROM account_move m
+     WHERE m.partner_shipping_id = %(partner)s
+       AND m.amazon_account_id IS NULL
+       AND m.amazon_settlement_id IS NULL)
+AND NOT EXISTS (
+    SELECT 1 FROM account_move_line ml
+      JOIN account_move m ON m.id = ml.move_id
+     WHERE ml.partner_id = %(partner)s
+       AND m.amazon_account_id IS NULL
+       AND m.amazon_settlement_id IS NULL)
+AND NOT EXISTS (
+    SELECT 1 FROM stock_picking sp
+      LEFT JOIN sale_order so ON so.id = sp.sale_id
+     WHERE sp.partner_id = %(partner)s
+       AND so.amazon_account_id IS NULL)
+"""
+
 #: Invoices and credit notes that tax law keeps with the buyer's name and address.
 CUSTOMER_DOCUMENTS = ("out_invoice", "out_refund", "out_receipt")
 
@@ -60,50 +133,7 @@ class ResPartner(models.Model):
         self.env["stock.picking"].flush_model()
         self.env["account.move"].flush_model()
         query = SQL(
-            """
-            WITH finished AS (
-                SELECT so.id FROM sale_order so
-                 WHERE so.amazon_account_id = %(account)s
-                   AND ((so.state = 'cancel'
-                         AND COALESCE(so.amazon_last_update, so.write_date)
-                             < %(cutoff)s)
-                        OR (so.state = 'sale'
-                            AND EXISTS (SELECT 1 FROM stock_picking sp
-                                         WHERE sp.sale_id = so.id
-                                           AND sp.state = 'done')
-                            AND NOT EXISTS (
-                                SELECT 1 FROM stock_picking sp
-                                 WHERE sp.sale_id = so.id
-                                   AND (sp.state NOT IN ('done', 'cancel')
-                                        OR sp.date_done >= %(cutoff)s))))
-            ),
-            uses AS (
-                SELECT u.partner, bool_and(f.id IS NOT NULL) AS done
-                  FROM (SELECT partner_id AS partner, id FROM sale_order
-                        UNION SELECT partner_invoice_id, id FROM sale_order
-                        UNION SELECT partner_shipping_id, id FROM sale_order) u
-                  LEFT JOIN finished f ON f.id = u.id
-                 GROUP BY u.partner
-            )
-            SELECT p.id
-              FROM res_partner p
-              JOIN res_partner c ON c.id = p.commercial_partner_id
-              LEFT JOIN uses pu ON pu.partner = p.id
-              LEFT JOIN uses cu ON cu.partner = c.id
-             WHERE c.amazon_account_id = %(account)s
-               AND p.amazon_anonymized IS NOT TRUE
-               AND p.id IS DISTINCT FROM %(guest)s
-               AND EXISTS (SELECT 1 FROM res_partner_res_partner_category_rel t
-                            WHERE t.partner_id = c.id AND t.category_id = %(tag)s)
-               AND COALESCE(pu.done, CASE WHEN p.id != c.id THEN cu.done END)
-               AND NOT EXISTS (
-                   SELECT 1 FROM sale_order so
-                    WHERE so.partner_id = c.id
-                      AND so.amazon_account_id IS DISTINCT FROM %(account)s)
-               %(outside_p)s
-               %(outside_c)s
-             ORDER BY p.id
-            """,
+            DUE_QUERY,
             account=account.id,
             cutoff=cutoff,
             guest=account.guest_partner_id.id or None,
@@ -122,34 +152,7 @@ class ResPartner(models.Model):
         order, or a row of any other table (a lead, a purchase, a user, a bank
         account...): the installed modules' stored many-to-one fields to
         contacts, but the connector's own tables and the ones checked here."""
-        clauses = [
-            SQL(
-                """
-                AND NOT EXISTS (
-                    SELECT 1 FROM account_move m
-                     WHERE m.partner_id = %(partner)s
-                       AND m.amazon_account_id IS NULL
-                       AND m.amazon_settlement_id IS NULL)
-                AND NOT EXISTS (
-                    SELECT 1 FROM account_move m
-                     WHERE m.partner_shipping_id = %(partner)s
-                       AND m.amazon_account_id IS NULL
-                       AND m.amazon_settlement_id IS NULL)
-                AND NOT EXISTS (
-                    SELECT 1 FROM account_move_line ml
-                      JOIN account_move m ON m.id = ml.move_id
-                     WHERE ml.partner_id = %(partner)s
-                       AND m.amazon_account_id IS NULL
-                       AND m.amazon_settlement_id IS NULL)
-                AND NOT EXISTS (
-                    SELECT 1 FROM stock_picking sp
-                      LEFT JOIN sale_order so ON so.id = sp.sale_id
-                     WHERE sp.partner_id = %(partner)s
-                       AND so.amazon_account_id IS NULL)
-                """,
-                partner=partner,
-            )
-        ]
+        clauses = [SQL(OUTSIDE_ACCOUNTING_AND_TRANSFERS, partner=partner)]
         self.env.cr.execute(
             SQL(
                 """
@@ -307,6 +310,14 @@ class ResPartner(models.Model):
                 [(row[0], *row[3:]) for row in rows], message_texts, neutral
             ),
         )
+        self._amazon_scrub_tracking(message_texts, neutral)
+        self.env["mail.message"].invalidate_model()
+        self.env["mail.tracking.value"].invalidate_model()
+
+    def _amazon_scrub_tracking(self, message_texts, neutral):
+        """Scrub the tracking values of the messages of ``message_texts`` ({id:
+        texts}) of their texts; these contacts tracked by reference (on any
+        document) show ``neutral``."""
         values = self.env.execute_query(
             SQL(
                 """
@@ -341,8 +352,6 @@ class ResPartner(models.Model):
                     ids=self.ids,
                 )
             )
-        self.env["mail.message"].invalidate_model()
-        self.env["mail.tracking.value"].invalidate_model()
 
     def _amazon_chatter_documents(self):
         """{model: {record id: ids of these contacts it names}}: these contacts,

@@ -302,3 +302,45 @@ class TestPiiRetention(AmazonSettlementCommon):
         self.assertEqual(ret.partner_id, order.partner_id)
         self.assertEqual(ret.state, "to_receive")
         self.assertEqual(ret.line_ids.sale_line_id.order_id, order)
+
+    # ------------------------------------------------------------ cost
+
+    def buyers(self, count):
+        """``count`` buyers as the import makes them (tagged, each with a
+        delivery contact and a message naming it on its partner)."""
+        tag = self.env.ref("amazon_connector.partner_category_amazon")
+        partners = self.env["res.partner"]
+        for index in range(count):
+            buyer = self.env["res.partner"].create(
+                {
+                    "name": f"Batch Buyer {index}",
+                    "street": f"Street {index}",
+                    "email": f"b{index}@marketplace.amazon.de",
+                    "amazon_account_id": self.account.id,
+                    "category_id": [Command.link(tag.id)],
+                }
+            )
+            buyer.message_post(body=f"Batch Buyer {index} called")
+            partners |= buyer | self.env["res.partner"].create(
+                {
+                    "name": f"Batch Receiver {index}",
+                    "type": "delivery",
+                    "parent_id": buyer.id,
+                    "phone": f"+49 30 {index:07d}",
+                }
+            )
+        return partners
+
+    def test_a_batch_costs_the_same_queries_whatever_its_size(self):
+        small, large = self.buyers(2), self.buyers(8)
+        counts = []
+        for batch in (small, large):
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            batch.sudo()._amazon_anonymize()
+            self.env.flush_all()
+            counts.append(self.env.cr.sql_log_count - before)
+        self.assertEqual(counts[0], counts[1])
+        self.assertEqual(set(large.mapped("name")), {NEUTRAL})
+        self.assertFalse([m for m in large.message_ids if "Batch Buyer" in str(m.body)])
