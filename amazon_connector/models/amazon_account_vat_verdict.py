@@ -18,7 +18,7 @@ class AmazonAccount(models.Model):
     _inherit = "amazon.account"
 
     vat_invoice_pending_ids = fields.One2many(
-        "amazon.vat.invoice.pending", "account_id", string="VAT Invoices Due"
+        "amazon.vat.invoice.pending", "account_id", string="Documents Amazon Expects"
     )
     vat_invoice_pending_count = fields.Integer(
         string="VAT Invoices Due",
