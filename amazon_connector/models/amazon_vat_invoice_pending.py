@@ -45,9 +45,7 @@ class AmazonVatInvoicePending(models.Model):
     amazon_message = fields.Text(
         string="Amazon's Message", help="invoice-status-description, if any."
     )
-    report_id = fields.Many2one(
-        "amazon.report", string="Report", ondelete="set null", readonly=True
-    )
+    report_id = fields.Many2one("amazon.report", ondelete="set null", readonly=True)
 
     _sql_constraints = [
         (
