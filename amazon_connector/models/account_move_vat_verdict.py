@@ -19,10 +19,15 @@ class AccountMove(models.Model):
     _inherit = "account.move"
 
     def _amazon_vat_accept(self):
-        """Amazon accepted these documents; return those that changed."""
+        """Amazon accepted these documents (a refusal's open activity is done);
+        return those that changed."""
         moves = self.filtered(lambda m: m.amazon_vat_upload_state in ACCEPTABLE_STATES)
         moves.write(
             {"amazon_vat_upload_state": "accepted", "amazon_vat_upload_error": False}
+        )
+        summary = self._amazon_vat_refusal_summary()
+        moves.activity_ids.filtered(lambda a: a.summary == summary).action_feedback(
+            feedback=_("Amazon accepted the document.")
         )
         return moves
 
@@ -50,10 +55,13 @@ class AccountMove(models.Model):
             changed |= move
         return changed
 
+    def _amazon_vat_refusal_summary(self):
+        return _("Amazon refused the VAT invoice")
+
     def _amazon_vat_refusal_activity(self, message):
         """The refusal's to-do on the document, unless one is still open."""
         self.ensure_one()
-        summary = _("Amazon refused the VAT invoice")
+        summary = self._amazon_vat_refusal_summary()
         todo = self.env.ref("mail.mail_activity_data_todo")
         if self.activity_ids.filtered(
             lambda a: a.activity_type_id == todo and a.summary == summary

@@ -143,6 +143,14 @@ class TestVatInvoiceReport(AmazonShipmentCommon):
         self.verdict()
         self.assertEqual(invoice.amazon_vat_upload_error, WRONG_TOTAL)
         self.assertEqual(len(self.refusal_activities(invoice)), 1)
+        # Corrected and uploaded again (the other half of the flow): accepted,
+        # the refusal's activity done.
+        self.upload(invoice)
+        self.env["amazon.report"].search([]).write({"state": "done"})
+        self.verdict()
+        self.assertEqual(invoice.amazon_vat_upload_state, "accepted")
+        self.assertFalse(invoice.amazon_vat_upload_error)
+        self.assertFalse(self.refusal_activities(invoice))
 
     def test_an_invoice_amazon_still_waits_for_is_left_as_it_is(self):
         _payload, order = self.shipped_order()
