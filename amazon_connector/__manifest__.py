@@ -53,6 +53,7 @@
         "views/amazon_fba_difference_views.xml",
         "views/amazon_account_fba_views.xml",
         "views/amazon_offer_fba_views.xml",
+        "views/amazon_vat_invoice_pending_views.xml",
         "wizards/res_config_settings_views.xml",
     ],
     "assets": {

@@ -547,9 +547,11 @@ class SpApiAdapter:
         marketplace_ids: Iterable[str],
         data_start_time: datetime | None = None,
         data_end_time: datetime | None = None,
+        report_options: dict[str, str] | None = None,
     ) -> str:
         """Ask Amazon for a report; return its reportId (poll :meth:`get_report`).
-        Without ``data_end_time`` Amazon reports up to the moment it is asked."""
+        Without ``data_end_time`` Amazon reports up to the moment it is asked;
+        ``report_options``: the report type's reportOptions (names to strings)."""
         report_type = _required(report_type, "report_type")
         marketplaces = _list(marketplace_ids, required="marketplace_ids")
         start = _iso(data_start_time)
@@ -558,7 +560,9 @@ class SpApiAdapter:
         payload = self._call(
             "createReport",
             "POST",
-            lambda: client.create_report_clean(report_type, marketplaces, start, end),
+            lambda: client.create_report_clean(
+                report_type, marketplaces, start, end, report_options
+            ),
         )
         report_id = self._expect(payload, dict, "createReport").get("reportId")
         if not report_id:

@@ -352,6 +352,7 @@ class ReportsClient(CompatClient, Reports):
         marketplace_ids: list[str],
         data_start_time: str | None = None,
         data_end_time: str | None = None,
+        report_options: dict[str, str] | None = None,
     ) -> SpApiResponse:
         data = {
             "method": "POST",
@@ -362,6 +363,8 @@ class ReportsClient(CompatClient, Reports):
             data["dataStartTime"] = data_start_time
         if data_end_time:
             data["dataEndTime"] = data_end_time
+        if report_options:
+            data["reportOptions"] = dict(report_options)
         return self._request(
             "/reports/2021-06-30/reports", data=data, add_marketplace=False
         )

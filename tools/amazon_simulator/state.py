@@ -27,7 +27,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from . import feeds as feed_processing
-from . import ledger_report, listings, listings_report, returns
+from . import ledger_report, listings, listings_report, returns, vat_invoice_report
 from .errors import SpApiError, invalid_input, not_found
 from .faults import FEED_FAULT_KINDS, REPORT_FAULT_KINDS, Fault, FaultBook
 from .fba_inventory import FbaInventory, catalogue_info
@@ -61,6 +61,7 @@ CONFIRMABLE_STATUSES = ("UNSHIPPED", "PARTIALLY_SHIPPED")
 #: The report types createReport serves.
 REQUESTABLE_REPORT_TYPES = frozenset(
     {listings_report.REPORT_TYPE, *returns.REPORT_TYPES, ledger_report.REPORT_TYPE}
+    | {vat_invoice_report.REPORT_TYPE}
 )
 #: Amazon produces these on its own schedule: createReport refuses them.
 SETTLEMENT_REPORT_TYPES = frozenset(
@@ -237,6 +238,10 @@ class SimulatorState(FbaStateMixin):
         #: status ("Pending"/"Accepted"/"Rejected"), status_description}; the VAT
         #: invoice data report is written from them and from the orders.
         self.vat_invoices: list[dict] = []
+        #: The seller is enrolled in the VAT Calculation Service with "upload my
+        #: own invoices": the VAT invoice data report holds every order of the
+        #: European marketplaces, not only business orders.
+        self.vat_invoice_upload_enrolled = False
         # Amazon refuses a createdBefore/lastUpdatedBefore later than 2 min ago.
         self.visibility_delay = timedelta(minutes=2)
         self._withheld: dict[str, dict] = {}
@@ -1366,6 +1371,21 @@ class SimulatorState(FbaStateMixin):
                     )
             return ids
 
+    def refuse_vat_invoice(
+        self, invoice_number: str, message: str = vat_invoice_report.WRONG_TOTAL
+    ) -> dict:
+        """Amazon refuses the last uploaded VAT document numbered
+        ``invoice_number`` with ``message`` (``vat_invoice_report.WRONG_TOTAL``,
+        ``DUPLICATE_NUMBER``, ``WRONG_DOCUMENT_TYPE`` or any text): the VAT
+        invoice data report shows it pending with that description."""
+        with self.lock:
+            for entry in reversed(self.vat_invoices):
+                if entry.get("invoice_number") == invoice_number:
+                    entry["status"] = "Rejected"
+                    entry["status_description"] = message
+                    return entry
+            raise KeyError(f"no VAT document {invoice_number} was uploaded")
+
     def get_reports(self, params: Params) -> dict:
         with self.lock:
             now = self.now()
@@ -1475,7 +1495,20 @@ class SimulatorState(FbaStateMixin):
                     f"{', '.join(sorted(REQUESTABLE_REPORT_TYPES))}."
                 )
             refusal = returns.window_error(report_type, start, end)
-            if report_type == ledger_report.REPORT_TYPE:
+            if report_type == vat_invoice_report.REPORT_TYPE:
+                refusal = vat_invoice_report.window_error(options, start, end)
+                built = vat_invoice_report.build_vat_invoice_report(
+                    list(self.orders.values()),
+                    self.refunds,
+                    self.vat_invoices,
+                    list(dict.fromkeys(marketplace_ids)),
+                    start,
+                    end,
+                    now,
+                    options=options,
+                    enrolled=self.vat_invoice_upload_enrolled,
+                )
+            elif report_type == ledger_report.REPORT_TYPE:
                 built = ledger_report.build_ledger_report(
                     self.fba.ledger,
                     list(dict.fromkeys(marketplace_ids)),
