@@ -227,6 +227,30 @@ class TestBusinessBuyer(AmazonOrderCommon):
         self.assertEqual(customer.vat, "DE123456789")
         self.assertFalse(second.amazon_needs_review)
 
+    def test_pending_business_order_gets_its_company_when_confirmed(self):
+        """Pending, Amazon withholds the buyer: the placeholder customer; once
+        confirmed, the company, the PO number, and the refused VAT's flag."""
+        self.refuse_vat(INVALID_VAT_NUMBER)
+        full = business(
+            f.order([f.item("SKU-A", 1, "11.90")], created=minutes_ago(60)),
+            vat=INVALID_VAT_NUMBER,
+        )
+        self.publish(f.pending_version(full, updated=minutes_ago(50)))
+        self.import_orders()
+        order = self.imported(full)
+        self.assertEqual(order.state, "draft")
+        self.assertEqual(order.partner_id, self.company.amazon_pending_partner_id)
+        self.assertFalse(order.amazon_buyer_po_number)
+        self.publish(f.with_status(full, "UNSHIPPED", updated=minutes_ago(3)))
+        self.import_orders()
+        self.assertEqual(order.state, "sale")
+        self.assertTrue(order.partner_id.is_company)
+        self.assertEqual(order.partner_id.name, "Mustermann GmbH")
+        self.assertFalse(order.partner_id.vat)
+        self.assertEqual(order.amazon_buyer_po_number, "PO-4711")
+        self.assertTrue(order.amazon_needs_review)
+        self.assertIn(INVALID_VAT_NUMBER, order.activity_ids.mapped("note")[0])
+
     def test_vat_number_refused_on_save_is_handled_the_same(self):
         """base_vat refuses on save as well (its constraint): the customer is
         created without the number all the same."""
