@@ -55,6 +55,7 @@
         "views/amazon_offer_fba_views.xml",
         "views/amazon_vat_invoice_pending_views.xml",
         "wizards/res_config_settings_views.xml",
+        "report/report_invoice_amazon_business.xml",
     ],
     "assets": {
         "web.assets_backend": [

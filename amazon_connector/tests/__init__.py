@@ -54,3 +54,4 @@ from . import test_fba_ledger
 from . import test_fba_ledger_fetch
 from . import test_fba_month
 from . import test_vat_invoice_report
+from . import test_business_buyer

@@ -28,6 +28,7 @@ from decimal import Decimal, InvalidOperation
 
 from . import feeds as feed_processing
 from . import ledger_report, listings, listings_report, returns, vat_invoice_report
+from .business_orders import business_order
 from .errors import SpApiError, invalid_input, not_found
 from .faults import FEED_FAULT_KINDS, REPORT_FAULT_KINDS, Fault, FaultBook
 from .fba_inventory import FbaInventory, catalogue_info
@@ -337,6 +338,32 @@ class SimulatorState(FbaStateMixin):
             stored = self.orders[order["orderId"]]
             self.fba.sync_order(stored, parse_iso(stored["lastUpdatedTime"]))
             return order["orderId"]
+
+    def add_business_order(
+        self,
+        marketplace: str = "DE",
+        *,
+        buyer_country: str | None = None,
+        vat: str | None = None,
+        reverse_charge: bool = False,
+        now: datetime | None = None,
+    ) -> str:
+        """Add an Unshipped Amazon Business order of ``marketplace`` (a code)
+        from a buyer of ``buyer_country`` with VAT number ``vat`` (made up by
+        default; ``vat_registrations.INVALID_VAT_NUMBER`` is none); with
+        ``reverse_charge`` Amazon's ``TAX`` is 0. Its id."""
+        with self.lock:
+            rng = random.Random(f"{self.seed}-business-{len(self.orders)}")
+            generator = OrderGenerator(rng, self.seller_id, shapes=self._shapes)
+            order = business_order(
+                generator,
+                by_code(marketplace),
+                now or self.now(),
+                buyer_country=buyer_country,
+                vat=vat,
+                reverse_charge=reverse_charge,
+            )
+            return self.add_order(order)
 
     def advance(self, order_id: str, status: str, at: datetime | None = None) -> dict:
         """Move an order to ``status`` like Amazon would; a pending order leaving
