@@ -162,6 +162,7 @@ class AmazonFeed(models.Model):
                 "submitted_at": fields.Datetime.now(),
             }
         )
+        self.env[self.res_model]._amazon_feed_sent(self)
         return self._queue_poll()
 
     def _amazon_session(self):

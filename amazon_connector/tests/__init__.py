@@ -53,3 +53,4 @@ from . import test_fba_difference
 from . import test_fba_ledger
 from . import test_fba_ledger_fetch
 from . import test_fba_month
+from . import test_vat_invoice_upload
