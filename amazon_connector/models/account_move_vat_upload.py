@@ -181,9 +181,14 @@ class AccountMove(models.Model):
 
     def _amazon_vat_pdf(self):
         """The document rendered with Odoo's invoice report, checked for Amazon."""
-        content, kind = self.env["ir.actions.report"]._render_qweb_pdf(
-            INVOICE_REPORT, res_ids=self.ids
-        )
+        try:
+            content, kind = self.env["ir.actions.report"]._render_qweb_pdf(
+                INVOICE_REPORT, res_ids=self.ids
+            )
+        except UserError as error:  # no wkhtmltopdf, a broken report template...
+            raise VatInvoiceError(
+                _("Odoo could not render the invoice: %s", error)
+            ) from error
         if kind != "pdf":
             raise VatInvoiceError(_("Odoo rendered no PDF of the invoice"))
         return check_pdf(content)
