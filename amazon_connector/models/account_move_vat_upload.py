@@ -2,7 +2,6 @@
 
 import hashlib
 import json
-import logging
 from datetime import timedelta
 from decimal import Decimal
 
@@ -11,6 +10,7 @@ from odoo.exceptions import UserError
 
 from odoo.addons.queue_job.job import identity_exact
 
+from ..amazon.throttle import RATE_LIMITS
 from ..amazon.vat_invoice import (
     CREDIT_NOTE,
     INVOICE,
@@ -26,14 +26,13 @@ from ..amazon.vat_invoice import (
 from .amazon_feed import FEED_IN_FLIGHT_STATES
 from .amazon_job import amazon_job
 
-_logger = logging.getLogger(__name__)
-
 #: Odoo's own invoice report: the PDF the buyer downloads from Amazon.
 INVOICE_REPORT = "account.account_invoices"
 #: The documents Amazon takes, by Odoo's move type.
 DOCUMENT_TYPE_OF = {"out_invoice": INVOICE, "out_refund": CREDIT_NOTE}
 #: A document still To Upload this long after its posting is queued again.
 LEFT_BEHIND_AFTER = timedelta(hours=1)
+CREATE_FEED = "createFeed"
 
 
 class AccountMove(models.Model):
@@ -236,8 +235,22 @@ class AccountMove(models.Model):
             ],
         )
         move.write({"amazon_vat_feed_id": feed.id, "amazon_vat_upload_digest": digest})
-        feed._amazon_queue_submit()
+        feed._amazon_queue_submit(eta=move._amazon_vat_submit_delay(account))
         return _("%s: feed made, sent by its own job.", move.name)
+
+    def _amazon_vat_submit_delay(self, account):
+        """Seconds before this upload's feed is sent: one feed per document, so
+        a batch of invoices is spaced by Amazon's createFeed quota (its burst at
+        once, then one per 1/rate seconds) instead of retrying throttled jobs."""
+        rate, burst = RATE_LIMITS[CREATE_FEED]
+        waiting = self.env["amazon.feed"].search_count(
+            [
+                ("account_id", "=", account.id),
+                ("feed_type", "=", VAT_INVOICE_FEED_TYPE),
+                ("state", "=", "queued"),
+            ]
+        )
+        return int(max(0, waiting - burst) / rate) or None
 
     # ------------------------------------------------------------------ feed owner
 

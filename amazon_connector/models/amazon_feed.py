@@ -113,10 +113,12 @@ class AmazonFeed(models.Model):
             }
         )
 
-    def _amazon_queue_submit(self):
-        """Queue the sending of the feed; return the job."""
+    def _amazon_queue_submit(self, eta=None):
+        """Queue the sending of the feed (``eta``: seconds to wait first, to
+        space feeds by Amazon's createFeed quota); return the job."""
         self.ensure_one()
         return self.with_delay(
+            eta=eta,
             identity_key=identity_exact,
             description=_(
                 "Send Amazon feed %(type)s of %(account)s",
