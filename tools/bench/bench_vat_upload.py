@@ -27,7 +27,7 @@ import shutil
 import sys
 import time
 from collections import Counter
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from unittest.mock import patch
 
@@ -103,13 +103,71 @@ def set_up(env, sim, count):
 
 
 def invoice(env, account, orders):
-    """The orders' invoices, draft, Amazon's."""
-    moves = orders._create_invoices()
+    """The orders' invoices (one each), draft, Amazon's."""
+    moves = orders._create_invoices(grouped=True)  # one invoice per order
     moves.amazon_account_id = account
     return moves
 
 
-def run(registry, sim, args, quota_clock, run_jobs):
+class QuotaClock:
+    """Monotonic seconds that the waits move forward instead of sleeping (the
+    tests' quota clock): Amazon's buckets, the connector's throttle, the jobs'
+    ETAs all read it."""
+
+    def __init__(self):
+        self.skipped = 0.0
+
+    def __call__(self):
+        return time.monotonic() + self.skipped
+
+    def advance(self, seconds):
+        self.skipped += max(0.0, float(seconds or 0))
+
+    sleep = advance
+
+    def utcnow(self):
+        """Now on this clock, as queue_job stores its ETAs (naive UTC)."""
+        return datetime.now(timezone.utc).replace(tzinfo=None) + timedelta(
+            seconds=self.skipped
+        )
+
+
+def run_queue(env, clock, limit):
+    """Perform the pending jobs one by one in ETA order, each committed alone, as
+    queue_job's runner would; the clock moved to each ETA and by each retry's
+    wait. The methods performed (a Counter) and the jobs that failed."""
+    from odoo.addons.queue_job.exception import RetryableJobError  # noqa: PLC0415
+    from odoo.addons.queue_job.job import Job  # noqa: PLC0415
+
+    performed, failed = Counter(), 0
+    while sum(performed.values()) < limit:
+        record = env["queue.job"].search(
+            [("state", "=", "pending")], order="eta asc nulls first, id", limit=1
+        )
+        if not record:
+            break
+        job = Job.load(env, record.uuid)
+        if job.eta:
+            clock.advance((job.eta - clock.utcnow()).total_seconds())
+        performed[job.method_name] += 1
+        try:
+            with env.cr.savepoint():
+                job.perform()
+            job.set_done()
+        except RetryableJobError as error:
+            clock.advance(error.seconds or 1)
+            job.set_pending()
+            job.eta = None
+        except Exception as error:
+            say(f"  job {job.method_name} failed: {error}")
+            job.set_failed(exc_info=str(error))
+            failed += 1
+        job.store()
+        env.cr.commit()
+    return performed, failed
+
+
+def run(registry, sim, args, clock):
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
         account, orders = set_up(env, sim, args.invoices)
@@ -117,15 +175,15 @@ def run(registry, sim, args, quota_clock, run_jobs):
         cr.commit()
         say(f"bench_vat_upload: {len(moves)} invoices of Amazon.de orders, posting")
         began = time.monotonic()
-        with run_jobs(retry=True, max_jobs=args.invoices * 20) as jobs:
-            moves.action_post()
-        work = time.monotonic() - began
+        moves.action_post()
         cr.commit()
+        methods, failed = run_queue(env, clock, args.invoices * 20)
+        work = time.monotonic() - began
+        moves.invalidate_recordset()
         states = Counter(moves.mapped("amazon_vat_upload_state"))
-        methods = Counter(jobs.methods())
     uploaded = Counter(doc["invoice_number"] for doc in sim.state.vat_invoices)
     creates = sum(1 for call in sim.state.calls if call.get("operation") == CREATE_FEED)
-    return work, states, methods, uploaded, creates
+    return work, states, methods, uploaded, creates, failed
 
 
 def main(argv=None):
@@ -151,18 +209,18 @@ def main(argv=None):
     from odoo.addons.amazon_connector.models import (  # noqa: PLC0415
         amazon_account_connection,
     )
-    from odoo.addons.amazon_connector.tests.job_runner import run_jobs  # noqa: PLC0415
-    from odoo.addons.amazon_connector.tests.quota import QUOTA_CLOCK  # noqa: PLC0415
+
+    quota_clock = QuotaClock()
 
     rate, burst = RATE_LIMITS[CREATE_FEED]
     adapter = functools.partial(
         SpApiAdapter,
-        sleep=QUOTA_CLOCK.sleep,
-        clock=QUOTA_CLOCK,
-        throttle=ThrottleRegistry(clock=QUOTA_CLOCK),
+        sleep=quota_clock.sleep,
+        clock=quota_clock,
+        throttle=ThrottleRegistry(clock=quota_clock),
     )
     wkhtmltopdf = shutil.which("wkhtmltopdf")
-    report_class = type(registry["ir.actions.report"])
+    report_class = registry["ir.actions.report"]
     patches = [patch.object(amazon_account_connection, "SpApiAdapter", adapter)]
     if not wkhtmltopdf:
 
@@ -172,18 +230,19 @@ def main(argv=None):
             return b"%PDF-1.4\n" + body, "pdf"
 
         patches.append(patch.object(report_class, "_render_qweb_pdf", render))
-    with AmazonSimulator(seed=11, seller_id=SELLER, quota_clock=QUOTA_CLOCK) as sim:
+    with AmazonSimulator(seed=11, seller_id=SELLER, quota_clock=quota_clock) as sim:
         sim.state.feed_processing_polls = 1
         for started in patches:
             started.start()
         try:
-            work, states, methods, uploaded, creates = run(
-                registry, sim, args, QUOTA_CLOCK, run_jobs
+            work, states, methods, uploaded, creates, failed = run(
+                registry, sim, args, quota_clock
             )
         finally:
             for started in patches:
                 started.stop()
-    waited = QUOTA_CLOCK.skipped
+    # The work ran on the real clock; the waits were skipped.
+    waited = quota_clock.skipped
     bound = max(0, args.invoices - burst) / rate
     measured = work + waited
     say(
@@ -195,7 +254,7 @@ def main(argv=None):
         )
     )
     say(f"  invoices: {args.invoices}, states: {dict(states)}")
-    say(f"  jobs: {dict(methods)}; createFeed calls: {creates}")
+    say(f"  jobs: {dict(methods)}, {failed} failed; createFeed calls: {creates}")
     say(
         f"  work (render, feeds, jobs): {work:.1f}s, {work / args.invoices * 1000:.0f} ms per invoice"
     )
