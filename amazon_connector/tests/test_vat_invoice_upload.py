@@ -250,3 +250,22 @@ class TestVatInvoiceUpload(AmazonShipmentCommon):
             "US", "na", self.env.ref("amazon_connector.marketplace_us")
         )
         self.assertFalse(us_only.vat_invoice_upload_offered)
+
+    def test_views_show_the_upload_on_amazon_documents(self):
+        form = self.env["account.move"].get_view(
+            self.env.ref("account.view_move_form").id, "form"
+        )["arch"]
+        self.assertIn('name="action_amazon_upload_vat_invoice"', form)
+        self.assertIn("Upload Again", form)
+        self.assertIn("Upload to Amazon", form)
+        self.assertIn('name="amazon_vat_upload_state"', form)
+        self.assertIn('name="amazon_vat_upload_error"', form)
+        search = self.env["account.move"].get_view(
+            self.env.ref("account.view_account_invoice_filter").id, "search"
+        )["arch"]
+        self.assertIn('name="amazon_vat_to_upload"', search)
+        self.assertIn('name="amazon_vat_refused"', search)
+        account_form = self.env["amazon.account"].get_view(
+            self.env.ref("amazon_connector.amazon_account_view_form").id, "form"
+        )["arch"]
+        self.assertIn('name="vat_invoice_upload"', account_form)
