@@ -39,6 +39,7 @@
         "wizards/amazon_order_cancel_wizard_views.xml",
         "wizards/amazon_settlement_upload_wizard_views.xml",
         "views/amazon_account_views.xml",
+        "views/account_move_vat_upload_views.xml",
         "views/amazon_account_fba_returns_views.xml",
         "views/amazon_overview_views.xml",
         "views/amazon_return_views.xml",

@@ -344,9 +344,11 @@ class SpApiAdapter:
         marketplace_ids: Iterable[str],
         content: bytes,
         content_type: str,
+        feed_options: dict | None = None,
     ) -> str:
         """Create a feed document, upload ``content`` (sent as is: encode text as
-        UTF-8 and say so in ``content_type``), create the feed; return its feedId."""
+        UTF-8 and say so in ``content_type``), create the feed; return its feedId.
+        ``feed_options``: Amazon's ``feedOptions`` of the feed type (strings)."""
         if isinstance(content, str):
             content = content.encode("utf-8")
         if not isinstance(content, (bytes, bytearray)):
@@ -382,7 +384,9 @@ class SpApiAdapter:
             self._call(
                 "createFeed",
                 "POST",
-                lambda: client.create_feed_clean(feed_type, document_id, marketplaces),
+                lambda: client.create_feed_clean(
+                    feed_type, document_id, marketplaces, feed_options
+                ),
             ),
             dict,
             "createFeed",

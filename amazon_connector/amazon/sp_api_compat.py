@@ -313,17 +313,24 @@ class FeedsClient(CompatClient, FeedsV20210630):
         )
 
     def create_feed_clean(
-        self, feed_type: str, input_feed_document_id: str, marketplace_ids: list[str]
+        self,
+        feed_type: str,
+        input_feed_document_id: str,
+        marketplace_ids: list[str],
+        feed_options: dict[str, str] | None = None,
     ) -> SpApiResponse:
+        """createFeed; ``feed_options``: Amazon's ``feedOptions`` (a map of
+        strings, feeds_2021-06-30 ``FeedOptions``), sent only when given."""
+        data = {
+            "method": "POST",
+            "feedType": feed_type,
+            "marketplaceIds": list(marketplace_ids),
+            "inputFeedDocumentId": input_feed_document_id,
+        }
+        if feed_options:
+            data["feedOptions"] = {str(k): str(v) for k, v in feed_options.items()}
         return self._request(
-            "/feeds/2021-06-30/feeds",
-            data={
-                "method": "POST",
-                "feedType": feed_type,
-                "marketplaceIds": list(marketplace_ids),
-                "inputFeedDocumentId": input_feed_document_id,
-            },
-            add_marketplace=False,
+            "/feeds/2021-06-30/feeds", data=data, add_marketplace=False
         )
 
     def get_feed_document_info(self, feed_document_id: str) -> SpApiResponse:

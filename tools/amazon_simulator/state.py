@@ -1095,6 +1095,11 @@ class SimulatorState(FbaStateMixin):
             document = self.documents.get(doc_id)
             if document is None or document["kind"] != "feed_input":
                 raise invalid_input(f"Unknown inputFeedDocumentId {doc_id!r}.")
+            options = body.get("feedOptions") or {}
+            if not isinstance(options, dict) or not all(
+                isinstance(v, str) for v in options.values()
+            ):
+                raise invalid_input("feedOptions must map names to strings.")
             feed_id = self._new_id()
             feed = {
                 "feedId": feed_id,
@@ -1103,6 +1108,7 @@ class SimulatorState(FbaStateMixin):
                 "createdTime": iso(self.now()),
                 "processingStatus": "IN_QUEUE",
                 "inputFeedDocumentId": doc_id,
+                "feedOptions": dict(options),
                 "content_type": document["content_type"],
                 "content": document["content"],
                 "parsed": None,
@@ -1129,6 +1135,8 @@ class SimulatorState(FbaStateMixin):
                     )
             if feed_type == feed_processing.ACKNOWLEDGEMENT_FEED:
                 self._record_acknowledgements(feed_id, outcome)
+            if feed_type == feed_processing.VAT_INVOICE_FEED and outcome.parsed:
+                self._record_vat_invoice(outcome.parsed)
             feed["parsed"] = outcome.parsed
             feed["report"] = outcome.report_data
             feed["report_document"] = outcome.report
@@ -1173,8 +1181,43 @@ class SimulatorState(FbaStateMixin):
             return feed_processing.process_acknowledgement_feed(
                 feed["content"], feed["feedId"], self.seller_id, self.acknowledge
             )
+        if feed["feedType"] == feed_processing.VAT_INVOICE_FEED:
+            return feed_processing.process_vat_invoice_feed(
+                feed["content"],
+                feed["feedId"],
+                self.seller_id,
+                feed["feedOptions"],
+                feed["marketplaceIds"],
+            )
         return feed_processing.fatal_outcome(
             f"Feed type {feed['feedType']} is not supported by the simulator."
+        )
+
+    def _record_vat_invoice(self, document: dict) -> None:
+        """An uploaded VAT invoice in ``vat_invoices`` (with the keys listed there,
+        and its feed's ``marketplace_id``): "Pending" until Amazon's checks,
+        "Rejected" at once when the order already has that invoice number."""
+        duplicate = any(
+            earlier["invoice_number"] == document["invoice_number"]
+            and (earlier["order_id"], earlier["shipping_id"])
+            == (document["order_id"], document["shipping_id"])
+            and earlier["status"] != "Rejected"
+            for earlier in self.vat_invoices
+        )
+        status, description = "Pending", ""
+        if duplicate:
+            status = "Rejected"
+            description = (
+                f"Invoice number {document['invoice_number']} was already uploaded "
+                f"for order {document['order_id'] or document['shipping_id']}."
+            )
+        self.vat_invoices.append(
+            {
+                **document,
+                "uploaded_at": self.now(),
+                "status": status,
+                "status_description": description,
+            }
         )
 
     def _record_acknowledgements(

@@ -23,6 +23,10 @@ killed after REFUNDS_TIMEOUT seconds). Extra arguments go to bench_import.py (--
 --rounds, --call-orders);
 ``--no-setup-timing`` skips the first step. Only the standard library is used here: it
 runs before the virtualenv exists.
+
+Last, on a database of its own, tools/bench/bench_vat_upload.py (1,000 invoices
+rendered and uploaded to Amazon as VAT invoices under Amazon's createFeed quota, on a
+quota clock; the ratio against the time the quota alone imposes).
 """
 
 import os
@@ -47,6 +51,9 @@ REFUNDS_TIMEOUT = 3600
 #: The FBA ledger benchmark's limit: three imports of 50,000 rows and the bare
 #: ORM's moves.
 FBA_LEDGER_TIMEOUT = 3600
+
+#: The VAT invoice upload benchmark's limit: 1,000 invoices rendered.
+VAT_UPLOAD_TIMEOUT = 3600
 
 SETUP_PROBE = (
     "import devenv\nwith devenv.fresh_database('amazon_connector_setup'):\n    pass\n"
@@ -107,6 +114,13 @@ def run_fba_ledger():
     )
 
 
+def run_vat_upload():
+    """bench_vat_upload.py alone."""
+    return run_alone(
+        "bench_vat_upload.py", "amazon_connector_bench_vat_upload", VAT_UPLOAD_TIMEOUT
+    )
+
+
 def main(args):
     started = time.monotonic()
     timing = "--no-setup-timing" not in args
@@ -138,6 +152,7 @@ def main(args):
         settlements = run_settlements()
         refunds = run_refunds()
         fba_ledger = run_fba_ledger()
+        vat_upload = run_vat_upload()
     except devenv.SetupError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -157,6 +172,7 @@ def main(args):
         or settlements
         or refunds
         or fba_ledger
+        or vat_upload
         or (1 if timing and setup is None else 0)
     )
 
