@@ -39,6 +39,7 @@
         "wizards/amazon_order_cancel_wizard_views.xml",
         "wizards/amazon_settlement_upload_wizard_views.xml",
         "views/amazon_account_views.xml",
+        "views/account_move_vat_upload_views.xml",
         "views/amazon_account_fba_returns_views.xml",
         "views/amazon_overview_views.xml",
         "views/amazon_return_views.xml",
@@ -53,7 +54,9 @@
         "views/amazon_fba_difference_views.xml",
         "views/amazon_account_fba_views.xml",
         "views/amazon_offer_fba_views.xml",
+        "views/amazon_vat_invoice_pending_views.xml",
         "wizards/res_config_settings_views.xml",
+        "report/report_invoice_amazon_business.xml",
     ],
     "assets": {
         "web.assets_backend": [

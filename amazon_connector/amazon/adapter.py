@@ -344,9 +344,11 @@ class SpApiAdapter:
         marketplace_ids: Iterable[str],
         content: bytes,
         content_type: str,
+        feed_options: dict | None = None,
     ) -> str:
         """Create a feed document, upload ``content`` (sent as is: encode text as
-        UTF-8 and say so in ``content_type``), create the feed; return its feedId."""
+        UTF-8 and say so in ``content_type``), create the feed; return its feedId.
+        ``feed_options``: Amazon's ``feedOptions`` of the feed type (strings)."""
         if isinstance(content, str):
             content = content.encode("utf-8")
         if not isinstance(content, (bytes, bytearray)):
@@ -382,7 +384,9 @@ class SpApiAdapter:
             self._call(
                 "createFeed",
                 "POST",
-                lambda: client.create_feed_clean(feed_type, document_id, marketplaces),
+                lambda: client.create_feed_clean(
+                    feed_type, document_id, marketplaces, feed_options
+                ),
             ),
             dict,
             "createFeed",
@@ -547,9 +551,11 @@ class SpApiAdapter:
         marketplace_ids: Iterable[str],
         data_start_time: datetime | None = None,
         data_end_time: datetime | None = None,
+        report_options: dict[str, str] | None = None,
     ) -> str:
         """Ask Amazon for a report; return its reportId (poll :meth:`get_report`).
-        Without ``data_end_time`` Amazon reports up to the moment it is asked."""
+        Without ``data_end_time`` Amazon reports up to the moment it is asked;
+        ``report_options``: the report type's reportOptions (names to strings)."""
         report_type = _required(report_type, "report_type")
         marketplaces = _list(marketplace_ids, required="marketplace_ids")
         start = _iso(data_start_time)
@@ -558,7 +564,9 @@ class SpApiAdapter:
         payload = self._call(
             "createReport",
             "POST",
-            lambda: client.create_report_clean(report_type, marketplaces, start, end),
+            lambda: client.create_report_clean(
+                report_type, marketplaces, start, end, report_options
+            ),
         )
         report_id = self._expect(payload, dict, "createReport").get("reportId")
         if not report_id:

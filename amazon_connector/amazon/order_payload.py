@@ -123,6 +123,22 @@ class Address:
 
 
 @dataclass(frozen=True)
+class TaxRegistration:
+    """A tax registration of the buyer (``tax.taxRegistrations`` item of
+    ``entityType`` ``BUYER``): ``type`` as Amazon spells it (``VAT``,
+    ``BUSINESS``, ``CNPJ``...), the number as Amazon sent it without blanks. Its
+    repr shows the type only."""
+
+    type: str | None
+    number: str | None
+    legal_name: str | None
+    address: Address | None
+
+    def __repr__(self) -> str:
+        return f"TaxRegistration(type={self.type!r}, ...)"
+
+
+@dataclass(frozen=True)
 class PackageItem:
     order_item_id: str
     quantity: int
@@ -267,6 +283,32 @@ class AmazonOrder:
     order_charges: tuple[OrderCharge, ...]
     associated_orders: tuple[tuple[str, str], ...]
     raw: dict = field(repr=False, compare=False, hash=False)
+    buyer_tax_registrations: tuple[TaxRegistration, ...] = field(default=(), repr=False)
+
+    @property
+    def buyer_vat_registration(self) -> TaxRegistration | None:
+        """The buyer's VAT registration (type ``VAT``) with a number, if any."""
+        for registration in self.buyer_tax_registrations:
+            if registration.type == "VAT" and registration.number:
+                return registration
+        return None
+
+    @property
+    def buyer_vat(self) -> str | None:
+        """The buyer's VAT number (its ``VAT`` registration), if Amazon gives one."""
+        registration = self.buyer_vat_registration
+        return registration.number if registration else None
+
+    @property
+    def buyer_legal_name(self) -> str | None:
+        """The legal name of the buyer's tax registrations (the VAT one first)."""
+        registrations = sorted(
+            self.buyer_tax_registrations, key=lambda r: r.type != "VAT"
+        )
+        for registration in registrations:
+            if registration.legal_name:
+                return registration.legal_name
+        return None
 
     @property
     def is_pending(self) -> bool:
@@ -538,6 +580,7 @@ class _OrderParser:
             order_charges=self.order_charges(),
             associated_orders=self.associated_orders(),
             raw=payload,
+            buyer_tax_registrations=self.buyer_tax_registrations(),
         )
 
     def status(self) -> str:
@@ -582,6 +625,28 @@ class _OrderParser:
                 return self.text(alias, "aliasId", prefix)
         return None
 
+    def buyer_tax_registrations(self) -> tuple[TaxRegistration, ...]:
+        """The ``tax.taxRegistrations`` of ``entityType`` ``BUYER`` (those of
+        the marketplace and the merchant are not the buyer's)."""
+        result = []
+        for index, raw in enumerate(self.array(self.payload, "tax.taxRegistrations")):
+            prefix = f"tax.taxRegistrations[{index}]"
+            self.obj(raw, prefix)
+            entity = self.text(raw, "entityType", prefix)
+            if (entity or "").upper() != "BUYER":
+                continue
+            kind = self.text(raw, "taxRegistrationType", prefix)
+            number = self.text(raw, "taxRegistrationNumber", prefix)
+            result.append(
+                TaxRegistration(
+                    type=kind.upper() if kind else None,
+                    number="".join(number.split()) if number else None,
+                    legal_name=self.text(raw, "legalName", prefix),
+                    address=self.address(raw, "taxRegistrationAddress", prefix),
+                )
+            )
+        return tuple(result)
+
     def associated_orders(self) -> tuple[tuple[str, str], ...]:
         """(order id, association type) of replacement or exchange originals."""
         result = []
@@ -605,10 +670,11 @@ class _OrderParser:
             charges.append(OrderCharge(kind, amount, self.text(raw, "status", prefix)))
         return tuple(charges)
 
-    def address(self, obj: dict, path: str) -> Address | None:
-        raw = self.obj_at(obj, path)
+    def address(self, obj: dict, path: str, prefix: str = "") -> Address | None:
+        raw = self.obj_at(obj, path, prefix)
         if not raw:
             return None
+        path = self.name(prefix, path)
         country = self.text(raw, "countryCode", path)
         if country is not None:
             country = country.upper()

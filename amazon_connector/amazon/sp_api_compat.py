@@ -313,17 +313,24 @@ class FeedsClient(CompatClient, FeedsV20210630):
         )
 
     def create_feed_clean(
-        self, feed_type: str, input_feed_document_id: str, marketplace_ids: list[str]
+        self,
+        feed_type: str,
+        input_feed_document_id: str,
+        marketplace_ids: list[str],
+        feed_options: dict[str, str] | None = None,
     ) -> SpApiResponse:
+        """createFeed; ``feed_options``: Amazon's ``feedOptions`` (a map of
+        strings, feeds_2021-06-30 ``FeedOptions``), sent only when given."""
+        data = {
+            "method": "POST",
+            "feedType": feed_type,
+            "marketplaceIds": list(marketplace_ids),
+            "inputFeedDocumentId": input_feed_document_id,
+        }
+        if feed_options:
+            data["feedOptions"] = {str(k): str(v) for k, v in feed_options.items()}
         return self._request(
-            "/feeds/2021-06-30/feeds",
-            data={
-                "method": "POST",
-                "feedType": feed_type,
-                "marketplaceIds": list(marketplace_ids),
-                "inputFeedDocumentId": input_feed_document_id,
-            },
-            add_marketplace=False,
+            "/feeds/2021-06-30/feeds", data=data, add_marketplace=False
         )
 
     def get_feed_document_info(self, feed_document_id: str) -> SpApiResponse:
@@ -352,6 +359,7 @@ class ReportsClient(CompatClient, Reports):
         marketplace_ids: list[str],
         data_start_time: str | None = None,
         data_end_time: str | None = None,
+        report_options: dict[str, str] | None = None,
     ) -> SpApiResponse:
         data = {
             "method": "POST",
@@ -362,6 +370,8 @@ class ReportsClient(CompatClient, Reports):
             data["dataStartTime"] = data_start_time
         if data_end_time:
             data["dataEndTime"] = data_end_time
+        if report_options:
+            data["reportOptions"] = dict(report_options)
         return self._request(
             "/reports/2021-06-30/reports", data=data, add_marketplace=False
         )

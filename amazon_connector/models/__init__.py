@@ -81,5 +81,10 @@ from . import amazon_fba_difference_reconcile
 from . import amazon_fba_ledger_marketplace
 from . import amazon_account_europe
 from . import account_move_vat_upload
+from . import amazon_vat_invoice_pending
+from . import amazon_vat_invoice_verdict
+from . import account_move_vat_verdict
+from . import amazon_account_vat_verdict
+from . import res_partner_amazon_business
 from . import res_partner_retention
 from . import amazon_account_retention

@@ -34,6 +34,8 @@ FIGURES = {
     "offers_error": ("amazon.offer", "account_id"),
     "offers_sold_out": ("amazon.offer", "account_id"),
     "fba_differences": ("amazon.fba.difference", "account_id"),
+    "vat_to_upload": ("account.move", "amazon_account_id"),
+    "vat_refused": ("account.move", "amazon_account_id"),
 }
 #: figure -> (action, search filter of that action's search view it switches on)
 FIGURE_ACTIONS = {
@@ -49,6 +51,14 @@ FIGURE_ACTIONS = {
     "offers_error": ("amazon_connector.action_amazon_offer", "in_error"),
     "offers_sold_out": ("amazon_connector.action_amazon_offer", "sold_out"),
     "fba_differences": ("amazon_connector.action_amazon_fba_difference", "open"),
+    "vat_to_upload": (
+        "amazon_connector.action_amazon_vat_invoices",
+        "amazon_vat_to_upload",
+    ),
+    "vat_refused": (
+        "amazon_connector.action_amazon_vat_invoices",
+        "amazon_vat_refused",
+    ),
 }
 
 
@@ -91,6 +101,18 @@ class AmazonAccountOverview(models.AbstractModel):
         compute="_compute_overview",
         help="Products whose FBA quantity in Odoo differs from Amazon's, as the "
         "last comparison found them.",
+    )
+    overview_vat_to_upload = fields.Integer(
+        string="Invoices to Upload",
+        compute="_compute_overview",
+        help="Invoices and credit notes of Amazon orders waiting to be uploaded to "
+        "Amazon as VAT invoices.",
+    )
+    overview_vat_refused = fields.Integer(
+        string="Invoices Refused by Amazon",
+        compute="_compute_overview",
+        help="Uploaded VAT invoices and credit notes Amazon refused (its message "
+        "is on each).",
     )
     overview_last_settlement_id = fields.Many2one(
         "amazon.settlement", string="Last Settlement", compute="_compute_overview"
@@ -142,6 +164,8 @@ class AmazonAccountOverview(models.AbstractModel):
                 ("last_sent_qty", "=", 0),
             ],
             "fba_differences": [("state", "=", "open")],
+            "vat_to_upload": [("amazon_vat_upload_state", "=", "to_upload")],
+            "vat_refused": [("amazon_vat_upload_state", "=", "refused")],
         }
 
     def _compute_overview(self):

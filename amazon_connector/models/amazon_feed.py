@@ -57,6 +57,10 @@ class AmazonFeed(models.Model):
     )
     message_count = fields.Integer(readonly=True)
     marketplace_ids = fields.Many2many("amazon.marketplace", readonly=True)
+    feed_options = fields.Json(
+        readonly=True,
+        help="Amazon's feedOptions of the feed (the VAT invoice's metadata...).",
+    )
     document = fields.Binary(attachment=True, readonly=True)
     content_type = fields.Char(readonly=True)
     state = fields.Selection(
@@ -81,10 +85,19 @@ class AmazonFeed(models.Model):
 
     @api.model
     def _amazon_create(
-        self, account, feed_type, content, content_type, records, messages, **values
+        self,
+        account,
+        feed_type,
+        content,
+        content_type,
+        records,
+        messages,
+        feed_options=None,
+        **values,
     ):
         """The feed of ``records`` (``messages``: message id → record id), not
-        sent yet: mark the records, then ``_amazon_queue_submit()``."""
+        sent yet: mark the records, then ``_amazon_queue_submit()``.
+        ``feed_options``: Amazon's ``feedOptions`` of the feed (strings)."""
         return self.sudo().create(
             {
                 "account_id": account.id,
@@ -94,15 +107,18 @@ class AmazonFeed(models.Model):
                 "message_count": len(messages),
                 "document": base64.b64encode(content),
                 "content_type": content_type,
+                "feed_options": feed_options or False,
                 "marketplace_ids": [fields.Command.set(account.marketplace_ids.ids)],
                 **values,
             }
         )
 
-    def _amazon_queue_submit(self):
-        """Queue the sending of the feed; return the job."""
+    def _amazon_queue_submit(self, eta=None):
+        """Queue the sending of the feed (``eta``: seconds to wait first, to
+        space feeds by Amazon's createFeed quota); return the job."""
         self.ensure_one()
         return self.with_delay(
+            eta=eta,
             identity_key=identity_exact,
             description=_(
                 "Send Amazon feed %(type)s of %(account)s",
@@ -137,6 +153,7 @@ class AmazonFeed(models.Model):
                     marketplace_ids=self.marketplace_ids.mapped("marketplace_id"),
                     content=base64.b64decode(self.document),
                     content_type=self.content_type,
+                    feed_options=self.feed_options or None,
                 )
         except AmazonPermanentError as error:
             return self._fail(_("Amazon refused the feed: %s", error))
@@ -147,6 +164,7 @@ class AmazonFeed(models.Model):
                 "submitted_at": fields.Datetime.now(),
             }
         )
+        self.env[self.res_model]._amazon_feed_sent(self)
         return self._queue_poll()
 
     def _amazon_session(self):

@@ -27,6 +27,9 @@ class AmazonFeedOwner(models.AbstractModel):
       report does not say which message it took; by default a failure.
 
     None of them may raise for a record's own trouble: the feed is processed once.
+
+    ``_amazon_feed_sent(feed)`` is called once Amazon has the feed (createFeed
+    answered), before any poll; by default it does nothing.
     """
 
     _name = "amazon.feed.owner"
@@ -37,6 +40,9 @@ class AmazonFeedOwner(models.AbstractModel):
 
     def _amazon_feed_failed(self, feed, reason):
         raise NotImplementedError(f"{self._name} does not handle failed feeds")
+
+    def _amazon_feed_sent(self, feed):
+        return None
 
     def _amazon_feed_unclear(self, feed, reason):
         return self._amazon_feed_failed(feed, reason)

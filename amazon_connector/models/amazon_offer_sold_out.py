@@ -72,7 +72,7 @@ class AmazonOffer(models.Model):
         self.ensure_one()
         if self.channel_unknown or self.fulfillment_channel != MERCHANT:
             return self.env._(
-                "Nothing done: %s is not a confirmed merchant-fulfilled self.",
+                "Nothing done: %s is not a confirmed merchant-fulfilled offer.",
                 self.sku,
             )
         figure = self._amazon_availability().get(self.id)

@@ -41,6 +41,8 @@ class OrderBatch:
         self._included_taxes = {}
         self._known_rates = {}
         self._countries = {}
+        # {order id: the buyer VAT number Odoo refused}, for the order's flag.
+        self.refused_vats = {}
         self._records = {}
         self._placeholders = None
 
@@ -105,6 +107,7 @@ class OrderBatch:
         "_included_taxes",
         "_known_rates",
         "_countries",
+        "refused_vats",
     )
 
     @contextlib.contextmanager
@@ -291,7 +294,10 @@ class OrderBatch:
             )
         country = self.country(order, address.country_code)
         street = self._street_values(address, country)
-        if self.account.customer_creation == "guest":
+        if order.is_business and (order.buyer_company or order.buyer_legal_name):
+            # Even on a guest account: the invoice needs the buyer's company.
+            customer = self._business_buyer(order, street)
+        elif self.account.customer_creation == "guest":
             customer = self.account._amazon_guest_partner()
         else:
             customer = self._buyer(order, address, country, street)
@@ -362,6 +368,22 @@ class OrderBatch:
                     "company_id": self.company.id,
                 }
             )
+        return customer
+
+    def _business_buyer(self, order, street):
+        """The company customer of a business order, at its VAT registration's
+        address when Amazon gives one, else at the delivery address."""
+        registration = order.buyer_vat_registration
+        billing = registration.address if registration else None
+        if billing and billing.country_code and billing.line1:
+            street = self._street_values(
+                billing, self.country(order, billing.country_code)
+            )
+        customer, refused = self.env["res.partner"]._amazon_business_customer(
+            self.account, order, street
+        )
+        if refused:
+            self.refused_vats[order.order_id] = refused
         return customer
 
     def _delivery_contact(self, customer, address, country, street):

@@ -164,6 +164,7 @@ class AmazonOrderSync(models.AbstractModel):
             self._confirm(batch, sale_order, order)
         if review:
             sale_order._amazon_flag_for_review(*review)
+        self._flag_refused_vat(batch, sale_order, order)
         if self._flag_if_shipped_outside_odoo(sale_order, order):
             return "review", sale_order
         return ("created_pending" if order.is_pending else "created"), sale_order
@@ -198,6 +199,7 @@ class AmazonOrderSync(models.AbstractModel):
             self._confirm(batch, sale_order, order)
             if review:
                 sale_order._amazon_flag_for_review(*review)
+            self._flag_refused_vat(batch, sale_order, order)
             return "confirmed", sale_order
         if sale_order.amazon_status != values.get("amazon_status") or (
             sale_order.amazon_status_raw != values.get("amazon_status_raw")
@@ -209,6 +211,27 @@ class AmazonOrderSync(models.AbstractModel):
         if self._flag_if_shipped_outside_odoo(sale_order, order):
             outcome = "review"
         return outcome, sale_order
+
+    def _flag_refused_vat(self, batch, sale_order, order):
+        """The buyer's VAT number Odoo's check refused: the customer was made
+        without it; the number is kept in the order's chatter and the order is
+        flagged for the seller to check it with the buyer."""
+        refused = batch.refused_vats.pop(order.order_id, None)
+        if not refused:
+            return
+        note = self.env._(
+            "Amazon Business order %(ref)s: the buyer's VAT number %(vat)s is not "
+            "valid for Odoo, so the customer %(customer)s was created or kept "
+            "without it. Check the number with the buyer, set it on the customer, "
+            "then invoice.",
+            ref=order.order_id,
+            vat=refused,
+            customer=sale_order.partner_id.display_name,
+        )
+        sale_order.message_post(body=note, subtype_xmlid="mail.mt_note")
+        sale_order._amazon_flag_for_review(
+            self.env._("Amazon buyer's VAT number not valid: %s", refused), note
+        )
 
     def _flag_if_shipped_outside_odoo(self, sale_order, order):
         """Amazon says units of a merchant order shipped while no Odoo delivery of
@@ -355,6 +378,7 @@ class AmazonOrderSync(models.AbstractModel):
             )
             or False,
             "amazon_is_business": order.is_business,
+            "amazon_buyer_po_number": order.buyer_po_number or False,
             "amazon_latest_ship_date": naive_utc(order.latest_ship_date),
             "amazon_last_update": naive_utc(order.last_updated_time),
             "amazon_items_shipped": sum(item.quantity_shipped for item in order.items),

@@ -110,6 +110,27 @@ class AmazonOrderSync(models.AbstractModel):
                     seen.untaxed.append(product.display_name)
             else:
                 taxes = seen.item_taxes.get(line.order_item_id) or taxes
+        elif order.is_business and line.tax_stated and line.kind != "facilitator_tax":
+            taxes = self._zero_rated_taxes(batch, line, product, customer, seen)
+        return taxes
+
+    def _zero_rated_taxes(self, batch, line, product, customer, seen):
+        """A business sale on which Amazon states a tax of 0 (reverse charge,
+        intra-community supply): the product's taxes as the customer's fiscal
+        position maps them (Odoo's intra-community 0 %), kept only when they add
+        nothing, so that Amazon's amounts still decide the total. Shipping, gift
+        wrap and promotions follow their item."""
+        if line.kind != "product":
+            return seen.item_taxes.get(line.order_item_id) or self.env["account.tax"]
+        fiscal_position = batch.fiscal_position(
+            customer["partner_id"], customer["partner_shipping_id"]
+        )
+        taxes = fiscal_position.map_tax(batch.product_taxes(product))
+        if taxes:
+            amounts = taxes.compute_all(100.0)
+            if amounts["total_excluded"] != amounts["total_included"]:
+                taxes = self.env["account.tax"]  # not a zero rate: Amazon's 0 wins
+        seen.item_taxes.setdefault(line.order_item_id, taxes)
         return taxes
 
     def _untaxed_review(self, order, untaxed):

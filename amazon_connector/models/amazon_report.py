@@ -50,6 +50,9 @@ class AmazonReport(models.Model):
     marketplace_ids = fields.Many2many("amazon.marketplace", readonly=True)
     data_start = fields.Datetime(string="Period Start", readonly=True)
     data_end = fields.Datetime(string="Period End", readonly=True)
+    report_options = fields.Json(
+        readonly=True, help="The reportOptions the report is asked with."
+    )
     origin = fields.Selection(
         [("requested", "Requested (createReport)"), ("found", "Found (getReports)")],
         string="How It Came",
@@ -257,6 +260,7 @@ class AmazonReport(models.Model):
                     marketplace_ids=self.marketplace_ids.mapped("marketplace_id"),
                     data_start_time=_aware(self.data_start),
                     data_end_time=_aware(self.data_end),
+                    report_options=self.report_options or None,
                 )
         except AmazonPermanentError as error:
             return self._fail(_("Amazon refused the report: %s", error))

@@ -17,6 +17,7 @@ SYNC_RUN_KINDS = [
     ("settlements", "Settlements"),
     ("returns", "Returns"),
     ("fba", "FBA Inventory"),
+    ("vat_invoices", "VAT Invoices"),
     ("retention", "Personal Data"),
 ]
 

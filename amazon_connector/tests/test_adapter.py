@@ -368,6 +368,30 @@ def test_feed_bodies_carry_no_library_leftovers(adapter, sim, monkeypatch):
     ]
 
 
+def test_feed_options_sent_as_amazon_feed_options(adapter, sim, monkeypatch):
+    # feeds_2021-06-30.json: CreateFeedSpecification.feedOptions, a map of strings.
+    bodies = []
+
+    def request_spy(client, path, *, data=None, params=None, **kwargs):
+        bodies.append(dict(data or {}))
+        return original_request(client, path, data=data, params=params, **kwargs)
+
+    original_request = sp_api_compat.FeedsClient._request
+    monkeypatch.setattr(sp_api_compat.FeedsClient, "_request", request_spy)
+    adapter.submit_feed(
+        "JSON_LISTINGS_FEED",
+        marketplace_ids=[DE],
+        content=listings_feed(sim.credentials["seller_id"]),
+        content_type="application/json",
+        feed_options={"metadata:orderid": "028-1", "metadata:totalamount": 1},
+    )
+    assert bodies[-1]["feedOptions"] == {
+        "metadata:orderid": "028-1",
+        "metadata:totalamount": "1",
+    }
+    assert all(isinstance(v, str) for v in bodies[-1]["feedOptions"].values())
+
+
 def test_reports_pages_and_documents(adapter, sim):
     compressed = sim.state.add_settlement_report(marketplace="DE", compress=True)
     plain_ids = [sim.state.add_settlement_report(marketplace="DE") for _ in range(11)]

@@ -270,6 +270,83 @@ def test_sandbox_br_business_order():
     assert order.shipping_address.company == "Oliveira Tecnologia Ltda"
     assert order.shipping_address.address_type == "COMMERCIAL"
     assert order.grand_total == Money(Decimal("1599.90"), "BRL")
+    # tax.taxRegistrations: the BUYER one only (MARKETPLACE and MERCHANT are not).
+    (registration,) = order.buyer_tax_registrations
+    assert registration.type == "VAT"
+    assert registration.number == "1234567890"
+    assert registration.address is None
+    assert order.buyer_vat == "1234567890"
+    assert order.buyer_legal_name == "Oliveira Tecnologia Ltda"
+
+
+def test_sandbox_tr_order_business_registration_is_no_vat_number():
+    """The TR example's BUYER registration is of type BUSINESS, with its address:
+    parsed, but no VAT number."""
+    order = parse_order(sandbox_orders()["028-1234567-8901234"])
+    (registration,) = order.buyer_tax_registrations
+    assert registration.type == "BUSINESS"
+    assert registration.number == "TR1234567890"
+    assert registration.address.city == "Istanbul"
+    assert registration.address.country_code == "TR"
+    assert order.buyer_vat is None
+    assert order.buyer_legal_name == "Test company name"
+
+
+def business_tax(*registrations):
+    """``tax`` of an order, shaped like the BR and TR examples of
+    orders_2026-01-01.json (the numbers are made up)."""
+    return {"taxRegistrations": list(registrations)}
+
+
+def test_buyer_vat_registration_preferred_and_blanks_removed():
+    payload = make_order()
+    payload["tax"] = business_tax(
+        {"entityType": "MERCHANT", "taxRegistrationNumber": "DE999999999"},
+        {
+            "entityType": "BUYER",
+            "taxRegistrationType": "BUSINESS",
+            "taxRegistrationNumber": "HRB 1234",
+            "legalName": "Register name",
+        },
+        {
+            "entityType": "BUYER",
+            "taxRegistrationType": "VAT",
+            "taxRegistrationNumber": " FR 40 303 265 045 ",
+            "legalName": "Mustermann SARL",
+        },
+    )
+    order = parse_order(payload)
+    assert [r.type for r in order.buyer_tax_registrations] == ["BUSINESS", "VAT"]
+    assert order.buyer_vat == "FR40303265045"
+    assert order.buyer_legal_name == "Mustermann SARL"
+
+
+def test_order_without_tax_registrations_has_no_vat():
+    order = parse_order(make_order())
+    assert order.buyer_tax_registrations == ()
+    assert order.buyer_vat is None and order.buyer_legal_name is None
+
+
+def test_bad_tax_registrations_name_the_field():
+    payload = make_order()
+    payload["tax"] = {"taxRegistrations": {"entityType": "BUYER"}}
+    assert_data_error(payload, "tax.taxRegistrations", "not an array")
+    payload["tax"] = business_tax("FR40303265045")
+    assert_data_error(payload, "tax.taxRegistrations[0]", "not an object")
+    payload["tax"] = business_tax(
+        {"entityType": "BUYER", "taxRegistrationNumber": 40303265045}
+    )
+    assert_data_error(
+        payload, "tax.taxRegistrations[0].taxRegistrationNumber", "not a string"
+    )
+    payload["tax"] = business_tax(
+        {"entityType": "BUYER", "taxRegistrationAddress": {"countryCode": "XX"}}
+    )
+    assert_data_error(
+        payload,
+        "tax.taxRegistrations[0].taxRegistrationAddress.countryCode",
+        "country code",
+    )
 
 
 def test_sandbox_br_gift_order():
@@ -621,11 +698,20 @@ def test_repr_keeps_buyer_data_out():
     payload["orderItems"][0]["fulfillment"]["packing"] = {
         "giftOption": {"giftMessage": "Alles Gute, Erika"}
     }
+    payload["tax"] = business_tax(
+        {
+            "entityType": "BUYER",
+            "taxRegistrationType": "VAT",
+            "taxRegistrationNumber": "DE123456789",
+            "legalName": "Mustermann GmbH",
+        }
+    )
     order = parse_order(payload)
     text = repr(order)
     assert "302-0000000-0000001" in text
-    for secret in PERSONAL_DATA:
+    for secret in (*PERSONAL_DATA, "DE123456789", "Mustermann GmbH"):
         assert secret not in text
+    assert "DE123456789" not in repr(order.buyer_tax_registrations)
 
 
 # -- validation errors ---------------------------------------------------------

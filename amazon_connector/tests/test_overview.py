@@ -153,6 +153,25 @@ class TestOverview(AmazonCommon):
             )
             if account == cls.account and state == "open":
                 cls.expected["fba_differences"] |= difference
+        # Amazon orders' invoices as VAT invoices for Amazon: to upload, refused,
+        # accepted (counted nowhere), another account's refused one.
+        for account, state in (
+            (cls.account, "to_upload"),
+            (cls.account, "refused"),
+            (cls.account, "accepted"),
+            (cls.other, "refused"),
+        ):
+            invoice = cls.env["account.move"].create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": cls.buyer.id,
+                    "amazon_account_id": account.id,
+                    "amazon_vat_upload_state": state,
+                }
+            )
+            figure = {"to_upload": "vat_to_upload", "refused": "vat_refused"}.get(state)
+            if account == cls.account and figure:
+                cls.expected[figure] |= invoice
 
     @classmethod
     def order(cls, account=None, **values):

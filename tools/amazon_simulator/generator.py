@@ -41,6 +41,7 @@ from decimal import Decimal
 from .marketplaces import MARKETPLACES, Marketplace
 from .money import amount_of, money, quantize
 from .timeutil import iso
+from .vat_registrations import VAT_COUNTRIES, buyer_registration, vat_number
 
 CATALOGUE_SIZE = 200
 
@@ -475,18 +476,26 @@ class OrderGenerator:
             "orderItems": items,
         }
         if business:
-            order["tax"] = {
-                "taxRegistrations": [
-                    {
-                        "entityType": "BUYER",
-                        "taxRegistrationType": "BUSINESS",
-                        "taxRegistrationNumber": f"{marketplace.country}"
-                        f"{rng.randrange(10**8, 10**9)}",
-                        "legalName": buyer["buyerCompanyName"],
-                    }
-                ],
-                "taxInvoicing": {"buyerInvoicePreference": "BUSINESS"},
-            }
+            digits = rng.randrange(10**8, 10**9)
+            if marketplace.country in VAT_COUNTRIES:
+                # EU and UK: the buyer's VAT registration (vat_registrations.py).
+                order["tax"] = buyer_registration(
+                    buyer,
+                    order["recipient"]["deliveryAddress"],
+                    vat_number(marketplace.country, digits),
+                )
+            else:
+                order["tax"] = {
+                    "taxRegistrations": [
+                        {
+                            "entityType": "BUYER",
+                            "taxRegistrationType": "BUSINESS",
+                            "taxRegistrationNumber": f"{marketplace.country}{digits}",
+                            "legalName": buyer["buyerCompanyName"],
+                        }
+                    ],
+                    "taxInvoicing": {"buyerInvoicePreference": "BUSINESS"},
+                }
         recompute_order_proceeds(order)
         if not afn:
             order["packages"] = []

@@ -27,7 +27,8 @@ from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from . import feeds as feed_processing
-from . import ledger_report, listings, listings_report, returns
+from . import ledger_report, listings, listings_report, returns, vat_invoice_report
+from .business_orders import business_order
 from .errors import SpApiError, invalid_input, not_found
 from .faults import FEED_FAULT_KINDS, REPORT_FAULT_KINDS, Fault, FaultBook
 from .fba_inventory import FbaInventory, catalogue_info
@@ -61,6 +62,7 @@ CONFIRMABLE_STATUSES = ("UNSHIPPED", "PARTIALLY_SHIPPED")
 #: The report types createReport serves.
 REQUESTABLE_REPORT_TYPES = frozenset(
     {listings_report.REPORT_TYPE, *returns.REPORT_TYPES, ledger_report.REPORT_TYPE}
+    | {vat_invoice_report.REPORT_TYPE}
 )
 #: Amazon produces these on its own schedule: createReport refuses them.
 SETTLEMENT_REPORT_TYPES = frozenset(
@@ -237,6 +239,10 @@ class SimulatorState(FbaStateMixin):
         #: status ("Pending"/"Accepted"/"Rejected"), status_description}; the VAT
         #: invoice data report is written from them and from the orders.
         self.vat_invoices: list[dict] = []
+        #: The seller is enrolled in the VAT Calculation Service with "upload my
+        #: own invoices": the VAT invoice data report holds every order of the
+        #: European marketplaces, not only business orders.
+        self.vat_invoice_upload_enrolled = False
         # Amazon refuses a createdBefore/lastUpdatedBefore later than 2 min ago.
         self.visibility_delay = timedelta(minutes=2)
         self._withheld: dict[str, dict] = {}
@@ -332,6 +338,32 @@ class SimulatorState(FbaStateMixin):
             stored = self.orders[order["orderId"]]
             self.fba.sync_order(stored, parse_iso(stored["lastUpdatedTime"]))
             return order["orderId"]
+
+    def add_business_order(
+        self,
+        marketplace: str = "DE",
+        *,
+        buyer_country: str | None = None,
+        vat: str | None = None,
+        reverse_charge: bool = False,
+        now: datetime | None = None,
+    ) -> str:
+        """Add an Unshipped Amazon Business order of ``marketplace`` (a code)
+        from a buyer of ``buyer_country`` with VAT number ``vat`` (made up by
+        default; ``vat_registrations.INVALID_VAT_NUMBER`` is none); with
+        ``reverse_charge`` Amazon's ``TAX`` is 0. Its id."""
+        with self.lock:
+            rng = random.Random(f"{self.seed}-business-{len(self.orders)}")
+            generator = OrderGenerator(rng, self.seller_id, shapes=self._shapes)
+            order = business_order(
+                generator,
+                by_code(marketplace),
+                now or self.now(),
+                buyer_country=buyer_country,
+                vat=vat,
+                reverse_charge=reverse_charge,
+            )
+            return self.add_order(order)
 
     def advance(self, order_id: str, status: str, at: datetime | None = None) -> dict:
         """Move an order to ``status`` like Amazon would; a pending order leaving
@@ -1063,6 +1095,11 @@ class SimulatorState(FbaStateMixin):
             document = self.documents.get(doc_id)
             if document is None or document["kind"] != "feed_input":
                 raise invalid_input(f"Unknown inputFeedDocumentId {doc_id!r}.")
+            options = body.get("feedOptions") or {}
+            if not isinstance(options, dict) or not all(
+                isinstance(v, str) for v in options.values()
+            ):
+                raise invalid_input("feedOptions must map names to strings.")
             feed_id = self._new_id()
             feed = {
                 "feedId": feed_id,
@@ -1071,6 +1108,7 @@ class SimulatorState(FbaStateMixin):
                 "createdTime": iso(self.now()),
                 "processingStatus": "IN_QUEUE",
                 "inputFeedDocumentId": doc_id,
+                "feedOptions": dict(options),
                 "content_type": document["content_type"],
                 "content": document["content"],
                 "parsed": None,
@@ -1097,6 +1135,8 @@ class SimulatorState(FbaStateMixin):
                     )
             if feed_type == feed_processing.ACKNOWLEDGEMENT_FEED:
                 self._record_acknowledgements(feed_id, outcome)
+            if feed_type == feed_processing.VAT_INVOICE_FEED and outcome.parsed:
+                self._record_vat_invoice(outcome.parsed)
             feed["parsed"] = outcome.parsed
             feed["report"] = outcome.report_data
             feed["report_document"] = outcome.report
@@ -1141,8 +1181,43 @@ class SimulatorState(FbaStateMixin):
             return feed_processing.process_acknowledgement_feed(
                 feed["content"], feed["feedId"], self.seller_id, self.acknowledge
             )
+        if feed["feedType"] == feed_processing.VAT_INVOICE_FEED:
+            return feed_processing.process_vat_invoice_feed(
+                feed["content"],
+                feed["feedId"],
+                self.seller_id,
+                feed["feedOptions"],
+                feed["marketplaceIds"],
+            )
         return feed_processing.fatal_outcome(
             f"Feed type {feed['feedType']} is not supported by the simulator."
+        )
+
+    def _record_vat_invoice(self, document: dict) -> None:
+        """An uploaded VAT invoice in ``vat_invoices`` (with the keys listed there,
+        and its feed's ``marketplace_id``): "Pending" until Amazon's checks,
+        "Rejected" at once when the order already has that invoice number."""
+        duplicate = any(
+            earlier["invoice_number"] == document["invoice_number"]
+            and (earlier["order_id"], earlier["shipping_id"])
+            == (document["order_id"], document["shipping_id"])
+            and earlier["status"] != "Rejected"
+            for earlier in self.vat_invoices
+        )
+        status, description = "Pending", ""
+        if duplicate:
+            status = "Rejected"
+            description = (
+                f"Invoice number {document['invoice_number']} was already uploaded "
+                f"for order {document['order_id'] or document['shipping_id']}."
+            )
+        self.vat_invoices.append(
+            {
+                **document,
+                "uploaded_at": self.now(),
+                "status": status,
+                "status_description": description,
+            }
         )
 
     def _record_acknowledgements(
@@ -1366,6 +1441,21 @@ class SimulatorState(FbaStateMixin):
                     )
             return ids
 
+    def refuse_vat_invoice(
+        self, invoice_number: str, message: str = vat_invoice_report.WRONG_TOTAL
+    ) -> dict:
+        """Amazon refuses the last uploaded VAT document numbered
+        ``invoice_number`` with ``message`` (``vat_invoice_report.WRONG_TOTAL``,
+        ``DUPLICATE_NUMBER``, ``WRONG_DOCUMENT_TYPE`` or any text): the VAT
+        invoice data report shows it pending with that description."""
+        with self.lock:
+            for entry in reversed(self.vat_invoices):
+                if entry.get("invoice_number") == invoice_number:
+                    entry["status"] = "Rejected"
+                    entry["status_description"] = message
+                    return entry
+            raise KeyError(f"no VAT document {invoice_number} was uploaded")
+
     def get_reports(self, params: Params) -> dict:
         with self.lock:
             now = self.now()
@@ -1475,7 +1565,20 @@ class SimulatorState(FbaStateMixin):
                     f"{', '.join(sorted(REQUESTABLE_REPORT_TYPES))}."
                 )
             refusal = returns.window_error(report_type, start, end)
-            if report_type == ledger_report.REPORT_TYPE:
+            if report_type == vat_invoice_report.REPORT_TYPE:
+                refusal = vat_invoice_report.window_error(options, start, end)
+                built = vat_invoice_report.build_vat_invoice_report(
+                    list(self.orders.values()),
+                    self.refunds,
+                    self.vat_invoices,
+                    list(dict.fromkeys(marketplace_ids)),
+                    start,
+                    end,
+                    now,
+                    options=options,
+                    enrolled=self.vat_invoice_upload_enrolled,
+                )
+            elif report_type == ledger_report.REPORT_TYPE:
                 built = ledger_report.build_ledger_report(
                     self.fba.ledger,
                     list(dict.fromkeys(marketplace_ids)),

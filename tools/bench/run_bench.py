@@ -26,6 +26,10 @@ Extra arguments go to bench_import.py (--orders,
 --rounds, --call-orders);
 ``--no-setup-timing`` skips the first step. Only the standard library is used here: it
 runs before the virtualenv exists.
+
+Last, on a database of its own, tools/bench/bench_vat_upload.py (1,000 invoices
+rendered and uploaded to Amazon as VAT invoices under Amazon's createFeed quota, on a
+quota clock; the ratio against the time the quota alone imposes).
 """
 
 import os
@@ -51,6 +55,8 @@ REFUNDS_TIMEOUT = 3600
 #: ORM's moves.
 FBA_LEDGER_TIMEOUT = 3600
 
+#: The VAT invoice upload benchmark's limit: 1,000 invoices rendered.
+VAT_UPLOAD_TIMEOUT = 3600
 #: The retention benchmark's limit: seeding 100,000 buyers and one run (goal:
 #: under 5 minutes).
 RETENTION_TIMEOUT = 1800
@@ -114,6 +120,13 @@ def run_fba_ledger():
     )
 
 
+def run_vat_upload():
+    """bench_vat_upload.py alone."""
+    return run_alone(
+        "bench_vat_upload.py", "amazon_connector_bench_vat_upload", VAT_UPLOAD_TIMEOUT
+    )
+
+
 def run_retention():
     """bench_retention.py alone."""
     return run_alone(
@@ -152,6 +165,7 @@ def main(args):
         settlements = run_settlements()
         refunds = run_refunds()
         fba_ledger = run_fba_ledger()
+        vat_upload = run_vat_upload()
         retention = run_retention()
     except devenv.SetupError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -172,6 +186,7 @@ def main(args):
         or settlements
         or refunds
         or fba_ledger
+        or vat_upload
         or retention
         or (1 if timing and setup is None else 0)
     )

@@ -18,9 +18,10 @@ from amazon_simulator.generator import (
     TAX_INCLUDED,
     OrderGenerator,
 )
-from amazon_simulator.marketplaces import DEFAULT_CODES, MARKETPLACES
+from amazon_simulator.marketplaces import BY_ID, DEFAULT_CODES, MARKETPLACES
 from amazon_simulator.models import SharedModelsNotFound
 from amazon_simulator.schemas import InvalidOrderPayload
+from amazon_simulator.vat_registrations import INVALID_VAT_NUMBER, VAT_COUNTRIES
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc)
 ORDERS_MODEL = "orders_2026-01-01.json"
@@ -358,3 +359,77 @@ def test_shapes_keep_alternating_across_generate_calls():
         for order_id in first + second
     ]
     assert ["TAX" in types for types in breakdowns] == [True, False]
+
+
+# -- Amazon Business orders ---------------------------------------------------
+
+
+def _business(order):
+    (registration,) = order["tax"]["taxRegistrations"]
+    return registration
+
+
+def _amount(value):
+    return Decimal(value["amount"])
+
+
+def test_generator_makes_business_orders_with_a_vat_registration_on_eu_marketplaces():
+    state = SimulatorState(seed=7)
+    ids = state.generate_orders(300, now=NOW)
+    business = [
+        state.orders[i] for i in ids if "AMAZON_BUSINESS" in state.orders[i]["programs"]
+    ]
+    eu = [
+        o
+        for o in business
+        if BY_ID[o["salesChannel"]["marketplaceId"]].country in VAT_COUNTRIES
+    ]
+    assert eu, "some business orders on the EU and UK marketplaces"
+    for order in eu:
+        registration = _business(order)
+        assert registration["entityType"] == "BUYER"
+        assert registration["taxRegistrationType"] == "VAT"
+        country = registration["taxRegistrationAddress"]["countryCode"]
+        assert registration["taxRegistrationNumber"].startswith(country)
+        address = registration["taxRegistrationAddress"]
+        assert registration["legalName"] == address["companyName"]
+    for order in business:
+        if order["fulfillment"]["fulfillmentStatus"] != "PENDING":
+            assert order["buyer"]["buyerPurchaseOrderNumber"].startswith("PO-")
+
+
+def test_business_order_domestic_reverse_charge_and_invalid_vat(official_models):
+    state = SimulatorState(seed=7)
+    domestic = state.orders[state.add_business_order("DE", now=NOW)]
+    registration = _business(domestic)
+    assert domestic["programs"] == ["AMAZON_BUSINESS"]
+    assert domestic["buyer"]["buyerCompanyName"]
+    assert registration["taxRegistrationNumber"][:2] == "DE"
+    assert len(registration["taxRegistrationNumber"]) == 11
+    (item,) = domestic["orderItems"]
+    amounts = {
+        b["type"]: _amount(b["subtotal"]) for b in item["proceeds"]["breakdowns"]
+    }
+    assert amounts["TAX"] == (amounts["ITEM"] * Decimal("0.19")).quantize(
+        Decimal("0.01")
+    )
+    assert (
+        _amount(domestic["proceeds"]["grandTotal"]) == amounts["ITEM"] + amounts["TAX"]
+    )
+
+    cross = state.orders[
+        state.add_business_order("DE", buyer_country="FR", reverse_charge=True, now=NOW)
+    ]
+    assert cross["recipient"]["deliveryAddress"]["countryCode"] == "FR"
+    assert _business(cross)["taxRegistrationNumber"].startswith("FR")
+    assert len(_business(cross)["taxRegistrationNumber"]) == 13
+    (item,) = cross["orderItems"]
+    amounts = {
+        b["type"]: _amount(b["subtotal"]) for b in item["proceeds"]["breakdowns"]
+    }
+    assert amounts["TAX"] == 0
+    assert _amount(item["proceeds"]["proceedsTotal"]) == amounts["ITEM"]
+    assert _amount(cross["proceeds"]["grandTotal"]) == amounts["ITEM"]
+
+    invalid = state.orders[state.add_business_order("DE", vat=INVALID_VAT_NUMBER)]
+    assert _business(invalid)["taxRegistrationNumber"] == INVALID_VAT_NUMBER

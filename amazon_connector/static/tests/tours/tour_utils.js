@@ -72,17 +72,17 @@ export function openMenu(path, ...xmlids) {
 }
 
 /**
- * A step waiting until the record's status bar shows `label` as its current value.
- * Where the header is too narrow for its buttons, Odoo's status bar folds every
- * value into one drop-down whose button shows the current label; both are read.
- * `scope` narrows the page (a selector of the form) when it needs to.
+ * A step waiting until the record's status bar has `label` as its current value.
+ * The bar's current button is read whether it is shown or not: Odoo folds the
+ * buttons into a drop-down when the header is too narrow, and the tour engine,
+ * which looks again only when the page changes, could miss the moment the bar
+ * unfolds (it failed with the button on screen). `scope` narrows the page (a
+ * selector of the form) when it needs to.
  */
 export function statusIs(label, content = `The record is ${label}`, scope = "") {
-    const bar = `${scope} .o_statusbar_status`.trim();
+    const current = `${scope} .o_statusbar_status .o_arrow_button_current:contains(${label})`.trim();
     return {
         content,
-        trigger: [".o_arrow_button_current", ".dropdown-toggle:not(.o_arrow_button)"]
-            .map((button) => `${bar} ${button}:contains(${label}):visible`)
-            .join(", "),
+        trigger: `${current}:visible, ${current}:not(:visible)`,
     };
 }
