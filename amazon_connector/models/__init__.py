@@ -86,3 +86,5 @@ from . import amazon_vat_invoice_verdict
 from . import account_move_vat_verdict
 from . import amazon_account_vat_verdict
 from . import res_partner_amazon_business
+from . import res_partner_retention
+from . import amazon_account_retention

@@ -36,6 +36,15 @@ class AmazonAccount(models.Model):
         "Protection Policy allows 30 days at most. 0 keeps them forever.",
     )
 
+    _sql_constraints = [
+        (
+            "pii_retention_days_positive",
+            "CHECK(pii_retention_days >= 0)",
+            "The days buyers' personal data is kept cannot be negative (0 keeps "
+            "it forever).",
+        ),
+    ]
+
     @api.depends("marketplace_ids.country_id.code")
     def _compute_vat_invoice_upload_offered(self):
         for account in self:

@@ -18,6 +18,7 @@ SYNC_RUN_KINDS = [
     ("returns", "Returns"),
     ("fba", "FBA Inventory"),
     ("vat_invoices", "VAT Invoices"),
+    ("retention", "Personal Data"),
 ]
 
 

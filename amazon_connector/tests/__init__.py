@@ -56,3 +56,4 @@ from . import test_fba_month
 from . import test_vat_invoice_report
 from . import test_business_buyer
 from . import test_vat_invoice_upload
+from . import test_pii_retention

@@ -19,7 +19,10 @@ tools/bench/bench_refunds.py (settlements of 500 and 5,000 delivered and invoice
 orders, a tenth of them refunded in every shape: seconds and queries per refund to
 import them and make and reconcile the credit notes, the ratio against Odoo's
 payment registration; a merchant returns report of 5,000 returns read and applied;
-killed after REFUNDS_TIMEOUT seconds). Extra arguments go to bench_import.py (--orders,
+killed after REFUNDS_TIMEOUT seconds), and, on another database of its own,
+tools/bench/bench_retention.py (one retention run over 100,000 delivered buyers'
+contacts: seconds, and queries per batch; killed after RETENTION_TIMEOUT seconds).
+Extra arguments go to bench_import.py (--orders,
 --rounds, --call-orders);
 ``--no-setup-timing`` skips the first step. Only the standard library is used here: it
 runs before the virtualenv exists.
@@ -54,6 +57,9 @@ FBA_LEDGER_TIMEOUT = 3600
 
 #: The VAT invoice upload benchmark's limit: 1,000 invoices rendered.
 VAT_UPLOAD_TIMEOUT = 3600
+#: The retention benchmark's limit: seeding 100,000 buyers and one run (goal:
+#: under 5 minutes).
+RETENTION_TIMEOUT = 1800
 
 SETUP_PROBE = (
     "import devenv\nwith devenv.fresh_database('amazon_connector_setup'):\n    pass\n"
@@ -121,6 +127,13 @@ def run_vat_upload():
     )
 
 
+def run_retention():
+    """bench_retention.py alone."""
+    return run_alone(
+        "bench_retention.py", "amazon_connector_bench_retention", RETENTION_TIMEOUT
+    )
+
+
 def main(args):
     started = time.monotonic()
     timing = "--no-setup-timing" not in args
@@ -153,6 +166,7 @@ def main(args):
         refunds = run_refunds()
         fba_ledger = run_fba_ledger()
         vat_upload = run_vat_upload()
+        retention = run_retention()
     except devenv.SetupError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -173,6 +187,7 @@ def main(args):
         or refunds
         or fba_ledger
         or vat_upload
+        or retention
         or (1 if timing and setup is None else 0)
     )
 
