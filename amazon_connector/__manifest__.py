@@ -2,7 +2,7 @@
 {
     "name": "Amazon Connector",
     "summary": "Sell on Amazon from Odoo: orders, shipments, stock, prices, payouts",
-    "version": "18.0.1.4.0",
+    "version": "18.0.1.5.0",
     "category": "Sales/Sales",
     "website": "https://github.com/amazon-connector/amazon_connector",
     "author": "amazon_connector contributors",

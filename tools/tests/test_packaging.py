@@ -78,7 +78,7 @@ def test_wheel_requires_the_connector_dependencies(wheel):
     requires = " ".join(metadata.get_all("Requires-Dist"))
     for requirement in ("python-amazon-sp-api", "lxml", "odoo-addon-queue_job", "odoo"):
         assert requirement in requires
-    assert metadata["Version"] == "18.0.1.4.0"
+    assert metadata["Version"] == "18.0.1.5.0"
 
 
 def test_wheel_ships_the_licence_the_manifest_declares(wheel):
