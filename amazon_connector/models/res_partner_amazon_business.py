@@ -6,7 +6,9 @@ from odoo.exceptions import ValidationError
 
 class ResPartner(models.Model):
     """The company customer of an Amazon Business buyer: Amazon's company name and
-    the buyer's VAT number, found again by VAT number or name within the account."""
+    the buyer's VAT number, found again by VAT number or name within the account
+    (by name, never a company with another VAT number; without a number, only a
+    company without one in the same country)."""
 
     # pylint: disable=consider-merging-classes-inherited
     _inherit = "res.partner"
@@ -32,10 +34,18 @@ class ResPartner(models.Model):
         customer = Partner.browse()
         if vat:
             customer = Partner.search([*companies, ("vat", "=ilike", vat)], limit=1)
-            # Not another company of the same name with another VAT number.
-            companies += ["|", ("vat", "=", False), ("vat", "=ilike", vat)]
+        if vat or refused:
+            # Never another company of that name with another VAT number, whether
+            # Odoo accepts Amazon's number or not.
+            same_firm = ["|", ("vat", "=", False), ("vat", "=ilike", vat or refused)]
+        else:
+            # Without a number the name alone tells no firm from another: only a
+            # company without a VAT number, in the same country.
+            same_firm = [("vat", "=", False), ("country_id", "=", country.id)]
         if not customer:
-            customer = Partner.search([*companies, ("name", "=ilike", name)], limit=1)
+            customer = Partner.search(
+                [*companies, *same_firm, ("name", "=ilike", name)], limit=1
+            )
         values = {
             **address_values,
             "name": name,

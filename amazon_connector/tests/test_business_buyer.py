@@ -146,11 +146,6 @@ class TestBusinessBuyer(AmazonOrderCommon):
             )
         )
         self.assertEqual(again.partner_id, first.partner_id)
-        # Same name, Amazon gives no VAT registration this time: found by name.
-        payload = business(f.order([f.item("SKU-A", 1, "11.90")], **recent()))
-        del payload["tax"]
-        by_name = self.import_one(payload)
-        self.assertEqual(by_name.partner_id, first.partner_id)
         # Another company of the same name with another VAT number is another one.
         other = self.import_one(
             business(
@@ -164,6 +159,58 @@ class TestBusinessBuyer(AmazonOrderCommon):
             [("amazon_account_id", "=", self.account.id), ("is_company", "=", True)]
         )
         self.assertEqual(len(companies), 2)
+
+    def test_refused_vat_number_never_takes_another_firms_company(self):
+        """Same name, a number Odoo refuses: not the company of that name with
+        another VAT number, whose number the invoice would print."""
+        self.refuse_vat("DE99999999X")
+        first = self.import_one(business(f.order([f.item("SKU-A", 1, "11.90")])))
+        self.assertEqual(first.partner_id.vat, "DE123456789")
+        refused = self.import_one(
+            business(
+                f.order([f.item("SKU-A", 1, "11.90")], **recent()), vat="DE99999999X"
+            )
+        )
+        customer = refused.partner_id
+        self.assertNotEqual(customer, first.partner_id)
+        self.assertEqual(customer.name, "Mustermann GmbH")
+        self.assertFalse(customer.vat)
+        self.assertFalse(refused.partner_invoice_id.vat)
+        self.assertTrue(refused.amazon_needs_review)
+        self.assertEqual(first.partner_id.vat, "DE123456789")
+        # The same refused number again: that company, found by name.
+        again = self.import_one(
+            business(
+                f.order([f.item("SKU-A", 1, "11.90")], **recent()), vat="DE99999999X"
+            )
+        )
+        self.assertEqual(again.partner_id, customer)
+
+    def test_without_vat_number_only_a_company_without_one_in_that_country(self):
+        """Amazon gives no VAT registration: the name alone finds only a company
+        of that name without a VAT number, in the buyer's country."""
+
+        def without_number(**address):
+            payload = business(f.order([f.item("SKU-A", 1, "11.90")], **address))
+            del payload["tax"]
+            return payload
+
+        with_vat = self.import_one(business(f.order([f.item("SKU-A", 1, "11.90")])))
+        german = self.import_one(without_number(**recent()))
+        self.assertNotEqual(german.partner_id, with_vat.partner_id)
+        self.assertFalse(german.partner_id.vat)
+        self.assertEqual(german.partner_id.country_id, self.env.ref("base.de"))
+        # The same name without a number in Germany again: that company.
+        again = self.import_one(without_number(**recent()))
+        self.assertEqual(again.partner_id, german.partner_id)
+        # The same name in another country: another company.
+        french = self.import_one(
+            without_number(country="FR", postal_code="75001", **recent())
+        )
+        self.assertNotIn(french.partner_id, with_vat.partner_id | german.partner_id)
+        self.assertEqual(french.partner_id.country_id, self.env.ref("base.fr"))
+        self.assertFalse(french.partner_id.vat)
+        self.assertEqual(with_vat.partner_id.vat, "DE123456789")
 
     def test_legal_name_when_amazon_gives_no_company_name(self):
         payload = business(f.order([f.item("SKU-A", 1, "11.90")]))
