@@ -318,7 +318,8 @@ class AccountMove(models.Model):
 
     def action_amazon_upload_vat_invoice(self):
         """Upload to Amazon (again, after a correction): a refused or To Upload
-        document of an Amazon order is queued."""
+        document of an Amazon order is queued, and sent even unchanged (Amazon
+        refused what it has)."""
         moves = self.filtered(
             lambda m: (
                 m.state == "posted"
@@ -333,7 +334,11 @@ class AccountMove(models.Model):
                 )
             )
         moves.sudo().write(
-            {"amazon_vat_upload_state": "to_upload", "amazon_vat_upload_error": False}
+            {
+                "amazon_vat_upload_state": "to_upload",
+                "amazon_vat_upload_error": False,
+                "amazon_vat_upload_digest": False,
+            }
         )
         moves.sudo()._amazon_vat_queue_upload()
         return True

@@ -33,7 +33,8 @@ class AccountMove(models.Model):
 
     def _amazon_vat_refuse(self, message):
         """Amazon refused these documents with ``message``: state refused,
-        Amazon's message kept, one activity for the invoice's responsible (not
+        Amazon's message kept, what was sent forgotten (sent again on Upload
+        Again), one activity for the invoice's responsible (not
         one per report). Return those that changed."""
         message = message or _("Amazon gave no reason.")
         changed = self.browse()
@@ -49,6 +50,8 @@ class AccountMove(models.Model):
                 {
                     "amazon_vat_upload_state": "refused",
                     "amazon_vat_upload_error": message,
+                    # Amazon has no valid copy: Upload Again sends it.
+                    "amazon_vat_upload_digest": False,
                 }
             )
             move._amazon_vat_refusal_activity(message)

@@ -144,15 +144,29 @@ class TestVatInvoiceUpload(AmazonShipmentCommon):
 
     def test_duplicate_number_recorded_rejected_by_amazon(self):
         _order, invoice = self.invoiced()
-        # Refused for another reason, the seller sends it again as it is.
-        invoice.write(
-            {"amazon_vat_upload_state": "refused", "amazon_vat_upload_digest": False}
-        )
+        # Refused by Amazon's report for another reason, the seller sends it
+        # again as it is.
+        invoice._amazon_vat_refuse("Amazon gave another reason.")
+        self.assertEqual(invoice.amazon_vat_upload_state, "refused")
         with run_jobs(retry=True):
             invoice.action_amazon_upload_vat_invoice()
         first, second = self.uploads(invoice)
         self.assertEqual(first["status"], "Pending")
         self.assertEqual(second["status"], "Rejected")
+
+    def test_refused_by_the_report_then_posted_again_is_sent_again(self):
+        _order, invoice = self.invoiced()
+        # Amazon's report refuses it (the method the report applies).
+        self.simulator.state.refuse_vat_invoice(invoice.name, "Wrong total.")
+        invoice._amazon_vat_refuse("Wrong total.")
+        self.assertEqual(invoice.amazon_vat_upload_state, "refused")
+        with run_jobs(retry=True):
+            invoice.button_draft()
+            invoice.action_post()
+        self.assertEqual(invoice.amazon_vat_upload_state, "uploaded")
+        refused, sent_again = self.uploads(invoice)
+        self.assertEqual(refused["status"], "Rejected")
+        self.assertEqual(sent_again["status"], "Pending")
 
     def test_marketplace_outside_eu_and_uk_never_uploaded(self):
         us = self.env.ref("amazon_connector.marketplace_us")
