@@ -121,7 +121,33 @@ class AccountMove(models.Model):
         if not moves:
             return
         moves.write({"amazon_vat_upload_state": "to_upload"})
+        moves._amazon_vat_cancel_stale_feeds()
         moves._amazon_vat_queue_upload()
+
+    def _amazon_vat_is_current(self, feed):
+        """Whether ``feed`` carries this document as it is now."""
+        self.ensure_one()
+        return self._amazon_vat_digest(feed.feed_options) == self._amazon_vat_digest()
+
+    def _amazon_vat_cancel_stale_feeds(self):
+        """A feed not sent yet (waiting for its createFeed slot) of a document
+        changed since is never sent: Amazon gets the document as it is now.
+        Return the documents whose feed was cancelled."""
+        stale = self.filtered(
+            lambda m: (
+                m.amazon_vat_feed_id.state == "queued"
+                and not m._amazon_vat_is_current(m.amazon_vat_feed_id)
+            )
+        )
+        stale.amazon_vat_feed_id.write(
+            {
+                "state": "failed",
+                "result": _("Not sent: the document was corrected."),
+                "processed_at": fields.Datetime.now(),
+            }
+        )
+        stale.write({"amazon_vat_upload_digest": False})
+        return stale
 
     def _amazon_vat_queue_upload(self):
         """Queue the upload job of each document (one job per document)."""
@@ -202,6 +228,7 @@ class AccountMove(models.Model):
         move = self.sudo()
         if not move.exists() or move.amazon_vat_upload_state != "to_upload":
             return _("Nothing to do: the document is not to upload.")
+        move._amazon_vat_cancel_stale_feeds()
         if move.amazon_vat_feed_id.state in FEED_IN_FLIGHT_STATES:
             return _("Nothing to do: the document is on its way to Amazon.")
         account = move.amazon_account_id
@@ -258,10 +285,13 @@ class AccountMove(models.Model):
         return feed._amazon_records().filtered(lambda m: m.amazon_vat_feed_id == feed)
 
     def _amazon_feed_sent(self, feed):
-        """The feed reached Amazon: the document is Uploaded."""
-        self._amazon_vat_feed_moves(feed).filtered(
+        """The feed reached Amazon: the document is Uploaded, unless it changed
+        since the feed was made (it stays To Upload, sent again once Amazon has
+        processed this feed)."""
+        moves = self._amazon_vat_feed_moves(feed).filtered(
             lambda m: m.amazon_vat_upload_state == "to_upload"
-        ).write(
+        )
+        moves.filtered(lambda m: m._amazon_vat_is_current(feed)).write(
             {"amazon_vat_upload_state": "uploaded", "amazon_vat_upload_error": False}
         )
 
@@ -269,6 +299,10 @@ class AccountMove(models.Model):
         """Amazon took the file; its verdict comes from the VAT invoice data
         report. Amazon's processing summary is kept in the chatter."""
         moves = self._amazon_vat_feed_moves(feed)
+        # Changed while this feed was on its way: the document as it is now.
+        moves.filtered(
+            lambda m: m.amazon_vat_upload_state == "to_upload"
+        )._amazon_vat_queue_upload()
         for move in moves:
             move.message_post(
                 body=_(

@@ -4,6 +4,7 @@ Amazon order of an EU/UK marketplace, rendered with Odoo's invoice report, sent
 by one UPLOAD_VAT_INVOICE feed each (the generic feed flow) to the simulator,
 which records it as Amazon would (SP-API.md, "VAT invoices")."""
 
+from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
@@ -167,6 +168,34 @@ class TestVatInvoiceUpload(AmazonShipmentCommon):
         refused, sent_again = self.uploads(invoice)
         self.assertEqual(refused["status"], "Rejected")
         self.assertEqual(sent_again["status"], "Pending")
+
+    def test_a_correction_while_the_first_feed_waits_is_what_amazon_gets(self):
+        _payload, order = self.amazon_order()
+        self.account.state = "draft"  # Amazon out of reach when it is invoiced
+        self.ship(self.delivery(order), tracking="VAT3")
+        invoice = order.invoice_ids
+        self.account.state = "connected"
+        line = invoice.invoice_line_ids[0]
+        with run_jobs(retry=True):
+            # The upload job makes the feed; its sending waits for its slot.
+            invoice._amazon_upload_vat_invoice()
+            first_feed = invoice.amazon_vat_feed_id
+            self.assertEqual(first_feed.state, "queued")
+            invoice.button_draft()
+            invoice.write(
+                {
+                    "invoice_line_ids": [
+                        Command.update(line.id, {"price_unit": line.price_unit + 10})
+                    ]
+                }
+            )
+            invoice.action_post()
+        self.assertEqual(first_feed.state, "failed")
+        self.assertEqual(invoice.amazon_vat_upload_state, "uploaded")
+        [doc] = self.uploads(invoice)
+        self.assertEqual(doc["total_amount"], f"{invoice.amount_total:.2f}")
+        self.assertEqual(doc["total_vat_amount"], f"{invoice.amount_tax:.2f}")
+        self.assertNotEqual(invoice.amazon_vat_feed_id, first_feed)
 
     def test_marketplace_outside_eu_and_uk_never_uploaded(self):
         us = self.env.ref("amazon_connector.marketplace_us")
