@@ -2,9 +2,9 @@
 
 from odoo import _, models
 
-#: The states Amazon's acceptance moves to ``accepted`` (a document the seller
-#: queued again, "to upload", is taken as accepted too: Amazon has one).
-ACCEPTABLE_STATES = ("to_upload", "uploaded", "refused")
+#: The states Amazon's acceptance moves to ``accepted``: not one to upload (the
+#: acceptance may be of the document before its correction; its upload decides).
+ACCEPTABLE_STATES = ("uploaded", "refused")
 #: The states Amazon's refusal moves to ``refused``: not one queued again after
 #: a correction (the refusal is of the upload before).
 REFUSABLE_STATES = ("uploaded", "accepted", "refused")

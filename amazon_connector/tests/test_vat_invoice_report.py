@@ -8,6 +8,7 @@ without a needed column or with rows of unknown orders."""
 import base64
 from unittest.mock import patch
 
+from odoo import Command
 from odoo.tests import tagged
 
 from ..amazon.adapter import ReportDocument
@@ -172,6 +173,27 @@ class TestVatInvoiceReport(AmazonShipmentCommon):
         self.assertEqual(invoice.amazon_vat_upload_state, "accepted")
         self.assertFalse(invoice.amazon_vat_upload_error)
         self.assertFalse(self.refusal_activities(invoice))
+
+    def test_an_old_acceptance_leaves_a_corrected_invoice_to_upload(self):
+        _payload, order = self.shipped_order()
+        invoice = order.invoice_ids
+        self.upload(invoice)
+        line = invoice.invoice_line_ids[0]
+        with trap_jobs():  # corrected, its upload not run yet
+            invoice.button_draft()
+            invoice.write(
+                {
+                    "invoice_line_ids": [
+                        Command.update(line.id, {"price_unit": line.price_unit + 10})
+                    ]
+                }
+            )
+            invoice.action_post()
+        self.assertEqual(invoice.amazon_vat_upload_state, "to_upload")
+        # Amazon accepts what it has: the document before the correction.
+        self.verdict()
+        self.assertEqual(self.simulator.state.vat_invoices[-1]["status"], "Accepted")
+        self.assertEqual(invoice.amazon_vat_upload_state, "to_upload")
 
     def test_an_invoice_amazon_still_waits_for_is_left_as_it_is(self):
         _payload, order = self.shipped_order()
