@@ -6,7 +6,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from odoo import _, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from odoo.addons.queue_job.job import identity_exact
 
@@ -353,7 +353,13 @@ class AccountMove(models.Model):
     def action_amazon_upload_vat_invoice(self):
         """Upload to Amazon (again, after a correction): a refused or To Upload
         document of an Amazon order is queued, and sent even unchanged (Amazon
-        refused what it has)."""
+        refused what it has). Only for billing users who may change the
+        document: the upload itself runs as superuser."""
+        if not self.env.su and not self.env.user.has_group(
+            "account.group_account_invoice"
+        ):
+            raise AccessError(_("Only billing users upload invoices to Amazon."))
+        self.check_access("write")
         moves = self.filtered(
             lambda m: (
                 m.state == "posted"

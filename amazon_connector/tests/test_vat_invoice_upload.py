@@ -5,7 +5,7 @@ by one UPLOAD_VAT_INVOICE feed each (the generic feed flow) to the simulator,
 which records it as Amazon would (SP-API.md, "VAT invoices")."""
 
 from odoo import Command
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
 from ..amazon.vat_invoice import MAX_PDF_BYTES
@@ -196,6 +196,17 @@ class TestVatInvoiceUpload(AmazonShipmentCommon):
         self.assertEqual(doc["total_amount"], f"{invoice.amount_total:.2f}")
         self.assertEqual(doc["total_vat_amount"], f"{invoice.amount_tax:.2f}")
         self.assertNotEqual(invoice.amazon_vat_feed_id, first_feed)
+
+    def test_only_billing_users_upload_again(self):
+        _order, invoice = self.invoiced()
+        invoice._amazon_vat_refuse("Amazon gave another reason.")
+        invoice.invoice_user_id = self.salesman
+        as_salesman = invoice.with_user(self.salesman)
+        self.assertEqual(as_salesman.amazon_vat_upload_state, "refused")  # reads it
+        with run_jobs(retry=True), self.assertRaises(AccessError):
+            as_salesman.action_amazon_upload_vat_invoice()
+        self.assertEqual(invoice.amazon_vat_upload_state, "refused")
+        self.assertEqual(len(self.uploads(invoice)), 1)
 
     def test_marketplace_outside_eu_and_uk_never_uploaded(self):
         us = self.env.ref("amazon_connector.marketplace_us")
