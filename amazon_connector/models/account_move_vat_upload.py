@@ -224,10 +224,13 @@ class AccountMove(models.Model):
     def _amazon_upload_vat_invoice(self):
         """Job: render the document and make its UPLOAD_VAT_INVOICE feed, sent by
         its own job (the generic feed flow). Idempotent: a document not To
-        Upload, with a feed in flight, or already sent as it is, is not sent."""
+        Upload, with a feed in flight, already sent as it is, or of an account
+        that no longer uploads VAT invoices, is not sent."""
         move = self.sudo()
         if not move.exists() or move.amazon_vat_upload_state != "to_upload":
             return _("Nothing to do: the document is not to upload.")
+        if not move._amazon_vat_uploadable():  # the account stopped uploading
+            return _("Nothing to do: the account does not upload VAT invoices.")
         move._amazon_vat_cancel_stale_feeds()
         if move.amazon_vat_feed_id.state in FEED_IN_FLIGHT_STATES:
             return _("Nothing to do: the document is on its way to Amazon.")
@@ -388,7 +391,7 @@ class AccountMove(models.Model):
         after their last change (posted while Amazon was down, or their job ran
         out of retries), or the sending of their feed when that job gave up. A
         job still queued is not doubled (its identity key). Only when the
-        connector is on."""
+        connector is on, for accounts that still upload VAT invoices."""
         if not self.env["amazon.account"]._amazon_connector_enabled():
             return
         left = self.sudo().search(
@@ -398,6 +401,7 @@ class AccountMove(models.Model):
                 ("write_date", "<", fields.Datetime.now() - LEFT_BEHIND_AFTER),
             ]
         )
+        left = left._amazon_vat_uploadable()  # not of accounts that stopped
         stuck = left.amazon_vat_feed_id.filtered(lambda f: f.state == "queued")
         for feed in stuck:  # its sending job gave up: sent again
             feed._amazon_queue_submit()

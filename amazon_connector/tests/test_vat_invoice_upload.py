@@ -298,6 +298,28 @@ class TestVatInvoiceUpload(AmazonShipmentCommon):
             moves._cron_amazon_upload_vat_invoices()
         self.assertEqual(invoice.amazon_vat_upload_state, "uploaded")
 
+    def test_account_that_stopped_uploading_sends_nothing(self):
+        _payload, order = self.amazon_order()
+        self.account.state = "draft"  # Amazon out of reach when it is invoiced
+        self.ship(self.delivery(order), tracking="VAT4")
+        invoice = order.invoice_ids
+        self.assertEqual(invoice.amazon_vat_upload_state, "to_upload")
+        self.account.write({"state": "connected", "vat_invoice_upload": False})
+        self.env.cr.execute(
+            "UPDATE account_move SET write_date = now() - interval '2 hours' "
+            "WHERE id = %s",
+            [invoice.id],
+        )
+        invoice.invalidate_recordset(["write_date"])
+        with run_jobs(retry=True) as run:
+            invoice._amazon_vat_queue_upload()  # queued before the option went off
+            self.env["account.move"]._cron_amazon_upload_vat_invoices()
+        self.assertEqual(len(run.performed), 1, run.results)
+        self.assertIn("does not upload VAT invoices", str(run.last_result))
+        self.assertEqual(invoice.amazon_vat_upload_state, "to_upload")
+        self.assertFalse(self.uploads(invoice))
+        self.assertFalse(self.upload_feeds(invoice))
+
     def test_option_offered_on_european_marketplaces_only(self):
         self.assertTrue(self.account.vat_invoice_upload_offered)
         us_only = self.simulator_account(
