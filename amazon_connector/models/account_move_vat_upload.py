@@ -337,10 +337,13 @@ class AccountMove(models.Model):
             )
             move.activity_schedule(
                 "mail.mail_activity_data_warning",
-                summary=_("VAT invoice refused by Amazon"),
+                summary=move._amazon_vat_upload_refusal_summary(),
                 note=message,
                 user_id=move._amazon_vat_responsible().id,
             )
+
+    def _amazon_vat_upload_refusal_summary(self):
+        return _("VAT invoice refused by Amazon")
 
     def _amazon_vat_responsible(self):
         """Who corrects the document: its salesperson, else whoever made it;

@@ -25,8 +25,12 @@ class AccountMove(models.Model):
         moves.write(
             {"amazon_vat_upload_state": "accepted", "amazon_vat_upload_error": False}
         )
-        summary = self._amazon_vat_refusal_summary()
-        moves.activity_ids.filtered(lambda a: a.summary == summary).action_feedback(
+        # The refusals of both kinds: the report's and the upload's own.
+        summaries = (
+            self._amazon_vat_refusal_summary(),
+            self._amazon_vat_upload_refusal_summary(),
+        )
+        moves.activity_ids.filtered(lambda a: a.summary in summaries).action_feedback(
             feedback=_("Amazon accepted the document.")
         )
         return moves
@@ -34,7 +38,7 @@ class AccountMove(models.Model):
     def _amazon_vat_refuse(self, message):
         """Amazon refused these documents with ``message``: state refused,
         Amazon's message kept, what was sent forgotten (sent again on Upload
-        Again), one activity for the invoice's responsible (not
+        Again), one activity for the document's responsible (not
         one per report). Return those that changed."""
         message = message or _("Amazon gave no reason.")
         changed = self.browse()
@@ -74,5 +78,5 @@ class AccountMove(models.Model):
             "mail.mail_activity_data_todo",
             summary=summary,
             note=message,
-            user_id=(self.invoice_user_id or self.create_uid).id,
+            user_id=self._amazon_vat_responsible().id,
         )

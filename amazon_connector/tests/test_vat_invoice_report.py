@@ -141,9 +141,7 @@ class TestVatInvoiceReport(AmazonShipmentCommon):
         activity = self.refusal_activities(invoice)
         self.assertEqual(len(activity), 1)
         self.assertIn(DUPLICATE, str(activity.note))
-        self.assertEqual(
-            activity.user_id, invoice.invoice_user_id or invoice.create_uid
-        )
+        self.assertEqual(activity.user_id, invoice._amazon_vat_responsible())
         # Read again, or asked again the next day: still one activity.
         self.assertIn("0 refused", self.read_again(report))
         report.state = "done"
@@ -173,6 +171,22 @@ class TestVatInvoiceReport(AmazonShipmentCommon):
         self.assertEqual(invoice.amazon_vat_upload_state, "accepted")
         self.assertFalse(invoice.amazon_vat_upload_error)
         self.assertFalse(self.refusal_activities(invoice))
+
+    def test_an_acceptance_closes_the_uploads_own_refusal(self):
+        _payload, order = self.shipped_order()
+        invoice = order.invoice_ids
+        invoice._amazon_vat_refused("Not sent to Amazon: no PDF.")
+
+        def upload_refusals():
+            return invoice.activity_ids.filtered(
+                lambda a: a.summary == "VAT invoice refused by Amazon"
+            )
+
+        self.assertTrue(upload_refusals())
+        self.upload(invoice)
+        self.verdict()
+        self.assertEqual(invoice.amazon_vat_upload_state, "accepted")
+        self.assertFalse(upload_refusals())
 
     def test_an_old_acceptance_leaves_a_corrected_invoice_to_upload(self):
         _payload, order = self.shipped_order()
