@@ -6,7 +6,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from odoo import _, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from odoo.addons.queue_job.job import identity_exact
 
@@ -121,7 +121,33 @@ class AccountMove(models.Model):
         if not moves:
             return
         moves.write({"amazon_vat_upload_state": "to_upload"})
+        moves._amazon_vat_cancel_stale_feeds()
         moves._amazon_vat_queue_upload()
+
+    def _amazon_vat_is_current(self, feed):
+        """Whether ``feed`` carries this document as it is now."""
+        self.ensure_one()
+        return self._amazon_vat_digest(feed.feed_options) == self._amazon_vat_digest()
+
+    def _amazon_vat_cancel_stale_feeds(self):
+        """A feed not sent yet (waiting for its createFeed slot) of a document
+        changed since is never sent: Amazon gets the document as it is now.
+        Return the documents whose feed was cancelled."""
+        stale = self.filtered(
+            lambda m: (
+                m.amazon_vat_feed_id.state == "queued"
+                and not m._amazon_vat_is_current(m.amazon_vat_feed_id)
+            )
+        )
+        stale.amazon_vat_feed_id.write(
+            {
+                "state": "failed",
+                "result": _("Not sent: the document was corrected."),
+                "processed_at": fields.Datetime.now(),
+            }
+        )
+        stale.write({"amazon_vat_upload_digest": False})
+        return stale
 
     def _amazon_vat_queue_upload(self):
         """Queue the upload job of each document (one job per document)."""
@@ -198,10 +224,14 @@ class AccountMove(models.Model):
     def _amazon_upload_vat_invoice(self):
         """Job: render the document and make its UPLOAD_VAT_INVOICE feed, sent by
         its own job (the generic feed flow). Idempotent: a document not To
-        Upload, with a feed in flight, or already sent as it is, is not sent."""
+        Upload, with a feed in flight, already sent as it is, or of an account
+        that no longer uploads VAT invoices, is not sent."""
         move = self.sudo()
         if not move.exists() or move.amazon_vat_upload_state != "to_upload":
             return _("Nothing to do: the document is not to upload.")
+        if not move._amazon_vat_uploadable():  # the account stopped uploading
+            return _("Nothing to do: the account does not upload VAT invoices.")
+        move._amazon_vat_cancel_stale_feeds()
         if move.amazon_vat_feed_id.state in FEED_IN_FLIGHT_STATES:
             return _("Nothing to do: the document is on its way to Amazon.")
         account = move.amazon_account_id
@@ -258,10 +288,13 @@ class AccountMove(models.Model):
         return feed._amazon_records().filtered(lambda m: m.amazon_vat_feed_id == feed)
 
     def _amazon_feed_sent(self, feed):
-        """The feed reached Amazon: the document is Uploaded."""
-        self._amazon_vat_feed_moves(feed).filtered(
+        """The feed reached Amazon: the document is Uploaded, unless it changed
+        since the feed was made (it stays To Upload, sent again once Amazon has
+        processed this feed)."""
+        moves = self._amazon_vat_feed_moves(feed).filtered(
             lambda m: m.amazon_vat_upload_state == "to_upload"
-        ).write(
+        )
+        moves.filtered(lambda m: m._amazon_vat_is_current(feed)).write(
             {"amazon_vat_upload_state": "uploaded", "amazon_vat_upload_error": False}
         )
 
@@ -269,6 +302,10 @@ class AccountMove(models.Model):
         """Amazon took the file; its verdict comes from the VAT invoice data
         report. Amazon's processing summary is kept in the chatter."""
         moves = self._amazon_vat_feed_moves(feed)
+        # Changed while this feed was on its way: the document as it is now.
+        moves.filtered(
+            lambda m: m.amazon_vat_upload_state == "to_upload"
+        )._amazon_vat_queue_upload()
         for move in moves:
             move.message_post(
                 body=_(
@@ -300,10 +337,13 @@ class AccountMove(models.Model):
             )
             move.activity_schedule(
                 "mail.mail_activity_data_warning",
-                summary=_("VAT invoice refused by Amazon"),
+                summary=move._amazon_vat_upload_refusal_summary(),
                 note=message,
                 user_id=move._amazon_vat_responsible().id,
             )
+
+    def _amazon_vat_upload_refusal_summary(self):
+        return _("VAT invoice refused by Amazon")
 
     def _amazon_vat_responsible(self):
         """Who corrects the document: its salesperson, else whoever made it;
@@ -318,7 +358,14 @@ class AccountMove(models.Model):
 
     def action_amazon_upload_vat_invoice(self):
         """Upload to Amazon (again, after a correction): a refused or To Upload
-        document of an Amazon order is queued."""
+        document of an Amazon order is queued, and sent even unchanged (Amazon
+        refused what it has). Only for billing users who may change the
+        document: the upload itself runs as superuser."""
+        if not self.env.su and not self.env.user.has_group(
+            "account.group_account_invoice"
+        ):
+            raise AccessError(_("Only billing users upload invoices to Amazon."))
+        self.check_access("write")
         moves = self.filtered(
             lambda m: (
                 m.state == "posted"
@@ -333,7 +380,11 @@ class AccountMove(models.Model):
                 )
             )
         moves.sudo().write(
-            {"amazon_vat_upload_state": "to_upload", "amazon_vat_upload_error": False}
+            {
+                "amazon_vat_upload_state": "to_upload",
+                "amazon_vat_upload_error": False,
+                "amazon_vat_upload_digest": False,
+            }
         )
         moves.sudo()._amazon_vat_queue_upload()
         return True
@@ -343,7 +394,7 @@ class AccountMove(models.Model):
         after their last change (posted while Amazon was down, or their job ran
         out of retries), or the sending of their feed when that job gave up. A
         job still queued is not doubled (its identity key). Only when the
-        connector is on."""
+        connector is on, for accounts that still upload VAT invoices."""
         if not self.env["amazon.account"]._amazon_connector_enabled():
             return
         left = self.sudo().search(
@@ -353,6 +404,7 @@ class AccountMove(models.Model):
                 ("write_date", "<", fields.Datetime.now() - LEFT_BEHIND_AFTER),
             ]
         )
+        left = left._amazon_vat_uploadable()  # not of accounts that stopped
         stuck = left.amazon_vat_feed_id.filtered(lambda f: f.state == "queued")
         for feed in stuck:  # its sending job gave up: sent again
             feed._amazon_queue_submit()

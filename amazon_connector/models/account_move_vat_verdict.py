@@ -2,9 +2,9 @@
 
 from odoo import _, models
 
-#: The states Amazon's acceptance moves to ``accepted`` (a document the seller
-#: queued again, "to upload", is taken as accepted too: Amazon has one).
-ACCEPTABLE_STATES = ("to_upload", "uploaded", "refused")
+#: The states Amazon's acceptance moves to ``accepted``: not one to upload (the
+#: acceptance may be of the document before its correction; its upload decides).
+ACCEPTABLE_STATES = ("uploaded", "refused")
 #: The states Amazon's refusal moves to ``refused``: not one queued again after
 #: a correction (the refusal is of the upload before).
 REFUSABLE_STATES = ("uploaded", "accepted", "refused")
@@ -25,15 +25,20 @@ class AccountMove(models.Model):
         moves.write(
             {"amazon_vat_upload_state": "accepted", "amazon_vat_upload_error": False}
         )
-        summary = self._amazon_vat_refusal_summary()
-        moves.activity_ids.filtered(lambda a: a.summary == summary).action_feedback(
+        # The refusals of both kinds: the report's and the upload's own.
+        summaries = (
+            self._amazon_vat_refusal_summary(),
+            self._amazon_vat_upload_refusal_summary(),
+        )
+        moves.activity_ids.filtered(lambda a: a.summary in summaries).action_feedback(
             feedback=_("Amazon accepted the document.")
         )
         return moves
 
     def _amazon_vat_refuse(self, message):
         """Amazon refused these documents with ``message``: state refused,
-        Amazon's message kept, one activity for the invoice's responsible (not
+        Amazon's message kept, what was sent forgotten (sent again on Upload
+        Again), one activity for the document's responsible (not
         one per report). Return those that changed."""
         message = message or _("Amazon gave no reason.")
         changed = self.browse()
@@ -49,6 +54,8 @@ class AccountMove(models.Model):
                 {
                     "amazon_vat_upload_state": "refused",
                     "amazon_vat_upload_error": message,
+                    # Amazon has no valid copy: Upload Again sends it.
+                    "amazon_vat_upload_digest": False,
                 }
             )
             move._amazon_vat_refusal_activity(message)
@@ -71,5 +78,5 @@ class AccountMove(models.Model):
             "mail.mail_activity_data_todo",
             summary=summary,
             note=message,
-            user_id=(self.invoice_user_id or self.create_uid).id,
+            user_id=self._amazon_vat_responsible().id,
         )

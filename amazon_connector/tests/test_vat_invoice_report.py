@@ -6,7 +6,9 @@ made listed on the account; a report read twice changes nothing; a report
 without a needed column or with rows of unknown orders."""
 
 import base64
+from unittest.mock import patch
 
+from odoo import Command
 from odoo.tests import tagged
 
 from ..amazon.adapter import ReportDocument
@@ -53,19 +55,39 @@ class TestVatInvoiceReport(AmazonShipmentCommon):
             return payload, self.env["sale.order"]
         return payload, self.import_one(payload)
 
-    def upload(self, move, document_type="Invoice", transaction_id=None):
-        """``move`` uploaded to Amazon, as the upload feed leaves it."""
-        move.amazon_vat_upload_state = "uploaded"
-        self.simulator.state.vat_invoices.append(
-            {
-                "order_id": move.invoice_line_ids.sale_line_ids.order_id.amazon_order_ref,
-                "invoice_number": move.name,
-                "document_type": document_type,
-                "transaction_id": transaction_id,
-                "status": "Pending",
-                "status_description": "",
-            }
-        )
+    def upload(self, move, transaction_id=None):
+        """``move`` uploaded to Amazon by its own upload (Upload Again: its
+        import found no PDF renderer), Odoo's invoice report rendered as in
+        test_vat_invoice_upload; ``transaction_id``: the refund's id a
+        settlement gives the credit note."""
+        if transaction_id:
+            settlement = self.env["amazon.settlement"].create(
+                {
+                    "account_id": self.account.id,
+                    "settlement_ref": f"VAT-{transaction_id}",
+                    "currency_id": move.currency_id.id,
+                }
+            )
+            self.env["amazon.settlement.line"].create(
+                {
+                    "settlement_id": settlement.id,
+                    "kind": "refund",
+                    "adjustment_ref": transaction_id,
+                    "invoice_id": move.id,
+                }
+            )
+        report_class = type(self.env["ir.actions.report"])
+
+        def render(report, report_ref, res_ids=None, data=None):
+            html, _kind = report._render_qweb_html(report_ref, res_ids, data=data)
+            body = html if isinstance(html, bytes) else str(html).encode()
+            return b"%PDF-1.4\n" + body, "pdf"
+
+        with patch.object(report_class, "_render_qweb_pdf", render):
+            with run_jobs(retry=True):
+                move.action_amazon_upload_vat_invoice()
+        self.assertEqual(move.amazon_vat_upload_state, "uploaded")
+        self.assertTrue(move.amazon_vat_upload_digest)
 
     def verdict(self):
         """Ask and read Amazon's VAT invoice data report; the report."""
@@ -119,9 +141,7 @@ class TestVatInvoiceReport(AmazonShipmentCommon):
         activity = self.refusal_activities(invoice)
         self.assertEqual(len(activity), 1)
         self.assertIn(DUPLICATE, str(activity.note))
-        self.assertEqual(
-            activity.user_id, invoice.invoice_user_id or invoice.create_uid
-        )
+        self.assertEqual(activity.user_id, invoice._amazon_vat_responsible())
         # Read again, or asked again the next day: still one activity.
         self.assertIn("0 refused", self.read_again(report))
         report.state = "done"
@@ -152,6 +172,43 @@ class TestVatInvoiceReport(AmazonShipmentCommon):
         self.assertFalse(invoice.amazon_vat_upload_error)
         self.assertFalse(self.refusal_activities(invoice))
 
+    def test_an_acceptance_closes_the_uploads_own_refusal(self):
+        _payload, order = self.shipped_order()
+        invoice = order.invoice_ids
+        invoice._amazon_vat_refused("Not sent to Amazon: no PDF.")
+
+        def upload_refusals():
+            return invoice.activity_ids.filtered(
+                lambda a: a.summary == "VAT invoice refused by Amazon"
+            )
+
+        self.assertTrue(upload_refusals())
+        self.upload(invoice)
+        self.verdict()
+        self.assertEqual(invoice.amazon_vat_upload_state, "accepted")
+        self.assertFalse(upload_refusals())
+
+    def test_an_old_acceptance_leaves_a_corrected_invoice_to_upload(self):
+        _payload, order = self.shipped_order()
+        invoice = order.invoice_ids
+        self.upload(invoice)
+        line = invoice.invoice_line_ids[0]
+        with trap_jobs():  # corrected, its upload not run yet
+            invoice.button_draft()
+            invoice.write(
+                {
+                    "invoice_line_ids": [
+                        Command.update(line.id, {"price_unit": line.price_unit + 10})
+                    ]
+                }
+            )
+            invoice.action_post()
+        self.assertEqual(invoice.amazon_vat_upload_state, "to_upload")
+        # Amazon accepts what it has: the document before the correction.
+        self.verdict()
+        self.assertEqual(self.simulator.state.vat_invoices[-1]["status"], "Accepted")
+        self.assertEqual(invoice.amazon_vat_upload_state, "to_upload")
+
     def test_an_invoice_amazon_still_waits_for_is_left_as_it_is(self):
         _payload, order = self.shipped_order()
         invoice = order.invoice_ids
@@ -174,7 +231,7 @@ class TestVatInvoiceReport(AmazonShipmentCommon):
         credit_note = self.env["account.move"].browse(reversal.refund_moves()["res_id"])
         credit_note.action_post()
         refund = self.simulator.state.refund(payload["orderId"])
-        self.upload(credit_note, "CreditNote", refund.adjustment_id)
+        self.upload(credit_note, refund.adjustment_id)
         self.verdict()
         self.assertEqual(invoice.amazon_vat_upload_state, "accepted")
         self.assertEqual(credit_note.amazon_vat_upload_state, "accepted")

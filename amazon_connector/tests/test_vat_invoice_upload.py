@@ -4,7 +4,8 @@ Amazon order of an EU/UK marketplace, rendered with Odoo's invoice report, sent
 by one UPLOAD_VAT_INVOICE feed each (the generic feed flow) to the simulator,
 which records it as Amazon would (SP-API.md, "VAT invoices")."""
 
-from odoo.exceptions import UserError
+from odoo import Command
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
 from ..amazon.vat_invoice import MAX_PDF_BYTES
@@ -144,15 +145,68 @@ class TestVatInvoiceUpload(AmazonShipmentCommon):
 
     def test_duplicate_number_recorded_rejected_by_amazon(self):
         _order, invoice = self.invoiced()
-        # Refused for another reason, the seller sends it again as it is.
-        invoice.write(
-            {"amazon_vat_upload_state": "refused", "amazon_vat_upload_digest": False}
-        )
+        # Refused by Amazon's report for another reason, the seller sends it
+        # again as it is.
+        invoice._amazon_vat_refuse("Amazon gave another reason.")
+        self.assertEqual(invoice.amazon_vat_upload_state, "refused")
         with run_jobs(retry=True):
             invoice.action_amazon_upload_vat_invoice()
         first, second = self.uploads(invoice)
         self.assertEqual(first["status"], "Pending")
         self.assertEqual(second["status"], "Rejected")
+
+    def test_refused_by_the_report_then_posted_again_is_sent_again(self):
+        _order, invoice = self.invoiced()
+        # Amazon's report refuses it (the method the report applies).
+        self.simulator.state.refuse_vat_invoice(invoice.name, "Wrong total.")
+        invoice._amazon_vat_refuse("Wrong total.")
+        self.assertEqual(invoice.amazon_vat_upload_state, "refused")
+        with run_jobs(retry=True):
+            invoice.button_draft()
+            invoice.action_post()
+        self.assertEqual(invoice.amazon_vat_upload_state, "uploaded")
+        refused, sent_again = self.uploads(invoice)
+        self.assertEqual(refused["status"], "Rejected")
+        self.assertEqual(sent_again["status"], "Pending")
+
+    def test_a_correction_while_the_first_feed_waits_is_what_amazon_gets(self):
+        _payload, order = self.amazon_order()
+        self.account.state = "draft"  # Amazon out of reach when it is invoiced
+        self.ship(self.delivery(order), tracking="VAT3")
+        invoice = order.invoice_ids
+        self.account.state = "connected"
+        line = invoice.invoice_line_ids[0]
+        with run_jobs(retry=True):
+            # The upload job makes the feed; its sending waits for its slot.
+            invoice._amazon_upload_vat_invoice()
+            first_feed = invoice.amazon_vat_feed_id
+            self.assertEqual(first_feed.state, "queued")
+            invoice.button_draft()
+            invoice.write(
+                {
+                    "invoice_line_ids": [
+                        Command.update(line.id, {"price_unit": line.price_unit + 10})
+                    ]
+                }
+            )
+            invoice.action_post()
+        self.assertEqual(first_feed.state, "failed")
+        self.assertEqual(invoice.amazon_vat_upload_state, "uploaded")
+        [doc] = self.uploads(invoice)
+        self.assertEqual(doc["total_amount"], f"{invoice.amount_total:.2f}")
+        self.assertEqual(doc["total_vat_amount"], f"{invoice.amount_tax:.2f}")
+        self.assertNotEqual(invoice.amazon_vat_feed_id, first_feed)
+
+    def test_only_billing_users_upload_again(self):
+        _order, invoice = self.invoiced()
+        invoice._amazon_vat_refuse("Amazon gave another reason.")
+        invoice.invoice_user_id = self.salesman
+        as_salesman = invoice.with_user(self.salesman)
+        self.assertEqual(as_salesman.amazon_vat_upload_state, "refused")  # reads it
+        with run_jobs(retry=True), self.assertRaises(AccessError):
+            as_salesman.action_amazon_upload_vat_invoice()
+        self.assertEqual(invoice.amazon_vat_upload_state, "refused")
+        self.assertEqual(len(self.uploads(invoice)), 1)
 
     def test_marketplace_outside_eu_and_uk_never_uploaded(self):
         us = self.env.ref("amazon_connector.marketplace_us")
@@ -243,6 +297,28 @@ class TestVatInvoiceUpload(AmazonShipmentCommon):
         with run_jobs(retry=True):
             moves._cron_amazon_upload_vat_invoices()
         self.assertEqual(invoice.amazon_vat_upload_state, "uploaded")
+
+    def test_account_that_stopped_uploading_sends_nothing(self):
+        _payload, order = self.amazon_order()
+        self.account.state = "draft"  # Amazon out of reach when it is invoiced
+        self.ship(self.delivery(order), tracking="VAT4")
+        invoice = order.invoice_ids
+        self.assertEqual(invoice.amazon_vat_upload_state, "to_upload")
+        self.account.write({"state": "connected", "vat_invoice_upload": False})
+        self.env.cr.execute(
+            "UPDATE account_move SET write_date = now() - interval '2 hours' "
+            "WHERE id = %s",
+            [invoice.id],
+        )
+        invoice.invalidate_recordset(["write_date"])
+        with run_jobs(retry=True) as run:
+            invoice._amazon_vat_queue_upload()  # queued before the option went off
+            self.env["account.move"]._cron_amazon_upload_vat_invoices()
+        self.assertEqual(len(run.performed), 1, run.results)
+        self.assertIn("does not upload VAT invoices", str(run.last_result))
+        self.assertEqual(invoice.amazon_vat_upload_state, "to_upload")
+        self.assertFalse(self.uploads(invoice))
+        self.assertFalse(self.upload_feeds(invoice))
 
     def test_option_offered_on_european_marketplaces_only(self):
         self.assertTrue(self.account.vat_invoice_upload_offered)
