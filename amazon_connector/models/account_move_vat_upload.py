@@ -63,6 +63,10 @@ class AccountMove(models.Model):
     amazon_vat_upload_error = fields.Text(
         string="Amazon's Refusal", copy=False, readonly=True
     )
+    amazon_vat_upload_on = fields.Boolean(
+        related="amazon_account_id.vat_invoice_upload",
+        string="Account Uploads VAT Invoices",
+    )
     amazon_vat_feed_id = fields.Many2one(
         "amazon.feed",
         string="Amazon Upload Feed",
@@ -358,18 +362,19 @@ class AccountMove(models.Model):
 
     def action_amazon_upload_vat_invoice(self):
         """Upload to Amazon (again, after a correction): a refused or To Upload
-        document of an Amazon order is queued, and sent even unchanged (Amazon
-        refused what it has). Only for billing users who may change the
+        document of an Amazon order, or one posted before its account uploaded VAT
+        invoices, is queued, and sent even unchanged (Amazon refused what it has). Only for billing users who may change the
         document: the upload itself runs as superuser."""
         if not self.env.su and not self.env.user.has_group(
             "account.group_account_invoice"
         ):
             raise AccessError(_("Only billing users upload invoices to Amazon."))
         self.check_access("write")
+        # "none": posted before the account's option was switched on.
         moves = self.filtered(
             lambda m: (
                 m.state == "posted"
-                and m.amazon_vat_upload_state in ("to_upload", "refused")
+                and m.amazon_vat_upload_state in ("none", "to_upload", "refused")
             )
         )._amazon_vat_uploadable()
         if not moves:

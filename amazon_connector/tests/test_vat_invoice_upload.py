@@ -230,6 +230,20 @@ class TestVatInvoiceUpload(AmazonShipmentCommon):
         self.assertEqual(invoice.amazon_vat_upload_state, "none")
         self.assertFalse(self.simulator.state.vat_invoices)
 
+    def test_invoice_posted_before_the_option_is_uploaded_by_hand(self):
+        """A seller who switches the option on sends an invoice posted before
+        with Upload to Amazon; the invoices of an account without it cannot."""
+        self.account.vat_invoice_upload = False
+        _order, invoice = self.invoiced()
+        with self.assertRaises(UserError):
+            invoice.action_amazon_upload_vat_invoice()
+        self.account.vat_invoice_upload = True
+        self.assertTrue(invoice.amazon_vat_upload_on)
+        with run_jobs(retry=True):
+            invoice.action_amazon_upload_vat_invoice()
+        self.assertEqual(invoice.amazon_vat_upload_state, "uploaded")
+        self.assertEqual(len(self.uploads(invoice)), 1)
+
     def test_credit_note_without_transaction_id_goes_by_order_id(self):
         order, invoice = self.invoiced()
         credit_note = self.credit_note_of(invoice)
