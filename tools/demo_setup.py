@@ -130,18 +130,7 @@ def import_orders(env, accounts):
 def ship_one_delivery(env, accounts):
     """Validate the delivery of one imported merchant order with a DHL tracking
     number, as the warehouse would: the connector confirms it to the simulator."""
-    carrier = env["delivery.carrier"].search(
-        [("amazon_carrier_code", "=", "DHL")], limit=1
-    ) or env["delivery.carrier"].create(
-        {
-            "name": "DHL Paket",
-            "product_id": env["product.product"]
-            .create({"name": "DHL Paket", "type": "service"})
-            .id,
-            "amazon_carrier_code": "DHL",
-            "amazon_shipping_method": "Paket",
-        }
-    )
+    carrier = demo_carrier(env)
     pickings = env["stock.picking"].search(
         [
             ("amazon_account_id", "in", accounts.ids),
@@ -160,18 +149,7 @@ def ship_one_delivery(env, accounts):
     if not picking:
         say("shipment: no open delivery of a merchant Amazon order to validate")
         return {"status": "skipped"}
-    picking = picking.with_context(queue_job__no_delay=True)
-    for move in picking.move_ids:
-        if move.product_id.is_storable:
-            env["stock.quant"]._update_available_quantity(
-                move.product_id, picking.location_id, move.product_uom_qty
-            )
-    picking.action_assign()
-    picking.write({"carrier_id": carrier.id, "carrier_tracking_ref": "00340434161094"})
-    for move in picking.move_ids:
-        move.quantity = move.product_uom_qty
-    picking.move_ids.picked = True
-    picking.button_validate()
+    picking = validate_delivery(env, picking, carrier, "00340434161094")
     say(
         f"shipment: {picking.name} of {picking.sale_id.amazon_order_ref} validated, "
         f"Amazon sync {picking.amazon_sync_state}: {picking.sale_id.amazon_last_action}"
@@ -183,6 +161,40 @@ def ship_one_delivery(env, accounts):
         "sync_state": picking.amazon_sync_state,
         "error": picking.amazon_sync_error or "",
     }
+
+
+def demo_carrier(env):
+    """DHL Paket, Amazon's carrier code DHL: the demo's carrier."""
+    return env["delivery.carrier"].search(
+        [("amazon_carrier_code", "=", "DHL")], limit=1
+    ) or env["delivery.carrier"].create(
+        {
+            "name": "DHL Paket",
+            "product_id": env["product.product"]
+            .create({"name": "DHL Paket", "type": "service"})
+            .id,
+            "amazon_carrier_code": "DHL",
+            "amazon_shipping_method": "Paket",
+        }
+    )
+
+
+def validate_delivery(env, picking, carrier, tracking):
+    """Validate ``picking`` with ``carrier`` and ``tracking`` as the warehouse
+    would (its units put in stock first): the connector confirms it to Amazon."""
+    picking = picking.with_context(queue_job__no_delay=True)
+    for move in picking.move_ids:
+        if move.product_id.is_storable:
+            env["stock.quant"]._update_available_quantity(
+                move.product_id, picking.location_id, move.product_uom_qty
+            )
+    picking.action_assign()
+    picking.write({"carrier_id": carrier.id, "carrier_tracking_ref": tracking})
+    for move in picking.move_ids:
+        move.quantity = move.product_uom_qty
+    picking.move_ids.picked = True
+    picking.button_validate()
+    return picking
 
 
 def settle_shipped_orders(env, accounts, sim, shipped):
@@ -449,6 +461,113 @@ DEMO_LISTINGS += [(n, 8 + n, None) for n in range(5, 13)]
 UNMATCHED_SKU = "DEMO-NOT-IN-ODOO"
 
 
+def business_invoice(env, accounts):
+    """The European account uploads its VAT invoices; one Amazon Business order
+    is shipped and invoiced: its customer is the buyer's company with its VAT
+    number, the invoice carries the buyer's PO number and is sent to Amazon."""
+    account = accounts[:1]
+    account.vat_invoice_upload = account.vat_invoice_upload_offered
+    say(f"account {account.name!r}: upload VAT invoices {account.vat_invoice_upload}")
+    orders = env["sale.order"].search(
+        [
+            ("amazon_account_id", "=", account.id),
+            ("amazon_is_business", "=", True),
+            ("partner_id.vat", "!=", False),
+            ("state", "=", "sale"),
+        ],
+        order="id",
+    )
+    # Shipped by Amazon: invoiced at import. Else one the warehouse ships now.
+    order = (
+        orders.filtered(
+            lambda o: o.invoice_ids.filtered(lambda m: m.state == "posted")
+        )[:1]
+        or orders.filtered(
+            lambda o: (
+                o.amazon_fulfilled_by == "merchant"
+                and o.picking_ids.filtered(
+                    lambda p: p.state in ("confirmed", "assigned")
+                )
+            )
+        )[:1]
+    )
+    if not order:
+        say("business order: none invoiced or to ship in the simulator's orders")
+        return {"status": "skipped"}
+    picking = order.picking_ids.filtered(
+        lambda p: p.state in ("confirmed", "assigned")
+    )[:1]
+    if not order.invoice_ids and picking:
+        validate_delivery(env, picking, demo_carrier(env), "00340434161095")
+        order._create_invoices()
+    invoices = order.invoice_ids.filtered(lambda m: m.state == "draft")
+    invoices.with_context(queue_job__no_delay=True).action_post()
+    invoice = order.invoice_ids.filtered(lambda m: m.state == "posted")[:1]
+    if invoice.amazon_vat_upload_state == "none":
+        # Invoiced at import, before the option was on: Upload to Amazon.
+        invoice.with_context(
+            queue_job__no_delay=True
+        ).action_amazon_upload_vat_invoice()
+    say(
+        f"business order {order.amazon_order_ref}: {order.partner_id.name} "
+        f"({order.partner_id.vat}), PO {order.amazon_buyer_po_number}, invoice "
+        f"{invoice.name}: Amazon VAT invoice {invoice.amazon_vat_upload_state}"
+    )
+    return {
+        "status": "done" if invoice else "failed",
+        "order": order.amazon_order_ref,
+        "customer": order.partner_id.name,
+        "vat": order.partner_id.vat or "",
+        "po": order.amazon_buyer_po_number or "",
+        "invoice": invoice.name or "",
+        "upload": invoice.amazon_vat_upload_state or "",
+    }
+
+
+def anonymise_one_buyer(env, accounts):
+    """Amazon allows buyers' personal data for 30 days after delivery: one FBA
+    order's delivery is dated 40 days back, and the account's retention run
+    replaces its buyer's name, street and phone with neutral values."""
+    account = accounts[:1]
+    orders = env["sale.order"].search(
+        [
+            ("amazon_account_id", "=", account.id),
+            ("amazon_fulfilled_by", "=", "amazon"),
+            ("amazon_is_business", "=", False),
+            ("picking_ids.state", "=", "done"),
+        ],
+        order="id",
+    )
+    order = orders.filtered(
+        lambda o: (
+            all(p.state in ("done", "cancel") for p in o.picking_ids)
+            and len(o.partner_id.sale_order_ids) == 1
+        )
+    )[:1]
+    if not order:
+        say("retention: no delivered FBA order of a one-order buyer")
+        return {"status": "skipped"}
+    env.cr.execute(
+        "UPDATE stock_picking SET date_done = now() at time zone 'UTC' - "
+        "interval '40 days' WHERE sale_id = %s AND state = 'done'",
+        [order.id],
+    )
+    env.invalidate_all()
+    buyer = order.partner_id
+    summary = account._amazon_apply_retention()
+    say(
+        f"retention: {order.amazon_order_ref} delivered 40 days ago, "
+        f"{account.pii_retention_days} days kept: {summary}; its buyer is now "
+        f"{buyer.name!r}"
+    )
+    return {
+        "status": "done" if buyer.amazon_anonymized else "failed",
+        "order": order.amazon_order_ref,
+        "buyer": buyer.id,
+        "summary": summary,
+    }
+
+
 def publish_offers(env, accounts, sim):
     """The seller's Amazon.de listings on the simulator, imported as offers (Import
     Listings), stock put on hand, one product backorderable, then the stock and
@@ -583,6 +702,10 @@ def setup(env, sim):
     env.cr.commit()
     fba = fba_inventory(env, accounts)
     env.cr.commit()
+    business = business_invoice(env, accounts)
+    env.cr.commit()
+    retention = anonymise_one_buyer(env, accounts)
+    env.cr.commit()
     return {
         "accounts": states,
         "import": imported,
@@ -591,6 +714,8 @@ def setup(env, sim):
         "return": returned,
         "offers": offers,
         "fba": fba,
+        "business": business,
+        "retention": retention,
         "menus": amazon_menus(env),
     }
 

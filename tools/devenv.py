@@ -647,9 +647,10 @@ def _may_install_packages() -> bool:
     return os.geteuid() == 0 and shutil.which("apt-get") is not None
 
 
-def _apt_install(package: str):
+def _apt_install(package: str, explain=_what_to_install):
     """``apt-get install -y package``; the package lists are updated first when the
-    install fails (a fresh machine has none, or old ones)."""
+    install fails (a fresh machine has none, or old ones). A failure raises a
+    SetupError whose message ``explain`` writes from the problem."""
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
     install = ["apt-get", "install", "-y", "-q", package]
     started = time.monotonic()
@@ -660,9 +661,7 @@ def _apt_install(package: str):
     if result.returncode != 0:
         said = _one_line("\n".join((result.stdout + result.stderr).splitlines()[-3:]))
         raise SetupError(
-            _what_to_install(
-                f"apt-get install {package} failed ({said or result.returncode})"
-            )
+            explain(f"apt-get install {package} failed ({said or result.returncode})")
         )
     log(f"installed {package} in {time.monotonic() - started:.0f}s")
 
@@ -686,6 +685,32 @@ def chrome() -> Browser:
         )
     log(f"browser for the tours: {path} (version {version})")
     return Browser(path, version)
+
+
+# --------------------------------------------------------------------------- PDF
+
+WKHTMLTOPDF_PACKAGE = "wkhtmltopdf"  # Debian's package: /usr/bin/wkhtmltopdf
+
+
+def wkhtmltopdf() -> str | None:
+    """The wkhtmltopdf Odoo prints its PDFs with (invoices, and the VAT invoices the
+    connector uploads to Amazon): found on PATH, else Debian's package installed
+    when the machine allows it (``_may_install_packages``). None, said, when
+    neither: Odoo then cannot print a PDF, and an upload is refused on its invoice."""
+    path = shutil.which("wkhtmltopdf")
+    if path is None and _may_install_packages():
+        log(f"no wkhtmltopdf on PATH: installing Debian's {WKHTMLTOPDF_PACKAGE}")
+        try:
+            _apt_install(WKHTMLTOPDF_PACKAGE, explain=str)
+        except SetupError as error:
+            log(f"wkhtmltopdf not installed: {error}")
+        path = shutil.which("wkhtmltopdf")
+    if path is None:
+        log(
+            "no wkhtmltopdf: Odoo prints no PDF, so the demo's VAT invoices cannot "
+            "be uploaded to Amazon (install it: apt-get install wkhtmltopdf)"
+        )
+    return path
 
 
 # --------------------------------------------------------------------------- Odoo

@@ -481,6 +481,65 @@ def run_checks(base_url, db_name, setup_result, sim_url) -> bool:
             f"{account['fba_location_id'][1]}, {differences} difference(s)",
         )
 
+    def business():
+        result = setup_result.get("business") or {}
+        if result.get("status") != "done":
+            return False, json.dumps(result)
+        [invoice] = rpc.call_kw(
+            "account.move",
+            "search_read",
+            [[("name", "=", result["invoice"]), ("move_type", "=", "out_invoice")]],
+            fields=["partner_id", "amazon_vat_upload_state"],
+        )
+        [customer] = rpc.call_kw(
+            "res.partner",
+            "read",
+            [[invoice["partner_id"][0]]],
+            fields=["is_company", "vat", "commercial_partner_id"],
+        )
+        return (
+            customer["is_company"]
+            and customer["vat"] == result["vat"]
+            and invoice["amazon_vat_upload_state"] in ("uploaded", "accepted"),
+            f"{result['order']}: {result['customer']} ({customer['vat']}), PO "
+            f"{result['po']}, invoice {result['invoice']} "
+            f"{invoice['amazon_vat_upload_state']} at Amazon",
+        )
+
+    def retention():
+        result = setup_result.get("retention") or {}
+        if result.get("status") != "done":
+            return False, json.dumps(result)
+        [order] = rpc.call_kw(
+            "sale.order",
+            "search_read",
+            [[("amazon_order_ref", "=", result["order"])]],
+            fields=["partner_id", "partner_shipping_id", "state"],
+        )
+        ids = [order["partner_id"][0], order["partner_shipping_id"][0]]
+        contacts = {
+            contact["id"]: contact
+            for contact in rpc.call_kw(
+                "res.partner",
+                "read",
+                [sorted(set(ids))],
+                fields=["name", "street", "phone", "email", "amazon_anonymized"],
+            )
+        }
+        buyer, delivery = (contacts[i] for i in ids)
+        # The invoice keeps the buyer's name and address (tax law), nothing else.
+        ok = (
+            buyer["amazon_anonymized"]
+            and delivery["amazon_anonymized"]
+            and not any(p["phone"] or p["email"] for p in (buyer, delivery))
+            and (delivery is buyer or not delivery["street"])
+        )
+        return ok, (
+            f"{result['order']} ({order['state']}): invoiced to {buyer['name']!r} "
+            f"(name and address kept for the invoice), delivered to "
+            f"{delivery['name']!r}, no phone, no e-mail ({result['summary']})"
+        )
+
     def settlement():
         settled = setup_result.get("settlement") or {}
         if settled.get("status") != "done":
@@ -595,6 +654,15 @@ def run_checks(base_url, db_name, setup_result, sim_url) -> bool:
     )
     check("offers imported from Amazon's listings, stock and prices sent", offers)
     check("an FBA account's Odoo quantities equal Amazon's", fba)
+    check(
+        "a business order is invoiced to the buyer's company with its VAT number, "
+        "the invoice uploaded to Amazon",
+        business,
+    )
+    check(
+        "a buyer delivered beyond Amazon's 30 days is anonymised, the order kept",
+        retention,
+    )
     passed = all(results)
     print(f"{'PASS' if passed else 'FAIL'}: {sum(results)}/{len(results)} checks")
     return passed
@@ -693,6 +761,7 @@ def run(args, stack: contextlib.ExitStack) -> int:
 
     odoo_src = devenv.odoo_source()
     env_path = devenv.venv(odoo_src)
+    devenv.wkhtmltopdf()  # the invoices' PDFs, uploaded to Amazon as VAT invoices
     work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="amazon-demo-")))
     db = stack.enter_context(devenv.postgres())
     sim = stack.enter_context(simulator(env_path, sim_port, work / "simulator.log"))
